@@ -1,0 +1,39 @@
+package dev.pmc.core;
+
+import java.util.List;
+import java.util.Map;
+
+/** Kafka topics of the pipeline, with the partition count and cleanup policy PMC creates them with. */
+public final class Topics {
+    public static final String PROMPTS = "pmc.prompts";
+    public static final String RESPONSES = "pmc.responses";
+    public static final String RATINGS = "pmc.ratings";
+    public static final String PROMPTS_DLQ = "pmc.prompts.dlq";
+    public static final String RESPONSES_DLQ = "pmc.responses.dlq";
+    public static final String RATINGS_DLQ = "pmc.ratings.dlq";
+    /** Compacted: latest statistics per target|run|persona, the aggregator's per-target reduction reads it. */
+    public static final String PERSONA_STATS = "pmc.persona-stats";
+
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    public record Spec(String name, int partitions, boolean compacted) {
+    }
+
+    private Topics() {
+    }
+
+    public static List<Spec> all(int partitions) {
+        return List.of(
+                new Spec(PROMPTS, partitions, false),
+                new Spec(RESPONSES, partitions, false),
+                new Spec(RATINGS, partitions, false),
+                new Spec(PERSONA_STATS, partitions, true),
+                new Spec(PROMPTS_DLQ, 1, false),
+                new Spec(RESPONSES_DLQ, 1, false),
+                new Spec(RATINGS_DLQ, 1, false));
+    }
+
+    public static Map<String, String> configs(Spec s) {
+        return s.compacted() ? Map.of("cleanup.policy", "compact") : Map.of();
+    }
+}

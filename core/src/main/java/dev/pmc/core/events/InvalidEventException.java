@@ -1,0 +1,12 @@
+package dev.pmc.core.events;
+
+/** An event that cannot be decoded or violates its schema; the message is the dead-letter reason. */
+public class InvalidEventException extends RuntimeException {
+    public InvalidEventException(String message) {
+        super(message);
+    }
+
+    public InvalidEventException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

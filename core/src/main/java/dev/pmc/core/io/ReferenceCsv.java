@@ -1,0 +1,178 @@
+package dev.pmc.core.io;
+
+import dev.pmc.core.metrics.PersonaStats;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader of the published rating CSV format (see shared/reference-data/README.md):
+ * {@code persona_id,question_id,run_index,rating,failures,response,collected_at}; self files lack persona_id.
+ * Fields follow RFC 4180 (quoted fields may hold commas, quotes and newlines).
+ */
+public final class ReferenceCsv {
+    /** One row; personaId is -1 in self files; rating -1 (or an empty field) means no valid rating. */
+    public record Row(int personaId, int questionId, int runIndex, int rating, int failures, String response,
+                      String collectedAt) {
+        public boolean valid() {
+            return rating >= 0 && rating <= 5;
+        }
+    }
+
+    private ReferenceCsv() {
+    }
+
+    /** Model name of a reference file: the file name without {@code _tempNN.csv} (or {@code .csv}). */
+    public static String modelName(Path file) {
+        String name = file.getFileName().toString();
+        return name.replaceFirst("_temp\\d+(_self)?\\.csv$", "$1").replaceFirst("\\.csv$", "");
+    }
+
+    public static List<Row> read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(r, file.toString());
+        }
+    }
+
+    public static List<Row> read(Reader reader, String source) throws IOException {
+        CsvTokenizer tok = new CsvTokenizer(reader);
+        List<String> header = tok.nextRecord();
+        if (header == null) throw new IOException(source + ": empty file");
+        Map<String, Integer> col = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) col.put(header.get(i).trim(), i);
+        for (String need : List.of("question_id", "run_index", "rating")) {
+            if (!col.containsKey(need)) throw new IOException(source + ": missing column " + need + " in header " + header);
+        }
+        Integer persona = col.get("persona_id");
+        int q = col.get("question_id"), run = col.get("run_index"), rating = col.get("rating");
+        Integer failures = col.get("failures"), response = col.get("response"), at = col.get("collected_at");
+        List<Row> rows = new ArrayList<>(32768);
+        List<String> rec;
+        long line = 1;
+        while ((rec = tok.nextRecord()) != null) {
+            line++;
+            if (rec.size() == 1 && rec.get(0).isEmpty()) continue;
+            if (rec.size() < header.size()) throw new IOException(source + ": record " + line + " has " + rec.size() + " fields, header has " + header.size());
+            try {
+                rows.add(new Row(persona == null ? -1 : Integer.parseInt(rec.get(persona).trim()),
+                        Integer.parseInt(rec.get(q).trim()), Integer.parseInt(rec.get(run).trim()),
+                        parseRating(rec.get(rating)), failures == null ? 0 : parseIntOr(rec.get(failures), 0),
+                        response == null ? null : rec.get(response), at == null ? null : rec.get(at)));
+            } catch (NumberFormatException e) {
+                throw new IOException(source + ": record " + line + ": " + e.getMessage(), e);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Groups persona rows into per-persona streaming statistics, exactly as the aggregator would receive
+     * them as valid rating events; invalid rows only count as attempts. Keys are persona ids in file order.
+     */
+    public static Map<Integer, PersonaStats> toPersonaStats(List<Row> rows, String target) {
+        Map<Integer, PersonaStats> out = new LinkedHashMap<>();
+        for (Row row : rows) {
+            PersonaStats ps = out.computeIfAbsent(row.personaId(),
+                    id -> new PersonaStats(target, "file", id < 0 ? "self" : Integer.toString(id)));
+            if (row.valid()) ps.addValid(row.questionId(), row.runIndex(), row.rating());
+        }
+        return out;
+    }
+
+    private static int parseRating(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) return -1;
+        // ratings are written as integers; tolerate "4.0"
+        return (int) Math.round(Double.parseDouble(t));
+    }
+
+    private static int parseIntOr(String s, int dflt) {
+        String t = s.trim();
+        return t.isEmpty() ? dflt : Integer.parseInt(t);
+    }
+
+    /** Minimal RFC 4180 tokenizer. */
+    static final class CsvTokenizer {
+        private final Reader in;
+        private final char[] buf = new char[1 << 16];
+        private int len, pos;
+
+        CsvTokenizer(Reader in) {
+            this.in = in;
+        }
+
+        private int read() throws IOException {
+            if (pos == len) {
+                len = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (len <= 0) {
+                    len = 0;
+                    return -1;
+                }
+            }
+            return buf[pos++];
+        }
+
+        private int peekAfterRead = -2;
+
+        private int next() throws IOException {
+            if (peekAfterRead != -2) {
+                int c = peekAfterRead;
+                peekAfterRead = -2;
+                return c;
+            }
+            return read();
+        }
+
+        List<String> nextRecord() throws IOException {
+            int c = next();
+            if (c == -1) return null;
+            List<String> fields = new ArrayList<>(8);
+            StringBuilder sb = new StringBuilder();
+            boolean quoted = false;
+            while (true) {
+                if (quoted) {
+                    if (c == -1) throw new IOException("unterminated quoted field");
+                    if (c == '"') {
+                        int d = next();
+                        if (d == '"') {
+                            sb.append('"');
+                        } else {
+                            quoted = false;
+                            c = d;
+                            continue;
+                        }
+                    } else {
+                        sb.append((char) c);
+                    }
+                } else {
+                    if (c == -1 || c == '\n') {
+                        fields.add(sb.toString());
+                        return fields;
+                    } else if (c == '\r') {
+                        int d = next();
+                        if (d != '\n') peekAfterRead = d;
+                        fields.add(sb.toString());
+                        return fields;
+                    } else if (c == ',') {
+                        fields.add(sb.toString());
+                        sb.setLength(0);
+                    } else if (c == '"' && sb.length() == 0) {
+                        quoted = true;
+                    } else {
+                        sb.append((char) c);
+                    }
+                }
+                c = next();
+            }
+        }
+    }
+}
