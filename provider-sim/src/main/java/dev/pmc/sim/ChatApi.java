@@ -1,0 +1,49 @@
+package dev.pmc.sim;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/** The subset of the OpenAI Chat Completions wire format provider-sim speaks. */
+public final class ChatApi {
+    private ChatApi() {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Message(String role, String content) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Request(String model, List<Message> messages, Double temperature,
+                          @JsonProperty("max_tokens") Integer maxTokens, Long seed) {
+    }
+
+    public record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
+                        @JsonProperty("completion_tokens") int completionTokens,
+                        @JsonProperty("total_tokens") int totalTokens) {
+    }
+
+    public record Response(String id, String object, long created, String model, List<Choice> choices, Usage usage) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Error(String message, String type, String param, String code) {
+    }
+
+    public record ErrorBody(Error error) {
+        public static ErrorBody of(String message, String type, String code) {
+            return new ErrorBody(new Error(message, type, null, code));
+        }
+    }
+
+    public record Model(String id, String object, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    public record ModelList(String object, List<Model> data) {
+    }
+}

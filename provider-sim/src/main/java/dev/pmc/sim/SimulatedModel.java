@@ -1,0 +1,88 @@
+package dev.pmc.sim;
+
+import dev.pmc.core.Foundation;
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.MfqItem;
+
+/**
+ * A simulated chat model that answers MFQ prompts. Like a real model it sees only the prompt text:
+ * persona traits come from a hash of the system message (no system message = no persona), the item from
+ * the question text. The latent answer is
+ * μ = b_item + shift·(√f·z_persona,foundation + √(1−f)·z_persona,item) with a persona, or
+ * μ = b_item + c·(5.5 − b_item) without one; a sample is round(μ + τ·√(T/0.1)·z_sample) clamped to 0..5,
+ * with z_sample drawn from (seed, model, prompt, sampling seed). Deterministic for equal inputs.
+ */
+public final class SimulatedModel {
+    private static final String[] REFUSALS = {
+            "I'm sorry, but I can't take on that persona or answer as them.",
+            "As an AI language model, I don't have personal moral views, so I can't give a rating.",
+    };
+    private static final String[] GARBAGE = {
+            "As this persona, I think the question depends on the circumstances.",
+            "Hmm, that is a difficult one. It really depends.",
+            "",
+    };
+
+    private final String name;
+    private final SimParams params;
+    private final long seed;
+
+    public SimulatedModel(String name, SimParams params, long seed) {
+        this.name = name;
+        this.params = params;
+        this.seed = SimHash.of(seed, name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SimParams params() {
+        return params;
+    }
+
+    /** The reply text for a prompt; system may be null (no persona). */
+    public String reply(String system, String user, double temperature, long samplingSeed) {
+        long sampleHash = SimHash.of(SimHash.of(SimHash.of(seed, samplingSeed), system == null ? "" : system), user);
+        double u = SimHash.uniform(sampleHash ^ 0x7777L);
+        if (u < params.refusalRate()) return REFUSALS[(int) (SimHash.uniform(sampleHash ^ 1) * REFUSALS.length)];
+        if (u < params.refusalRate() + params.garbageRate()) return GARBAGE[(int) (SimHash.uniform(sampleHash ^ 2) * GARBAGE.length)];
+        return Integer.toString(rating(system, user, temperature, sampleHash));
+    }
+
+    int rating(String system, String user, double temperature, long sampleHash) {
+        double mu = latentMean(system, user);
+        double tau = params.noise() * Math.sqrt(Math.max(0, temperature) / 0.1);
+        double y = mu + tau * SimHash.normal(sampleHash);
+        return (int) Math.max(0, Math.min(5, Math.round(y)));
+    }
+
+    double latentMean(String system, String user) {
+        MfqItem item = findItem(user);
+        String itemKey = item != null ? item.text() : user;
+        // Item baselines are shared by all simulated models (the fine-tunes share their base model).
+        double b = clamp(2.6 + 1.1 * SimHash.normal(SimHash.of(42, itemKey)), 0.4, 4.6);
+        if (system == null || system.isBlank()) {
+            return b + params.selfCeiling() * (5.5 - b);
+        }
+        int foundation = item != null ? item.foundation().ordinal() : Math.floorMod(itemKey.hashCode(), Foundation.values().length);
+        double f = params.foundationShare();
+        long ph = SimHash.of(7, system);
+        double zf = SimHash.normal(SimHash.of(ph, foundation));
+        double zi = SimHash.normal(SimHash.of(ph, itemKey));
+        return b + params.personaShift() * (Math.sqrt(f) * zf + Math.sqrt(1 - f) * zi);
+    }
+
+    /** The MFQ item whose wording appears in the prompt, or null for an unknown question. */
+    static MfqItem findItem(String user) {
+        if (user == null) return null;
+        for (MfqItem it : Mfq30.get().items()) {
+            if (user.contains(it.text())) return it;
+        }
+        return null;
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+}
