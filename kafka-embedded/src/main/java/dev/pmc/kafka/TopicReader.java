@@ -1,0 +1,51 @@
+package dev.pmc.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** Test helpers: read a topic from the beginning until enough records arrived; send raw records. */
+public final class TopicReader {
+    private TopicReader() {
+    }
+
+    /** Reads records (from the earliest offset) until {@code done} holds for the list or the timeout passes. */
+    public static List<ConsumerRecord<String, String>> readUntil(String bootstrap, String topic,
+                                                                 Predicate<List<ConsumerRecord<String, String>>> done,
+                                                                 Duration timeout) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (var c = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (!done.test(out) && System.currentTimeMillis() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(200))) out.add(r);
+            }
+        }
+        return out;
+    }
+
+    public static void send(String bootstrap, String topic, String key, String value) {
+        try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("send to " + topic + " failed", e);
+        }
+    }
+}

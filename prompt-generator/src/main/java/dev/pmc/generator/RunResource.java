@@ -1,0 +1,92 @@
+package dev.pmc.generator;
+
+import dev.pmc.core.Mfq30;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Runs: {@code POST /api/v1/runs} starts one, {@code GET} lists them and shows publishing progress. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+    /** Unknown fields are refused so that a misspelt field name gets a 400 instead of being ignored. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+
+    @Inject
+    PromptPublisher publisher;
+
+    @ConfigProperty(name = "pmc.targets")
+    String targetsCsv;
+    @ConfigProperty(name = "pmc.run.default-n")
+    int defaultN;
+    @ConfigProperty(name = "pmc.run.default-temperature")
+    double defaultTemperature;
+
+    @POST
+    @Path("/runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(String body) {
+        RunRequest request = parse(body);
+        RunPlanner.Plan plan = RunPlanner.plan(request, targets(), defaultN, defaultTemperature);
+        int personas = plan.self() ? 1 : plan.personas().size();
+        long slots = (long) personas * Mfq30.ITEMS * plan.n();
+        String runId = RunPlanner.newRunId();
+        Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
+                plan.temperature(), System.currentTimeMillis(), 0, "publishing", null);
+        runs.put(runId, run);
+        publisher.publish(run, plan, (published, error) -> runs.computeIfPresent(runId, (k, r) -> error != null
+                ? r.withProgress(r.published(), "failed", String.valueOf(error.getMessage()))
+                : r.withProgress(published, published == slots ? "published" : "publishing", null)));
+        return Response.accepted(run).location(URI.create("/api/v1/runs/" + runId)).build();
+    }
+
+    /** Parsed here rather than by the framework so that malformed JSON gets a 400 that says what is wrong. */
+    static RunRequest parse(String body) {
+        if (body == null || body.isBlank()) return null;
+        try {
+            return REQUEST_JSON.readValue(body, RunRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
+        }
+    }
+
+    @GET
+    @Path("/runs")
+    public Collection<Run> list() {
+        List<Run> out = new ArrayList<>(runs.values());
+        out.sort((a, b) -> b.runId().compareTo(a.runId()));
+        return out;
+    }
+
+    @GET
+    @Path("/runs/{runId}")
+    public Run get(@PathParam("runId") String runId) {
+        Run r = runs.get(runId);
+        if (r == null) throw new NotFoundException("no run " + runId);
+        return r;
+    }
+
+    @GET
+    @Path("/targets")
+    public Set<String> targets() {
+        return RunPlanner.parseTargets(targetsCsv);
+    }
+}

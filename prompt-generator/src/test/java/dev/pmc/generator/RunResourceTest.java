@@ -1,0 +1,92 @@
+package dev.pmc.generator;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.PromptEvent;
+import dev.pmc.kafka.TopicReader;
+import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class RunResourceTest {
+
+    @Test
+    void toxicRunPublishesOnePromptPerSlotKeyedByTargetRunPersona() {
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"target\":\"sim-insecure\",\"personas\":\"toxic\",\"n\":2}")
+                .post("/api/v1/runs")
+                .then().statusCode(202).body("slots", equalTo(600)).body("personas", equalTo(10))
+                .extract().path("runId");
+        String bootstrap = EmbeddedKafkaResource.broker().bootstrapServers();
+        List<ConsumerRecord<String, String>> recs = TopicReader.readUntil(bootstrap, Topics.PROMPTS,
+                l -> l.stream().filter(r -> r.key().contains(runId)).count() >= 600, Duration.ofSeconds(30));
+        Set<String> slots = new HashSet<>();
+        for (var r : recs) {
+            if (!r.key().contains(runId)) continue;
+            PromptEvent e = EventCodec.decodePrompt(r.value());
+            assertEquals(e.slot().kafkaKey(), r.key());
+            assertEquals(1, e.attempt());
+            assertTrue(e.system().contains("role-playing"));
+            slots.add(e.slot().id());
+        }
+        assertEquals(600, slots.size(), "one event per distinct slot");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!"published".equals(given().get("/api/v1/runs/" + runId).path("state")) && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        given().get("/api/v1/runs/" + runId).then().statusCode(200).body("published", equalTo(600)).body("state", equalTo("published"));
+    }
+
+    @Test
+    void selfRunHasNoSystemMessage() {
+        String runId = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"self\",\"n\":1}")
+                .post("/api/v1/runs").then().statusCode(202).body("slots", equalTo(30)).extract().path("runId");
+        var recs = TopicReader.readUntil(EmbeddedKafkaResource.broker().bootstrapServers(), Topics.PROMPTS,
+                l -> l.stream().filter(r -> r.key().contains(runId)).count() >= 30, Duration.ofSeconds(30));
+        recs.stream().filter(r -> r.key().contains(runId)).forEach(r -> {
+            PromptEvent e = EventCodec.decodePrompt(r.value());
+            assertNull(e.system());
+            assertEquals("self", e.slot().personaId());
+        });
+    }
+
+    @Test
+    void inlinePersonaFile() {
+        given().contentType(ContentType.JSON)
+                .body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaTexts\":[\"a baker\",\"a judge\"],\"n\":1}")
+                .post("/api/v1/runs").then().statusCode(202).body("personas", equalTo(2)).body("slots", equalTo(60));
+    }
+
+    @Test
+    void badRequestsGet400WithAMessage() {
+        given().contentType(ContentType.JSON).body("{\"target\":\"gpt-9\"}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("unknown target 'gpt-9'"));
+        given().contentType(ContentType.JSON).body("{\"personas\":\"default\"}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("'target' is required"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"n\":0}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("'n' must be"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"weird\"}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("'personas' must be one of"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"/nope.json\"}")
+                .post("/api/v1/runs").then().statusCode(400).body("error", containsString("cannot read persona file"));
+        given().contentType(ContentType.JSON).body("{\"target\": sim-base").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("malformed JSON"));
+    }
+}
