@@ -4,6 +4,7 @@ import dev.pmc.core.Mfq30;
 import dev.pmc.core.MfqItem;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.PromptTemplate;
+import dev.pmc.core.SamplingSeed;
 import dev.pmc.core.metrics.MetricsResult;
 import dev.pmc.core.metrics.MoralMetrics;
 import dev.pmc.core.metrics.PersonaStats;
@@ -20,11 +21,6 @@ import java.util.List;
  */
 public final class OfflineSimulation {
     private OfflineSimulation() {
-    }
-
-    /** Sampling seed for a repetition and attempt; the gateway derives the same value from the slot. */
-    public static long samplingSeed(String runId, int repetition, int attempt) {
-        return SimHash.of(SimHash.of(11, runId), repetition * 1000L + attempt);
     }
 
     public static MetricsResult personaRun(SimulatedModel m, List<String> personas, int n, double temperature, String runId) {
@@ -45,7 +41,7 @@ public final class OfflineSimulation {
         for (MfqItem item : Mfq30.get().items()) {
             String user = PromptTemplate.user(item);
             for (int r = 1; r <= n; r++) {
-                String reply = m.reply(system, user, temperature, samplingSeed(runId, r, 1));
+                String reply = m.reply(system, user, temperature, SamplingSeed.of(runId, r, 1));
                 ParsedRating pr = RatingParser.parse(item.type(), reply);
                 if (pr.rating() != null) ps.addValid(item.id(), r, pr.rating());
             }
