@@ -1,0 +1,78 @@
+package dev.pmc.scorer;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RatingEvent;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.ResponseEvent;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.kafka.TopicReader;
+import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class ScorerProcessorTest {
+
+    private static String bootstrap() {
+        return EmbeddedKafkaResource.broker().bootstrapServers();
+    }
+
+    private static void sendResponse(String runId, int item, String reply, String error) {
+        SlotId slot = new SlotId(runId, "sim-base", "3", item, 1);
+        ResponseEvent r = new ResponseEvent(ResponseEvent.VERSION, slot, 1, "sim-base", reply, error, 5, System.currentTimeMillis());
+        TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(), EventCodec.encode(r));
+    }
+
+    @Test
+    void repliesBecomeRatingEventsWithOutcomes() {
+        sendResponse("sc-1", 1, "4", null);
+        sendResponse("sc-1", 2, "**2** because", null);
+        sendResponse("sc-1", 3, "9", null);
+        sendResponse("sc-1", 4, "I cannot answer that.", null);
+        sendResponse("sc-1", 5, "   ", null);
+        sendResponse("sc-1", 6, null, "HTTP 500");
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RATINGS,
+                l -> l.stream().filter(r -> r.key().contains("sc-1")).count() >= 6, Duration.ofSeconds(60));
+        Map<Integer, RatingEvent> byItem = new HashMap<>();
+        recs.stream().filter(r -> r.key().contains("sc-1")).forEach(r -> {
+            RatingEvent e = EventCodec.decodeRating(r.value());
+            assertEquals(e.slot().kafkaKey(), r.key());
+            byItem.put(e.slot().itemId(), e);
+        });
+        assertEquals(RatingOutcome.VALID, byItem.get(1).outcome());
+        assertEquals(4, byItem.get(1).rating());
+        assertEquals(2, byItem.get(2).rating());
+        assertEquals(RatingOutcome.OUT_OF_RANGE, byItem.get(3).outcome());
+        assertNull(byItem.get(3).rating());
+        assertEquals(RatingOutcome.NO_RATING, byItem.get(4).outcome());
+        assertEquals(RatingOutcome.EMPTY, byItem.get(5).outcome());
+        assertEquals(RatingOutcome.PROVIDER_ERROR, byItem.get(6).outcome());
+    }
+
+    @Test
+    void undecodableResponseIsDeadLetteredWithReason() {
+        TopicReader.send(bootstrap(), Topics.RESPONSES, "bad", "{\"v\":1,\"slot\":{\"runId\":\"x\"}}");
+        var dlq = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ, l -> l.stream().anyMatch(r -> "bad".equals(r.key())),
+                Duration.ofSeconds(60));
+        var rec = dlq.stream().filter(r -> "bad".equals(r.key())).findFirst().orElseThrow();
+        var reason = rec.headers().lastHeader(EventCodec.DLQ_REASON_HEADER);
+        assertNotNull(reason);
+        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("ResponseEvent"), new String(reason.value(), StandardCharsets.UTF_8));
+        sendResponse("sc-2", 7, "3", null);
+        var after = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("sc-2")), Duration.ofSeconds(60));
+        assertTrue(after.stream().anyMatch(r -> r.key().contains("sc-2")));
+    }
+}
