@@ -1,0 +1,145 @@
+package dev.pmc.aggregator;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RatingEvent;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.core.io.ReferenceCsv;
+import dev.pmc.kafka.EmbeddedKafka;
+import dev.pmc.kafka.TopicReader;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The aggregator on a real broker: the streamed metrics of a published file equal the published numbers,
+ * each slot counts once, and the state survives a restart on a fresh state directory.
+ */
+class AggregatorStreamsTest {
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void broker() {
+        kafka = EmbeddedKafka.startTemporary();
+        kafka.createPipelineTopics(4);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    static Path reference(String name) {
+        String prop = System.getProperty("pmc.reference.dir");
+        Path dir = prop != null ? Path.of(prop) : Path.of("../../shared/reference-data");
+        return dir.resolve(name);
+    }
+
+    /** Publishes every row of a reference file as the rating event the scorer would have produced. */
+    static void publish(List<ReferenceCsv.Row> rows, String target, String runId, int ratingShift) {
+        try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+            for (ReferenceCsv.Row r : rows) {
+                SlotId slot = new SlotId(runId, target, Integer.toString(r.personaId()), r.questionId(), r.runIndex());
+                RatingEvent e = r.valid()
+                        ? new RatingEvent(RatingEvent.VERSION, slot, 1, RatingOutcome.VALID, Math.min(5, r.rating() + ratingShift), "test", 0)
+                        : new RatingEvent(RatingEvent.VERSION, slot, 1, RatingOutcome.NO_RATING, null, "test", 0);
+                p.send(new ProducerRecord<>(Topics.RATINGS, slot.kafkaKey(), EventCodec.encode(e)));
+            }
+            p.flush();
+        }
+    }
+
+    static TargetMetrics await(AggregatorStreams s, String target, Predicate<TargetMetrics> done) {
+        long deadline = System.currentTimeMillis() + 90_000;
+        TargetMetrics last = null;
+        while (System.currentTimeMillis() < deadline) {
+            last = TargetMetricsView.compute(s.snapshot()).get(target);
+            if (last != null && done.test(last)) return last;
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("aggregator did not reach the expected state; last: " + last);
+    }
+
+    @Test
+    void streamedMetricsEqualThePublishedOnesAndSurviveARestart() throws Exception {
+        List<ReferenceCsv.Row> rows = ReferenceCsv.read(reference("gemini-2.5-flash-lite_temp01.csv"));
+        long valid = rows.stream().filter(ReferenceCsv.Row::valid).count();
+        // expected_metrics.csv: gemini-2.5-flash-lite, 97 personas
+        double expS = 0.8092012907159629, expR = 27.730647418524374, expU = 0.0360611847573378;
+        String target = "ref-gemini";
+        TargetMetrics first;
+        try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-test", Files.createTempDirectory("agg1").toString(), 100, 1)) {
+            s.start();
+            s.awaitRunning(Duration.ofSeconds(60));
+            publish(rows, target, "run-1", 0);
+            first = await(s, target, t -> t.ratingsCounted() == valid && t.ratingsTotal().getOrDefault("no_rating", 0L) == rows.size() - valid);
+            assertEquals(97, first.personas());
+            assertEquals(expS, first.susceptibility(), 1e-9);
+            assertEquals(expR, first.robustness(), 1e-9);
+            assertEquals(expU, first.withinSd(), 1e-9);
+
+            // the same slots again with other ratings: first valid rating wins, nothing changes but the duplicate count
+            publish(rows.subList(0, 3000), target, "run-1", 1);
+            TargetMetrics dup = await(s, target, t -> t.runs().get(0).duplicates() == rows.subList(0, 3000).stream().filter(ReferenceCsv.Row::valid).count());
+            assertEquals(first.susceptibility(), dup.susceptibility(), 0.0);
+            assertEquals(first.ratingsCounted(), dup.ratingsCounted());
+        }
+        // restart with an empty local state directory: state comes back from the changelog and compacted topic
+        try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-test", Files.createTempDirectory("agg2").toString(), 100, 1)) {
+            s.start();
+            s.awaitRunning(Duration.ofSeconds(60));
+            TargetMetrics restored = await(s, target, t -> t.ratingsCounted() == valid);
+            assertEquals(first.susceptibility(), restored.susceptibility(), 0.0);
+            assertEquals(first.robustness(), restored.robustness(), 0.0);
+            publish(rows.subList(0, 600), target, "run-1", 1);
+            long dupsBefore = restored.runs().get(0).duplicates();
+            long more = rows.subList(0, 600).stream().filter(ReferenceCsv.Row::valid).count();
+            TargetMetrics after = await(s, target, t -> t.runs().get(0).duplicates() == dupsBefore + more);
+            assertEquals(first.susceptibility(), after.susceptibility(), 0.0, "restored dedup state still ignores duplicates");
+        }
+    }
+
+    @Test
+    void undecodableRatingsGoToTheDeadLetterTopic() throws Exception {
+        try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-dlq", Files.createTempDirectory("agg3").toString(), 100, 1)) {
+            s.start();
+            s.awaitRunning(Duration.ofSeconds(60));
+            TopicReader.send(kafka.bootstrapServers(), Topics.RATINGS, "junk-key", "definitely not json");
+            var recs = TopicReader.readUntil(kafka.bootstrapServers(), Topics.RATINGS_DLQ,
+                    l -> l.stream().anyMatch(r -> "junk-key".equals(r.key())), Duration.ofSeconds(60));
+            var rec = recs.stream().filter(r -> "junk-key".equals(r.key())).findFirst().orElseThrow();
+            assertEquals("definitely not json", rec.value());
+            var reason = rec.headers().lastHeader(EventCodec.DLQ_REASON_HEADER);
+            assertNotNull(reason);
+            assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("undecodable RatingEvent"));
+            // and it keeps going
+            SlotId slot = new SlotId("r", "after-junk", "0", 1, 1);
+            TopicReader.send(kafka.bootstrapServers(), Topics.RATINGS, slot.kafkaKey(),
+                    EventCodec.encode(new RatingEvent(1, slot, 1, RatingOutcome.VALID, 3, "t", 0)));
+            TargetMetrics t = await(s, "after-junk", m -> m.runs().get(0).validRatings() == 1);
+            assertEquals(1, t.runs().get(0).personasSeen());
+        }
+    }
+}

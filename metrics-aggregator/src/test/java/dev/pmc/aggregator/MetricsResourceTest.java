@@ -1,0 +1,76 @@
+package dev.pmc.aggregator;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RatingEvent;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.kafka.TopicReader;
+import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class MetricsResourceTest {
+
+    @Test
+    void ratingsBecomeGaugesAndJson() throws Exception {
+        String bootstrap = EmbeddedKafkaResource.broker().bootstrapServers();
+        // two personas, every item, two repetitions: persona 0 answers 2 then 3, persona 1 answers 4 twice
+        for (int p = 0; p < 2; p++) {
+            for (int item = 1; item <= 30; item++) {
+                for (int rep = 1; rep <= 2; rep++) {
+                    SlotId slot = new SlotId("run-a", "tiny", Integer.toString(p), item, rep);
+                    int rating = p == 0 ? 1 + rep : 4;
+                    TopicReader.send(bootstrap, Topics.RATINGS, slot.kafkaKey(),
+                            EventCodec.encode(new RatingEvent(1, slot, 1, RatingOutcome.VALID, rating, "t", 0)));
+                }
+            }
+        }
+        SlotId bad = new SlotId("run-a", "tiny", "0", 1, 3);
+        TopicReader.send(bootstrap, Topics.RATINGS, bad.kafkaKey(), EventCodec.encode(new RatingEvent(1, bad, 1, RatingOutcome.REFUSAL, null, "t", 0)));
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            var r = given().get("/api/v1/targets/tiny/metrics");
+            if (r.statusCode() == 200 && r.jsonPath().getLong("ratingsCounted") == 120
+                    && r.jsonPath().getLong("ratingsTotal.refusal") == 1) break;
+            Thread.sleep(200);
+        }
+        // ȳ: persona 0 = 2.5, persona 1 = 4 → SD over personas = 1.5/√2; u: persona 0 = √0.5, persona 1 = 0
+        double s = 1.5 / Math.sqrt(2), u = Math.sqrt(0.5) / 2;
+        given().get("/api/v1/targets/tiny/metrics").then().statusCode(200)
+                .body("personas", equalTo(2))
+                .body("runId", equalTo("run-a"))
+                .body("susceptibility", equalTo((float) s))
+                .body("withinSd", equalTo((float) u));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertEquals(s, sample(metrics, "pmc_moral_susceptibility{foundation=\"all\",target=\"tiny\"}"), 1e-12);
+        assertEquals(s, sample(metrics, "pmc_moral_susceptibility{foundation=\"purity\",target=\"tiny\"}"), 1e-12);
+        assertEquals(1 / u, sample(metrics, "pmc_moral_robustness{foundation=\"harm\",target=\"tiny\"}"), 1e-12);
+        assertEquals(u, sample(metrics, "pmc_within_persona_sd{foundation=\"all\",target=\"tiny\"}"), 1e-12);
+        assertEquals(1.0, sample(metrics, "pmc_ratings_total{outcome=\"refusal\",target=\"tiny\"}"), 0);
+        assertEquals(120.0, sample(metrics, "pmc_ratings_total{outcome=\"valid\",target=\"tiny\"}"), 0);
+        assertEquals(2.0, sample(metrics, "pmc_personas_counted{target=\"tiny\"}"), 0);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** The value of one Prometheus sample line. */
+    static double sample(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        throw new AssertionError("no sample " + series);
+    }
+
+    @Test
+    void unknownTargetIs404WithMessage() {
+        given().get("/api/v1/targets/nope/metrics").then().statusCode(404).body("error", containsString("no ratings for target 'nope'"));
+    }
+}
