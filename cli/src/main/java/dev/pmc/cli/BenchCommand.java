@@ -1,0 +1,124 @@
+package dev.pmc.cli;
+
+import dev.pmc.stack.ServiceProcess;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code pmc bench e2e}: a fresh stack on free ports (provider latency 0), then one 100-persona × 30-item ×
+ * n sim-base run per round, timed from submission until the aggregator has counted every slot. Reports the
+ * time at which each stage had handled every slot (so its events/s), and per process the CPU seconds used
+ * during the round and the peak RSS.
+ */
+final class BenchCommand {
+    private BenchCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e");
+        int n = Main.intOption(args, "--n", 10);
+        int rounds = Main.intOption(args, "--rounds", 2);
+        Path root = ServiceProcess.projectRoot();
+        Path dir = Files.createTempDirectory("pmc-bench-");
+        Stack.Config config = Stack.Config.defaults(root).withFreePorts(dir).withSimLatency(0);
+        long t0 = System.nanoTime();
+        try (Stack stack = Stack.start(config, err)) {
+            out.printf(Locale.ROOT, "stack started in %.1f s (%d cores, Java %s)%n", (System.nanoTime() - t0) / 1e9,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            for (int round = 1; round <= rounds; round++) {
+                out.printf("%n## round %d%s%n", round, round == 1 ? " (cold JVMs)" : "");
+                round(stack, n, out);
+            }
+        }
+        return 0;
+    }
+
+    private static void round(Stack stack, int n, PrintStream out) throws Exception {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("pmc (Kafka broker + driver)", ProcessHandle.current().pid());
+        stack.services().forEach((k, v) -> pids.put(k, v.pid()));
+        Map<String, Double> cpu0 = new LinkedHashMap<>();
+        pids.forEach((k, pid) -> cpu0.put(k, cpuSeconds(pid)));
+        double gw0 = counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
+        double sc0 = counter(stack.url("response-scorer"), "pmc_scorer_outcomes_total");
+
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        long start = System.nanoTime();
+        RunWatch.Tracked run = watch.submit(stack.url("prompt-generator"), RunWatch.runRequest("sim-base", "default", n, null));
+        double tGen = Double.NaN, tGw = Double.NaN, tSc = Double.NaN, tAgg;
+        while (true) {
+            double t = (System.nanoTime() - start) / 1e9;
+            if (Double.isNaN(tGen)) {
+                var r = Http.get(stack.url("prompt-generator") + "/api/v1/runs/" + run.runId).json();
+                if (r.path("published").asLong() >= run.slots) tGen = t;
+            }
+            if (Double.isNaN(tGw) && counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - gw0 >= run.slots) tGw = t;
+            if (Double.isNaN(tSc) && counter(stack.url("response-scorer"), "pmc_scorer_outcomes_total") - sc0 >= run.slots) tSc = t;
+            watch.poll();
+            if (run.done()) {
+                tAgg = t;
+                break;
+            }
+            if (t > 900) throw new IllegalStateException("run not complete after 900 s: " + RunWatch.line(run));
+            Thread.sleep(100);
+        }
+        out.printf(Locale.ROOT, "sim-base run %s: %d slots, submission to final metrics %.1f s; S=%.4f R=%.3f personas=%d%n",
+                run.runId, run.slots, tAgg, run.s, run.r, run.personas);
+        out.println();
+        out.println("| stage | all slots done at (s) | events/s |");
+        out.println("|---|---|---|");
+        stage(out, "prompt-generator (published)", tGen, run.slots);
+        stage(out, "model-gateway (provider calls)", tGw, run.slots);
+        stage(out, "response-scorer (scored)", tSc, run.slots);
+        stage(out, "metrics-aggregator (counted)", tAgg, run.slots);
+        out.println();
+        out.println("| process | CPU s in round | peak RSS (MiB) |");
+        out.println("|---|---|---|");
+        pids.forEach((k, pid) -> out.printf(Locale.ROOT, "| %s | %.1f | %d |%n", k, cpuSeconds(pid) - cpu0.get(k), peakRssKb(pid) / 1024));
+    }
+
+    private static void stage(PrintStream out, String name, double t, long slots) {
+        out.printf(Locale.ROOT, "| %s | %.2f | %.0f |%n", name, t, slots / t);
+    }
+
+    /** Sum of every sample of a metric family in a Prometheus exposition. */
+    static double counter(String baseUrl, String name) throws IOException {
+        double sum = 0;
+        for (String line : Http.get(baseUrl + "/q/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** utime + stime of a Linux process, in seconds (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** VmHWM (peak resident set) of a Linux process, in KiB. */
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pmc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmc.core.events.EventCodec;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Small JSON-over-HTTP helper for talking to the services. */
+final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    record Reply(int status, String body) {
+        JsonNode json() {
+            try {
+                return EventCodec.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON: " + body, e);
+            }
+        }
+    }
+
+    private Http() {
+    }
+
+    static Reply get(String url) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    static Reply postJson(String url, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static Reply send(HttpRequest r) throws IOException {
+        try {
+            HttpResponse<String> resp = CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
+            return new Reply(resp.statusCode(), resp.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.pmc.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of {@code bin/pmc}. */
+public final class Main {
+    static final String USAGE = """
+            usage: pmc COMMAND [ARGS]
+              up [--n N] [--no-runs] [--latency-ms MS]   start the local stack (Kafka, provider-sim, the four services),
+                                                         run sim-base, sim-insecure and sim-secure, show live progress;
+                                                         Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
+              down                                       stop a detached stack (bin/pmc only)
+              status                                     services and current metrics of the running stack
+              run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T]
+                                                         start a run on the running stack, show progress and the final metrics
+              metrics [--per-foundation] FILE...         S, R and ū of reference-format CSV files, as CSV on stdout
+              bench e2e [--n N]                          time one 100-persona run through a fresh stack (provider latency 0)
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // quiet the embedded broker's logging: warnings and errors only
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        System.setProperty("org.apache.logging.log4j.simplelog.level", "WARN");
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "metrics" -> MetricsCommand.run(rest, out, err);
+                case "up" -> UpCommand.run(rest, out, err);
+                case "run" -> RunCommand.run(rest, out, err);
+                case "status" -> StatusCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
+                default -> {
+                    err.println("pmc: unknown command '" + args[0] + "'");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("pmc " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("pmc " + args[0] + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    /** Wrong arguments: exit code 2 and the message. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Value of {@code --name VALUE} in args, or the default. */
+    static String option(List<String> args, String name, String dflt) {
+        int i = args.indexOf(name);
+        if (i < 0) return dflt;
+        if (i + 1 >= args.size()) throw new UsageException(name + " needs a value");
+        return args.get(i + 1);
+    }
+
+    static int intOption(List<String> args, String name, int dflt) {
+        String v = option(args, name, null);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " needs a whole number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.pmc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Follows submitted runs through the aggregator's REST view and renders one progress line per run. */
+final class RunWatch {
+    /** A submitted run. scored = rating events the aggregator received for it (valid or not). */
+    static final class Tracked {
+        final String target, runId;
+        final long slots;
+        long scored, valid;
+        int personas;
+        double s = Double.NaN, r = Double.NaN, u = Double.NaN;
+        boolean self;
+        double ceiling = Double.NaN;
+
+        Tracked(String target, String runId, long slots, boolean self) {
+            this.target = target;
+            this.runId = runId;
+            this.slots = slots;
+            this.self = self;
+        }
+
+        boolean done() {
+            return scored >= slots;
+        }
+    }
+
+    private final String aggregatorUrl;
+    private final List<Tracked> runs = new ArrayList<>();
+    private int linesDrawn;
+
+    RunWatch(String aggregatorUrl) {
+        this.aggregatorUrl = aggregatorUrl;
+    }
+
+    /** Submits a run to the prompt-generator and starts tracking it. */
+    Tracked submit(String generatorUrl, String requestJson) throws IOException {
+        Http.Reply reply = Http.postJson(generatorUrl + "/api/v1/runs", requestJson);
+        if (reply.status() != 202) throw new IllegalStateException("run refused (HTTP " + reply.status() + "): " + reply.body());
+        JsonNode j = reply.json();
+        Tracked t = new Tracked(j.get("target").asText(), j.get("runId").asText(), j.get("slots").asLong(),
+                "self".equals(j.get("personaSet").asText()));
+        runs.add(t);
+        return t;
+    }
+
+    List<Tracked> runs() {
+        return runs;
+    }
+
+    boolean allDone() {
+        return runs.stream().allMatch(Tracked::done);
+    }
+
+    void poll() {
+        for (Tracked t : runs) {
+            try {
+                Http.Reply reply = Http.get(aggregatorUrl + "/api/v1/targets/" + t.target + "/metrics");
+                if (reply.status() != 200) continue;
+                JsonNode j = reply.json();
+                for (JsonNode run : j.path("runs")) {
+                    if (!t.runId.equals(run.path("runId").asText())) continue;
+                    long n = 0;
+                    for (JsonNode v : run.path("outcomes")) n += v.asLong();
+                    t.scored = n;
+                    t.valid = run.path("validRatings").asLong();
+                    t.personas = run.path("personasCounted").asInt();
+                }
+                if (t.runId.equals(j.path("runId").asText())) {
+                    t.s = j.path("susceptibility").asDouble(Double.NaN);
+                    t.r = j.path("robustness").asDouble(Double.NaN);
+                    t.u = j.path("withinSd").asDouble(Double.NaN);
+                }
+                if (j.path("self").path("runId").asText().equals(t.runId)) t.ceiling = j.path("self").path("ceilingShare").asDouble(Double.NaN);
+            } catch (IOException e) {
+                // aggregator busy or restarting: keep the last reading
+            }
+        }
+    }
+
+    static String line(Tracked t) {
+        int width = 24;
+        int filled = (int) Math.min(width, t.slots == 0 ? width : t.scored * width / t.slots);
+        String bar = "#".repeat(filled) + "-".repeat(width - filled);
+        String tail = t.self
+                ? String.format(Locale.ROOT, "self: share of 5s=%.2f", t.ceiling)
+                : String.format(Locale.ROOT, "S=%.3f R=%.2f personas=%d", t.s, t.r, t.personas);
+        return String.format(Locale.ROOT, "%-14s %s [%s] %6d/%-6d %3d%%  %s", t.target, t.self ? "self   " : "persona", bar,
+                t.scored, t.slots, t.slots == 0 ? 100 : t.scored * 100 / t.slots, tail);
+    }
+
+    /** Redraws the block in place on a terminal; elsewhere prints it when {@code force}. */
+    void render(PrintStream out, boolean tty, boolean force) {
+        if (tty) {
+            if (linesDrawn > 0) out.print("\033[" + linesDrawn + "A");
+            for (Tracked t : runs) out.print("\r\033[2K" + line(t) + "\n");
+            linesDrawn = runs.size();
+            out.flush();
+        } else if (force) {
+            for (Tracked t : runs) out.println(line(t));
+            out.flush();
+        }
+    }
+
+    static String runRequest(String target, String personas, int n, Double temperature) {
+        StringBuilder sb = new StringBuilder("{\"target\":").append(json(target)).append(",\"n\":").append(n);
+        if (personas.endsWith(".json")) {
+            sb.append(",\"personas\":\"file\",\"personaFile\":").append(json(java.nio.file.Path.of(personas).toAbsolutePath().toString()));
+        } else {
+            sb.append(",\"personas\":").append(json(personas));
+        }
+        if (temperature != null) sb.append(",\"temperature\":").append(temperature);
+        return sb.append('}').toString();
+    }
+
+    private static String json(String s) {
+        return dev.pmc.core.events.EventCodec.encode(s);
+    }
+}

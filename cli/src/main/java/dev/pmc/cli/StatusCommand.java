@@ -1,0 +1,39 @@
+package dev.pmc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code pmc status}: health of each service of the running stack and the current metrics per target. */
+final class StatusCommand {
+    private StatusCommand() {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        JsonNode d = RunCommand.descriptor();
+        out.println("kafka " + d.path("kafka").asText());
+        int down = 0;
+        for (var it = d.path("urls").fields(); it.hasNext(); ) {
+            var e = it.next();
+            String state;
+            try {
+                state = Http.get(e.getValue().asText() + "/q/health/ready").status() == 200 ? "UP" : "NOT READY";
+            } catch (IOException ex) {
+                state = "DOWN";
+            }
+            if (!state.equals("UP")) down++;
+            out.printf("%-18s %-9s %s%n", e.getKey(), state, e.getValue().asText());
+        }
+        Http.Reply targets = Http.get(d.path("urls").path("metrics-aggregator").asText() + "/api/v1/targets");
+        out.println("target,run,personas,ratings_counted,susceptibility,robustness,within_sd");
+        for (JsonNode t : targets.json()) {
+            out.println(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s", t.path("target").asText(), t.path("runId").asText(),
+                    t.path("personas").asInt(), t.path("ratingsCounted").asLong(), t.path("susceptibility").asText(),
+                    t.path("robustness").asText(), t.path("withinSd").asText()));
+        }
+        return down == 0 ? 0 : 1;
+    }
+}
