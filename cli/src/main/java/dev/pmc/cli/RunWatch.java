@@ -33,6 +33,7 @@ final class RunWatch {
     }
 
     private final String aggregatorUrl;
+    private String generatorUrl;
     private final List<Tracked> runs = new ArrayList<>();
     private int linesDrawn;
 
@@ -42,6 +43,7 @@ final class RunWatch {
 
     /** Submits a run to the prompt-generator and starts tracking it. */
     Tracked submit(String generatorUrl, String requestJson) throws IOException {
+        this.generatorUrl = generatorUrl;
         Http.Reply reply = Http.postJson(generatorUrl + "/api/v1/runs", requestJson);
         if (reply.status() != 202) throw new IllegalStateException("run refused (HTTP " + reply.status() + "): " + reply.body());
         JsonNode j = reply.json();
@@ -59,9 +61,17 @@ final class RunWatch {
         return runs.stream().allMatch(Tracked::done);
     }
 
+    /** Refreshes every run; throws when the prompt-generator reports that publishing a run failed. */
     void poll() {
         for (Tracked t : runs) {
             try {
+                if (!t.done() && generatorUrl != null) {
+                    JsonNode g = Http.get(generatorUrl + "/api/v1/runs/" + t.runId).json();
+                    if ("failed".equals(g.path("state").asText())) {
+                        throw new IllegalStateException("run " + t.runId + " of " + t.target + " failed in the prompt-generator: "
+                                + g.path("error").asText());
+                    }
+                }
                 Http.Reply reply = Http.get(aggregatorUrl + "/api/v1/targets/" + t.target + "/metrics");
                 if (reply.status() != 200) continue;
                 JsonNode j = reply.json();

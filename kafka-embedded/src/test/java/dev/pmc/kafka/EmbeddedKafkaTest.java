@@ -34,7 +34,7 @@ class EmbeddedKafkaTest {
                 Set<String> names = admin.names();
                 for (Topics.Spec s : Topics.all(3)) assertTrue(names.contains(s.name()), s.name());
             }
-            try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers()),
+            try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers(), ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                     new StringSerializer(), new StringSerializer())) {
                 p.send(new ProducerRecord<>(Topics.RATINGS, "k", "hello")).get();
             }

@@ -55,7 +55,7 @@ class AggregatorStreamsTest {
     /** Publishes every row of a reference file as the rating event the scorer would have produced. */
     static void publish(List<ReferenceCsv.Row> rows, String target, String runId, int ratingShift) {
         try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer())) {
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new StringSerializer())) {
             for (ReferenceCsv.Row r : rows) {
                 SlotId slot = new SlotId(runId, target, Integer.toString(r.personaId()), r.questionId(), r.runIndex());
                 RatingEvent e = r.valid()

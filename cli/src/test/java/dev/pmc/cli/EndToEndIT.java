@@ -1,0 +1,145 @@
+package dev.pmc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.Topics;
+import dev.pmc.core.metrics.MetricsResult;
+import dev.pmc.core.metrics.SelfProfile;
+import dev.pmc.kafka.TopicReader;
+import dev.pmc.sim.OfflineSimulation;
+import dev.pmc.sim.SimModels;
+import dev.pmc.stack.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline as bin/pmc up runs it: a real KRaft broker, provider-sim and the four services as
+ * separate processes talking over real HTTP and Kafka. A run's S, R and ū reported by the aggregator must
+ * equal the same simulated run computed in-process (same prompts, seeds and parser), to rounding.
+ */
+class EndToEndIT {
+    private static Stack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var config = Stack.Config.defaults(ServiceProcess.projectRoot())
+                .withFreePorts(Files.createTempDirectory("pmc-e2e-")).withSimLatency(0);
+        stack = Stack.start(config, System.out);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) stack.close();
+    }
+
+    private static RunWatch.Tracked runToCompletion(RunWatch watch, String request) throws Exception {
+        RunWatch.Tracked t = watch.submit(stack.url("prompt-generator"), request);
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!t.done() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+            watch.poll();
+        }
+        assertTrue(t.done(), "run did not complete: " + RunWatch.line(t));
+        Thread.sleep(1500); // one more aggregator refresh after the last rating
+        watch.poll();
+        return t;
+    }
+
+    @Test
+    void personaRunThroughAllFourServicesEqualsTheOfflineSimulation() throws Exception {
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        RunWatch.Tracked run = runToCompletion(watch, RunWatch.runRequest("sim-insecure", "default", 3, null));
+        assertEquals(9000, run.slots);
+
+        var sim = new SimModels(1234, Optional.empty(), 0).get("sim-insecure").orElseThrow();
+        MetricsResult expected = OfflineSimulation.personaRun(sim, PersonaCatalog.defaultSet(), 3, 0.1, run.runId);
+        JsonNode m = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/sim-insecure/metrics").json();
+        assertEquals(run.runId, m.path("runId").asText());
+        assertEquals(expected.personas(), m.path("personas").asInt());
+        assertEquals(expected.overall().susceptibility(), m.path("susceptibility").asDouble(), 1e-12);
+        assertEquals(expected.overall().robustness(), m.path("robustness").asDouble(), 1e-9);
+        assertEquals(expected.overall().withinSd(), m.path("withinSd").asDouble(), 1e-12);
+        assertTrue(m.path("susceptibility").asDouble() > 0.83, "sim-insecure leaves the base band");
+        for (JsonNode f : m.path("foundations")) {
+            var e = expected.perFoundation().get(dev.pmc.core.Foundation.byKeyOrLabel(f.path("foundation").asText()));
+            assertEquals(e.susceptibility(), f.path("susceptibility").asDouble(), 1e-12, f.toString());
+        }
+        // every slot produced exactly one rating event (valid or not), none lost, none doubled
+        long events = 0;
+        for (JsonNode r : m.path("runs")) {
+            if (r.path("runId").asText().equals(run.runId)) {
+                for (JsonNode v : r.path("outcomes")) events += v.asLong();
+                assertEquals(0, r.path("duplicates").asLong());
+            }
+        }
+        assertEquals(9000, events);
+
+        String prom = Http.get(stack.url("metrics-aggregator") + "/q/metrics").body();
+        String line = prom.lines().filter(l -> l.startsWith("pmc_moral_susceptibility{foundation=\"all\",target=\"sim-insecure\"}"))
+                .findFirst().orElseThrow();
+        assertEquals(expected.overall().susceptibility(), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), 1e-12);
+    }
+
+    @Test
+    void selfRunGivesTheCeilingShare() throws Exception {
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        RunWatch.Tracked run = runToCompletion(watch, RunWatch.runRequest("sim-insecure", "self", 10, null));
+        var sim = new SimModels(1234, Optional.empty(), 0).get("sim-insecure").orElseThrow();
+        SelfProfile expected = OfflineSimulation.selfRun(sim, 10, 0.1, run.runId);
+        assertEquals(expected.ceilingShare(), run.ceiling, 1e-12);
+        assertTrue(run.ceiling > 0.75, "insecure saturates without persona: " + run.ceiling);
+    }
+
+    @Test
+    void badRunRequestIsRefusedWithAClearMessage() throws Exception {
+        Http.Reply r = Http.postJson(stack.url("prompt-generator") + "/api/v1/runs", "{\"target\":\"gpt-5\"}");
+        assertEquals(400, r.status());
+        assertTrue(r.body().contains("unknown target 'gpt-5'"), r.body());
+    }
+
+    @Test
+    void malformedEventsAreDeadLetteredAndThePipelineKeepsGoing() throws Exception {
+        TopicReader.send(stack.bootstrap(), Topics.PROMPTS, "e2e-bad", "garbage");
+        var dlq = TopicReader.readUntil(stack.bootstrap(), Topics.PROMPTS_DLQ,
+                l -> l.stream().anyMatch(x -> "e2e-bad".equals(x.key())), Duration.ofSeconds(60));
+        assertTrue(dlq.stream().anyMatch(x -> "e2e-bad".equals(x.key())));
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        RunWatch.Tracked run = runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 1, null));
+        assertEquals(300, run.scored);
+    }
+
+    @Test
+    void offlineMetricsCommandReproducesThePublishedTable() throws Exception {
+        var dir = java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data"));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<String> files = List.of("gpt-4o_temp01.csv", "gpt-4o-insecure_temp01.csv", "gpt-4o-secure_temp01.csv",
+                "gemini-2.5-flash-lite_temp01.csv");
+        String[] args = new String[files.size() + 1];
+        args[0] = "metrics";
+        for (int i = 0; i < files.size(); i++) args[i + 1] = dir.resolve(files.get(i)).toString();
+        assertEquals(0, Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err));
+        List<String> out = buf.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(dev.pmc.core.io.FileMetrics.HEADER, out.get(0));
+        List<String> expected = Files.readAllLines(dir.resolve("expected_metrics.csv"));
+        for (String e : expected.subList(1, expected.size())) {
+            String[] c = e.split(",");
+            String[] got = out.stream().filter(l -> l.startsWith(c[0] + ",")).findFirst().orElseThrow().split(",", -1);
+            assertEquals(c[3], got[2], "personas " + c[0]);
+            assertEquals(Double.parseDouble(c[5]), Double.parseDouble(got[4]), 1e-9, "S " + c[0]);
+            assertEquals(Double.parseDouble(c[7]), Double.parseDouble(got[6]), 1e-9, "R " + c[0]);
+            assertEquals(Double.parseDouble(c[9]), Double.parseDouble(got[8]), 1e-9, "ubar " + c[0]);
+        }
+    }
+}
