@@ -15,7 +15,9 @@ public final class Main {
               status                                     services and current metrics of the running stack
               run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T]
                                                          start a run on the running stack, show progress and the final metrics
-              metrics [--per-foundation] FILE...         S, R and ū of reference-format CSV files, as CSV on stdout
+              metrics [--per-foundation] FILE...         S, R, ū and bootstrap SEs of reference-format CSV files, as CSV
+              metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means and SEs
+              compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, band, verdict
               bench e2e [--n N]                          time one 100-persona run through a fresh stack (provider latency 0)
             """;
 
@@ -40,6 +42,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "metrics" -> MetricsCommand.run(rest, out, err);
+                case "compare" -> CompareCommand.run(rest, out, err);
                 case "up" -> UpCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);

@@ -9,17 +9,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code pmc metrics [--per-foundation] FILE...}: offline S, R and ū of reference-format CSV files. */
+/**
+ * {@code pmc metrics [--per-foundation | --self] FILE...}: offline S, R, ū with bootstrap SEs of reference-format
+ * CSV files, per foundation, or the self (no persona) profile of self files.
+ */
 final class MetricsCommand {
     private MetricsCommand() {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         boolean perFoundation = args.contains("--per-foundation");
+        boolean self = args.contains("--self");
+        if (perFoundation && self) throw new Main.UsageException("--per-foundation and --self exclude each other");
         List<Path> files = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--")) {
-                if (!a.equals("--per-foundation")) throw new Main.UsageException("unknown option " + a);
+                if (!a.equals("--per-foundation") && !a.equals("--self")) throw new Main.UsageException("unknown option " + a);
                 continue;
             }
             Path p = Path.of(a);
@@ -27,6 +32,11 @@ final class MetricsCommand {
             files.add(p);
         }
         if (files.isEmpty()) throw new Main.UsageException("give one or more reference-format CSV files");
+        if (self) {
+            out.println(FileMetrics.SELF_HEADER);
+            for (Path f : files) out.println(FileMetrics.selfCsvLine(f, FileMetrics.selfProfile(f)));
+            return 0;
+        }
         out.println(perFoundation ? FileMetrics.FOUNDATION_HEADER : FileMetrics.HEADER);
         for (Path f : files) {
             FileMetrics m = FileMetrics.of(f);

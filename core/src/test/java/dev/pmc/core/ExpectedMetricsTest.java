@@ -30,6 +30,9 @@ class ExpectedMetricsTest {
             assertEquals(Double.parseDouble(c[5]), e.susceptibility(), TOL, c[0] + " S");
             assertEquals(Double.parseDouble(c[7]), e.robustness(), TOL, c[0] + " R");
             assertEquals(Double.parseDouble(c[9]), e.withinSd(), TOL, c[0] + " ubar");
+            assertWithin15Percent(Double.parseDouble(c[6]), e.susceptibilitySe(), c[0] + " S se");
+            assertWithin15Percent(Double.parseDouble(c[8]), e.robustnessSe(), c[0] + " R se");
+            assertWithin15Percent(Double.parseDouble(c[10]), e.withinSdSe(), c[0] + " ubar se");
         }
     }
 
@@ -51,7 +54,16 @@ class ExpectedMetricsTest {
             assertEquals(Double.parseDouble(c[3]), e.susceptibility(), TOL, line + " S");
             assertEquals(Double.parseDouble(c[5]), e.robustness(), TOL, line + " R");
             assertEquals(Double.parseDouble(c[7]), e.withinSd(), TOL, line + " ubar");
+            assertWithin15Percent(Double.parseDouble(c[4]), e.susceptibilitySe(), line + " S se");
+            assertWithin15Percent(Double.parseDouble(c[6]), e.robustnessSe(), line + " R se");
+            assertWithin15Percent(Double.parseDouble(c[8]), e.withinSdSe(), line + " ubar se");
         }
+    }
+
+    static void assertWithin15Percent(double published, double ours, String what) {
+        double rel = Math.abs(ours - published) / published;
+        org.junit.jupiter.api.Assertions.assertTrue(rel <= 0.15, what + ": published " + published + ", ours " + ours
+                + String.format(" (%.1f %% off)", rel * 100));
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.Foundation;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.metrics.Bootstrap;
+import dev.pmc.core.metrics.Comparison;
+import dev.pmc.core.metrics.PersonaStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +17,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,15 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Starts the Kafka Streams aggregator with the service, recomputes every target's S and R from the global
- * per-persona table each refresh interval, and exposes them as Prometheus gauges.
+ * Starts the Kafka Streams aggregator with the service, recomputes every target's S, R and verdict from the
+ * global per-persona table each refresh interval (bootstrap SEs at most every uncertainty interval, and only
+ * when the ratings changed), and exposes them as Prometheus gauges.
  */
 @ApplicationScoped
 public class AggregatorService {
     private static final Logger LOG = Logger.getLogger(AggregatorService.class);
+    private static final List<String> VERDICTS = List.of("consistent", "drifting", "collapsed");
 
     @Inject
     MeterRegistry registry;
+    @Inject
+    Baselines baselines;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @ConfigProperty(name = "pmc.aggregator.application-id")
@@ -40,10 +51,23 @@ public class AggregatorService {
     int threads;
     @ConfigProperty(name = "pmc.aggregator.partitions")
     int partitions;
+    @ConfigProperty(name = "pmc.aggregator.uncertainty-interval")
+    Duration uncertaintyInterval;
+    @ConfigProperty(name = "pmc.aggregator.bootstrap-seed")
+    long bootstrapSeed;
+    @ConfigProperty(name = "pmc.aggregator.band-low")
+    double bandLow;
+    @ConfigProperty(name = "pmc.aggregator.band-high")
+    double bandHigh;
 
     private AggregatorStreams streams;
     private volatile Map<String, TargetMetrics> current = Map.of();
+    private volatile List<PersonaStats> lastSnapshot = List.of();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final Map<String, CachedSe> seCache = new ConcurrentHashMap<>();
+
+    private record CachedSe(String runId, long validRatings, TargetMetricsView.Estimated estimated, long computedAtMs) {
+    }
 
     void onStart(@Observes StartupEvent ev) {
         AggregatorStreams.ensureTopics(bootstrap, partitions);
@@ -59,8 +83,26 @@ public class AggregatorService {
     @Scheduled(every = "${pmc.aggregator.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         if (streams == null || !streams.running()) return;
-        current = TargetMetricsView.compute(streams.snapshot());
+        List<PersonaStats> snapshot = streams.snapshot();
+        lastSnapshot = snapshot;
+        current = TargetMetricsView.compute(snapshot, this::estimate, baselines::of, thresholds());
         current.keySet().forEach(this::registerGauges);
+    }
+
+    public Comparison.Thresholds thresholds() {
+        Comparison.Thresholds d = Comparison.Thresholds.DEFAULT;
+        return new Comparison.Thresholds(bandLow, bandHigh, d.minChange(), d.driftChange(), d.z());
+    }
+
+    /** Bootstrap SEs, cached per target until its ratings change and the uncertainty interval has passed. */
+    private TargetMetricsView.Estimated estimate(String target, String runId, List<PersonaStats> personas, long valid) {
+        CachedSe c = seCache.get(target);
+        long now = System.currentTimeMillis();
+        if (c != null && c.runId().equals(runId) && c.validRatings() == valid) return c.estimated();
+        if (c != null && c.runId().equals(runId) && now - c.computedAtMs() < uncertaintyInterval.toMillis()) return c.estimated();
+        var est = new TargetMetricsView.Estimated(Bootstrap.compute(personas, bootstrapSeed), valid);
+        seCache.put(target, new CachedSe(runId, valid, est, now));
+        return est;
     }
 
     public boolean running() {
@@ -79,25 +121,68 @@ public class AggregatorService {
         return Optional.ofNullable(current.get(name));
     }
 
+    /** Per-persona statistics of the last refresh (for export and diagnostics). */
+    public List<PersonaStats> snapshot() {
+        return lastSnapshot;
+    }
+
     private void registerGauges(String target) {
         if (!registered.add(target)) return;
-        gauge("pmc_moral_susceptibility", target, "all", TargetMetrics::susceptibility, "Moral susceptibility S of the latest run");
-        gauge("pmc_moral_robustness", target, "all", TargetMetrics::robustness, "Moral robustness R = 1/ū of the latest run");
-        gauge("pmc_within_persona_sd", target, "all", TargetMetrics::withinSd, "Mean within-persona rating SD ū of the latest run");
-        for (var f : dev.pmc.core.Foundation.values()) {
+        estimateGauges(target, "all", t -> t.susceptibility(), t -> t.susceptibilitySe(), t -> t.robustness(), t -> t.robustnessSe(),
+                t -> t.withinSd(), t -> t.withinSdSe());
+        for (Foundation f : Foundation.values()) {
             int i = f.ordinal();
-            gauge("pmc_moral_susceptibility", target, f.key, t -> t.foundations().isEmpty() ? Double.NaN : t.foundations().get(i).susceptibility(), null);
-            gauge("pmc_moral_robustness", target, f.key, t -> t.foundations().isEmpty() ? Double.NaN : t.foundations().get(i).robustness(), null);
-            gauge("pmc_within_persona_sd", target, f.key, t -> t.foundations().isEmpty() ? Double.NaN : t.foundations().get(i).withinSd(), null);
+            estimateGauges(target, f.key, t -> fd(t, i).susceptibility(), t -> fd(t, i).susceptibilitySe(),
+                    t -> fd(t, i).robustness(), t -> fd(t, i).robustnessSe(), t -> fd(t, i).withinSd(), t -> fd(t, i).withinSdSe());
+            Gauge.builder("pmc_self_foundation_mean", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().foundationMean().get(f.key)))
+                    .tags("target", target, "foundation", f.key).description("Mean rating without persona (latest self run)").register(registry);
         }
+        Gauge.builder("pmc_self_ceiling_ratio", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().ceilingShare()))
+                .tag("target", target).description("Share of ratings equal to 5 without persona (latest self run)").register(registry);
         Gauge.builder("pmc_personas_counted", this, s -> s.value(target, t -> t.personas()))
                 .tag("target", target).description("Personas retained in the latest run (every item rated)").register(registry);
         Gauge.builder("pmc_run_ratings_counted", this, s -> s.value(target, t -> t.ratingsCounted()))
                 .tag("target", target).description("Valid ratings counted in the latest run").register(registry);
-        for (var o : dev.pmc.core.events.RatingOutcome.values()) {
+        for (RatingOutcome o : RatingOutcome.values()) {
             FunctionCounter.builder("pmc_ratings", this, s -> s.value(target, t -> t.ratingsTotal().getOrDefault(o.wire(), 0L)))
                     .tags("target", target, "outcome", o.wire()).description("Rating events received, by outcome").register(registry);
         }
+        Gauge.builder("pmc_susceptibility_change_ratio", this, s -> s.value(target, t -> verdict(t, v -> v.deltaSusceptibilityPercent() / 100)))
+                .tag("target", target).description("S relative to the baseline target's S, minus 1").register(registry);
+        Gauge.builder("pmc_robustness_change_ratio", this, s -> s.value(target, t -> verdict(t, v -> v.deltaRobustnessPercent() / 100)))
+                .tag("target", target).description("R relative to the baseline target's R, minus 1").register(registry);
+        Gauge.builder("pmc_susceptibility_change_zscore", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::zSusceptibility)))
+                .tag("target", target).description("z-score of S minus the baseline's S").register(registry);
+        Gauge.builder("pmc_robustness_change_zscore", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::zRobustness)))
+                .tag("target", target).description("z-score of R minus the baseline's R").register(registry);
+        Gauge.builder("pmc_susceptibility_outside_band", this, s -> s.value(target, t -> verdict(t, v -> v.outsideBand() ? 1 : 0)))
+                .tag("target", target).description("1 when S is outside the base-model band").register(registry);
+        for (String v : VERDICTS) {
+            Gauge.builder("pmc_verdict", this, s -> s.value(target, t -> t.comparison() == null ? Double.NaN : v.equals(t.comparison().verdict()) ? 1 : 0))
+                    .tags("target", target, "verdict", v).description("1 for the target's current verdict").register(registry);
+        }
+    }
+
+    private static TargetMetrics.FoundationMetrics fd(TargetMetrics t, int i) {
+        return t.foundations().isEmpty() ? NAN_FOUNDATION : t.foundations().get(i);
+    }
+
+    private static final TargetMetrics.FoundationMetrics NAN_FOUNDATION = new TargetMetrics.FoundationMetrics("", "",
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+    private static double verdict(TargetMetrics t, ToDoubleFunction<TargetMetrics.Verdict> f) {
+        return t.comparison() == null ? Double.NaN : f.applyAsDouble(t.comparison());
+    }
+
+    private void estimateGauges(String target, String foundation, ToDoubleFunction<TargetMetrics> s, ToDoubleFunction<TargetMetrics> sSe,
+                                ToDoubleFunction<TargetMetrics> r, ToDoubleFunction<TargetMetrics> rSe,
+                                ToDoubleFunction<TargetMetrics> u, ToDoubleFunction<TargetMetrics> uSe) {
+        gauge("pmc_moral_susceptibility", target, foundation, s, "Moral susceptibility S of the latest run");
+        gauge("pmc_moral_susceptibility_se", target, foundation, sSe, "Bootstrap standard error of S");
+        gauge("pmc_moral_robustness", target, foundation, r, "Moral robustness R = 1/ū of the latest run");
+        gauge("pmc_moral_robustness_se", target, foundation, rSe, "Bootstrap standard error of R");
+        gauge("pmc_within_persona_sd", target, foundation, u, "Mean within-persona rating SD ū of the latest run");
+        gauge("pmc_within_persona_sd_se", target, foundation, uSe, "Bootstrap standard error of ū");
     }
 
     private void gauge(String name, String target, String foundation, ToDoubleFunction<TargetMetrics> fn, String help) {

@@ -1,22 +1,35 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.metrics.PersonaStats;
+import dev.pmc.core.metrics.Welford;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
-/** S, R and counts per target as JSON. */
+/** S, R, verdicts, exports and persona diagnostics per target. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
     @Inject
     AggregatorService aggregator;
+    @Inject
+    Baselines baselines;
 
     @GET
     @Path("/targets")
@@ -27,9 +40,101 @@ public class MetricsResource {
     @GET
     @Path("/targets/{target}/metrics")
     public Response target(@PathParam("target") String target) {
-        return aggregator.target(target).map(t -> Response.ok(t).build())
-                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no ratings for target '" + target
-                        + "' yet; known targets: " + aggregator.targets().keySet())).build());
+        return aggregator.target(target).map(t -> Response.ok(t).build()).orElseGet(() -> unknown(target));
+    }
+
+    public record BaselineRequest(String baseline) {
+    }
+
+    /** Sets (or with null clears) the baseline target a target is compared with. */
+    @PUT
+    @Path("/targets/{target}/baseline")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setBaseline(@PathParam("target") String target, BaselineRequest body) {
+        if (body == null) return error(400, "body must be {\"baseline\": \"TARGET\"}");
+        if (target.equals(body.baseline())) return error(400, "a target cannot be its own baseline");
+        baselines.set(target, body.baseline() == null || body.baseline().isBlank() ? null : body.baseline());
+        return Response.ok(Map.of("target", target, "baseline", String.valueOf(baselines.of(target)))).build();
+    }
+
+    @DELETE
+    @Path("/targets/{target}/baseline")
+    public Response clearBaseline(@PathParam("target") String target) {
+        baselines.set(target, null);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/baselines")
+    public Map<String, String> allBaselines() {
+        return baselines.all();
+    }
+
+    /**
+     * The counted ratings of a run in the reference CSV format (latest persona run unless {@code run} is
+     * given; self runs come without persona_id, like the published _self files). Replaying it gives the
+     * same metrics.
+     */
+    @GET
+    @Path("/targets/{target}/ratings.csv")
+    @Produces("text/csv")
+    public Response export(@PathParam("target") String target, @QueryParam("run") String run) {
+        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
+        if (runs == null) return unknown(target);
+        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'; runs: " + runs.keySet());
+        List<PersonaStats> personas = runs.get(runId);
+        boolean self = TargetMetricsView.isSelfRun(personas);
+        StringBuilder csv = new StringBuilder(self ? "question_id,run_index,rating,failures,response,collected_at\n"
+                : "persona_id,question_id,run_index,rating,failures,response,collected_at\n");
+        for (PersonaStats p : personas) {
+            for (int q = 1; q <= Mfq30.ITEMS; q++) {
+                byte[] row = p.getRatings()[q - 1];
+                for (int r = 0; r < row.length; r++) {
+                    if (row[r] < 0) continue;
+                    if (!self) csv.append(p.getPersonaId()).append(',');
+                    csv.append(q).append(',').append(r + 1).append(',').append(row[r]).append(",0,").append(row[r]).append(",\n");
+                }
+            }
+        }
+        return Response.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"" + target + "_" + runId + ".csv\"").build();
+    }
+
+    /** Per-persona profile of a run: mean rating, within-persona SD, and how often the persona failed to rate. */
+    public record PersonaDiagnostics(String personaId, boolean counted, long validRatings, long invalidRatings,
+                                     double invalidShare, Map<String, Long> outcomes, double meanRating, double withinSd,
+                                     double[] itemMeans) {
+    }
+
+    @GET
+    @Path("/targets/{target}/personas")
+    public Response personas(@PathParam("target") String target, @QueryParam("run") String run) {
+        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
+        if (runs == null) return unknown(target);
+        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
+        List<PersonaDiagnostics> out = new ArrayList<>();
+        for (PersonaStats p : runs.get(runId)) {
+            if (PersonaCatalog.SELF.equals(p.getPersonaId())) continue;
+            long valid = p.validCount();
+            long total = p.getOutcomes().values().stream().mapToLong(Long::longValue).sum();
+            double meanSum = 0, sdSum = 0;
+            int items = 0;
+            double[] itemMeans = new double[Mfq30.ITEMS];
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                itemMeans[q] = p.getN()[q] == 0 ? Double.NaN : p.getMean()[q];
+                if (p.getN()[q] == 0) continue;
+                items++;
+                meanSum += p.getMean()[q];
+                sdSum += Welford.sampleSd(p.getN()[q], p.getM2()[q]);
+            }
+            out.add(new PersonaDiagnostics(p.getPersonaId(), p.complete(), valid, total - valid,
+                    total == 0 ? 0 : (double) (total - valid) / total, p.getOutcomes(),
+                    items == 0 ? Double.NaN : meanSum / items, items == 0 ? Double.NaN : sdSum / items, itemMeans));
+        }
+        out.sort(Comparator.comparingLong(PersonaDiagnostics::invalidRatings).reversed()
+                .thenComparing((a, b) -> PersonaStats.comparePersonaIds(a.personaId(), b.personaId())));
+        return Response.ok(Map.of("target", target, "runId", runId, "personas", out)).build();
     }
 
     @GET
@@ -37,5 +142,13 @@ public class MetricsResource {
     @Produces(MediaType.TEXT_PLAIN)
     public String topology() {
         return AggregatorTopology.build().describe().toString();
+    }
+
+    private Response unknown(String target) {
+        return error(404, "no ratings for target '" + target + "' yet; known targets: " + aggregator.targets().keySet());
+    }
+
+    static Response error(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }
 }

@@ -17,14 +17,32 @@ import java.util.TreeMap;
  * offline path builds from CSV rows, so both compute identically.
  */
 public final class PersonaStats {
+    /**
+     * The order personas are reduced in, wherever they come from (file or state store): numeric persona ids
+     * ascending, then other ids by name. Bootstrap draws depend on it, so the offline and streaming paths
+     * give identical standard errors.
+     */
+    public static final java.util.Comparator<PersonaStats> CANONICAL_ORDER = (a, b) -> comparePersonaIds(a.personaId, b.personaId);
+
+    public static int comparePersonaIds(String a, String b) {
+        boolean na = a != null && a.chars().allMatch(Character::isDigit) && !a.isEmpty();
+        boolean nb = b != null && b.chars().allMatch(Character::isDigit) && !b.isEmpty();
+        if (na && nb) return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        if (na != nb) return na ? -1 : 1;
+        return String.valueOf(a).compareTo(String.valueOf(b));
+    }
+
     private final String target;
     private final String runId;
     private final String personaId;
     private final int[] n;
     private final double[] mean;
     private final double[] m2;
-    /** seen[i] is a bit set of the repetitions (bit r-1) already counted for item i+1. */
-    private final long[][] seen;
+    /**
+     * ratings[i][r-1] is the valid rating counted for item i+1, repetition r, or -1 when none yet: the slot's
+     * first valid rating wins. Kept for the response bootstrap and the ratings export.
+     */
+    private final byte[][] ratings;
     private final TreeMap<String, Long> outcomes;
     /** Counts of valid ratings 0..5 over all cells (the self profile's ceiling share uses it). */
     private final long[] histogram;
@@ -32,14 +50,14 @@ public final class PersonaStats {
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                new long[Mfq30.ITEMS][1], new TreeMap<>(), new long[6], 0);
+                emptyRatings(), new TreeMap<>(), new long[6], 0);
     }
 
     @JsonCreator
     public PersonaStats(@JsonProperty("target") String target, @JsonProperty("runId") String runId,
                         @JsonProperty("personaId") String personaId, @JsonProperty("n") int[] n,
                         @JsonProperty("mean") double[] mean, @JsonProperty("m2") double[] m2,
-                        @JsonProperty("seen") long[][] seen, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
+                        @JsonProperty("ratings") byte[][] ratings, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
                         @JsonProperty("duplicates") long duplicates) {
         this.target = target;
         this.runId = runId;
@@ -47,7 +65,7 @@ public final class PersonaStats {
         this.n = n;
         this.mean = mean;
         this.m2 = m2;
-        this.seen = seen;
+        this.ratings = ratings == null ? emptyRatings() : ratings;
         this.outcomes = outcomes == null ? new TreeMap<>() : new TreeMap<>(outcomes);
         this.histogram = histogram == null ? new long[6] : histogram;
         this.duplicates = duplicates;
@@ -72,12 +90,17 @@ public final class PersonaStats {
 
     /** Adds a valid rating for (item, repetition) unless that slot was counted before; true if added. */
     public boolean addValid(int itemId, int repetition, int rating) {
+        if (rating < 0 || rating > 5) throw new IllegalArgumentException("rating must be 0..5: " + rating);
+        if (repetition < 1) throw new IllegalArgumentException("repetition must be >= 1: " + repetition);
         int i = itemId - 1;
-        int word = (repetition - 1) >>> 6;
-        long bit = 1L << ((repetition - 1) & 63);
-        if (word >= seen[i].length) seen[i] = Arrays.copyOf(seen[i], word + 1);
-        if ((seen[i][word] & bit) != 0) return false;
-        seen[i][word] |= bit;
+        int r = repetition - 1;
+        if (r >= ratings[i].length) {
+            int old = ratings[i].length;
+            ratings[i] = Arrays.copyOf(ratings[i], Math.max(r + 1, old * 2));
+            Arrays.fill(ratings[i], old, ratings[i].length, (byte) -1);
+        }
+        if (ratings[i][r] >= 0) return false;
+        ratings[i][r] = (byte) rating;
         Welford.add(n, mean, m2, i, rating);
         histogram[rating]++;
         return true;
@@ -89,10 +112,25 @@ public final class PersonaStats {
     public int[] getN() { return n; }
     public double[] getMean() { return mean; }
     public double[] getM2() { return m2; }
-    public long[][] getSeen() { return seen; }
+    public byte[][] getRatings() { return ratings; }
     public Map<String, Long> getOutcomes() { return outcomes; }
     public long[] getHistogram() { return histogram; }
     public long getDuplicates() { return duplicates; }
+
+    private static byte[][] emptyRatings() {
+        byte[][] r = new byte[Mfq30.ITEMS][10];
+        for (byte[] row : r) Arrays.fill(row, (byte) -1);
+        return r;
+    }
+
+    /** The valid ratings of item itemId (1-based), in repetition order. */
+    public byte[] values(int itemId) {
+        byte[] row = ratings[itemId - 1];
+        byte[] out = new byte[n[itemId - 1]];
+        int k = 0;
+        for (byte b : row) if (b >= 0) out[k++] = b;
+        return out;
+    }
 
     /** Valid ratings counted in all cells. */
     public long validCount() {

@@ -6,26 +6,34 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Answers without a persona: per-foundation mean rating and the ceiling share, the fraction of valid
- * ratings equal to 5 (the saturation signature of emergently misaligned fine-tunes).
+ * Answers without a persona: per-foundation mean rating with its standard error, and the ceiling share,
+ * the fraction of valid ratings equal to 5 (the saturation signature of emergently misaligned fine-tunes).
+ * The foundation mean is the mean of its items' means, m_f = (1/Q_f) Σ_q ȳ_q, with
+ * SE(m_f) = (1/Q_f) √(Σ_q s_q² / n_q) (items fixed, ratings within an item independent).
  */
-public record SelfProfile(long ratings, double ceilingShare, Map<Foundation, Double> foundationMean) {
+public record SelfProfile(long ratings, double ceilingShare, Map<Foundation, Double> foundationMean,
+                          Map<Foundation, Double> foundationMeanSe) {
 
-    /** From the cell statistics of a self run: the mean of all valid ratings per foundation. */
     public static SelfProfile of(PersonaStats self) {
-        long ratingsEqualToFive = self.getHistogram()[5];
         Map<Foundation, Double> means = new EnumMap<>(Foundation.class);
+        Map<Foundation, Double> ses = new EnumMap<>(Foundation.class);
         long total = 0;
         for (Foundation f : Foundation.values()) {
-            double sum = 0;
-            long n = 0;
+            double sum = 0, var = 0;
+            int items = 0;
             for (int q : MoralMetrics.itemsOf(f)) {
-                sum += self.getMean()[q] * self.getN()[q];
-                n += self.getN()[q];
+                int n = self.getN()[q];
+                total += n;
+                if (n == 0) continue;
+                items++;
+                sum += self.getMean()[q];
+                double sd = Welford.sampleSd(n, self.getM2()[q]);
+                var += sd * sd / n;
             }
-            means.put(f, n == 0 ? Double.NaN : sum / n);
-            total += n;
+            means.put(f, items == 0 ? Double.NaN : sum / items);
+            ses.put(f, items == 0 ? Double.NaN : Math.sqrt(var) / items);
         }
-        return new SelfProfile(total, total == 0 ? Double.NaN : (double) ratingsEqualToFive / total, means);
+        long fives = self.getHistogram()[5];
+        return new SelfProfile(total, total == 0 ? Double.NaN : (double) fives / total, means, ses);
     }
 }
