@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /** Follows submitted runs through the aggregator's REST view and renders one progress line per run. */
 final class RunWatch {
-    /** A submitted run. scored = rating events the aggregator received for it (valid or not). */
+    /** A submitted run. scored = slots the aggregator has settled (valid, or failed at the last attempt). */
     static final class Tracked {
         final String target, runId;
         final long slots;
@@ -77,9 +77,7 @@ final class RunWatch {
                 JsonNode j = reply.json();
                 for (JsonNode run : j.path("runs")) {
                     if (!t.runId.equals(run.path("runId").asText())) continue;
-                    long n = 0;
-                    for (JsonNode v : run.path("outcomes")) n += v.asLong();
-                    t.scored = n;
+                    t.scored = run.path("settledSlots").asLong();
                     t.valid = run.path("validRatings").asLong();
                     t.personas = run.path("personasCounted").asInt();
                 }

@@ -76,20 +76,48 @@ class EndToEndIT {
             var e = expected.perFoundation().get(dev.pmc.core.Foundation.byKeyOrLabel(f.path("foundation").asText()));
             assertEquals(e.susceptibility(), f.path("susceptibility").asDouble(), 1e-12, f.toString());
         }
-        // every slot produced exactly one rating event (valid or not), none lost, none doubled
-        long events = 0;
+        // every slot settled exactly once (valid, or failed after its re-asks), none lost, none doubled
         for (JsonNode r : m.path("runs")) {
             if (r.path("runId").asText().equals(run.runId)) {
-                for (JsonNode v : r.path("outcomes")) events += v.asLong();
                 assertEquals(0, r.path("duplicates").asLong());
+                assertEquals(9000, r.path("settledSlots").asLong());
+                assertEquals(9000, r.path("validRatings").asLong() + r.path("failedSlots").asLong());
             }
         }
-        assertEquals(9000, events);
 
         String prom = Http.get(stack.url("metrics-aggregator") + "/q/metrics").body();
         String line = prom.lines().filter(l -> l.startsWith("pmc_moral_susceptibility{foundation=\"all\",target=\"sim-insecure\"}"))
                 .findFirst().orElseThrow();
         assertEquals(expected.overall().susceptibility(), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), 1e-12);
+    }
+
+    @Test
+    void refusingPersonasAreReaskedAndOnlyValidRatingsCount() throws Exception {
+        double reasksBefore = BenchCommand.counter(stack.url("response-scorer"), "pmc_scorer_reasks_total");
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        RunWatch.Tracked run = runToCompletion(watch, RunWatch.runRequest("sim-flaky", "default", 2, null));
+        assertEquals(6000, run.scored, "every slot settled: valid or failed after 4 attempts");
+        double reasks = BenchCommand.counter(stack.url("response-scorer"), "pmc_scorer_reasks_total") - reasksBefore;
+        assertTrue(reasks > 300, "difficult personas were re-asked: " + reasks);
+
+        var sim = new SimModels(1234, Optional.empty(), 0).get("sim-flaky").orElseThrow();
+        MetricsResult expected = OfflineSimulation.personaRun(sim, PersonaCatalog.defaultSet(), 2, 0.1, run.runId);
+        JsonNode m = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/sim-flaky/metrics").json();
+        assertEquals(expected.personas(), m.path("personas").asInt());
+        assertEquals(expected.overall().susceptibility(), m.path("susceptibility").asDouble(), 1e-12);
+        assertEquals(expected.overall().withinSd(), m.path("withinSd").asDouble(), 1e-12);
+        JsonNode summary = null;
+        for (JsonNode r : m.path("runs")) if (r.path("runId").asText().equals(run.runId)) summary = r;
+        long invalidEvents = 0;
+        for (var it = summary.path("outcomes").fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getKey().equals("valid")) invalidEvents += e.getValue().asLong();
+        }
+        assertEquals((long) reasks + summary.path("failedSlots").asLong(), invalidEvents,
+                "every invalid reply was either re-asked or settled its slot as failed");
+        assertEquals(6000, summary.path("validRatings").asLong() + summary.path("failedSlots").asLong());
+        JsonNode failures = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/sim-flaky/failures?top=5").json();
+        assertTrue(failures.path("personas").get(0).path("share").asDouble() > 0.3, "difficult personas top the failure list: " + failures);
     }
 
     @Test

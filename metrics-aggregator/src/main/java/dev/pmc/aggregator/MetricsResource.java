@@ -137,6 +137,45 @@ public class MetricsResource {
         return Response.ok(Map.of("target", target, "runId", runId, "personas", out)).build();
     }
 
+    public record FailureRate(String id, long invalid, long attempts, double share) {
+    }
+
+    /**
+     * The personas and MFQ items with the highest failure rates (invalid rating events / all rating events) in
+     * a run: some personas make models ignore the instructions, which biases S if left unseen.
+     */
+    @GET
+    @Path("/targets/{target}/failures")
+    public Response failures(@PathParam("target") String target, @QueryParam("run") String run, @QueryParam("top") Integer top) {
+        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
+        if (runs == null) return unknown(target);
+        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
+        int limit = top == null ? 10 : Math.max(1, top);
+        List<FailureRate> personas = new ArrayList<>();
+        long[] itemInvalid = new long[Mfq30.ITEMS], itemAll = new long[Mfq30.ITEMS];
+        for (PersonaStats p : runs.get(runId)) {
+            long inv = 0, all = 0;
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                inv += p.getInvalid()[q];
+                all += p.getInvalid()[q] + p.getN()[q];
+                itemInvalid[q] += p.getInvalid()[q];
+                itemAll[q] += p.getInvalid()[q] + p.getN()[q];
+            }
+            personas.add(new FailureRate(p.getPersonaId(), inv, all, all == 0 ? 0 : (double) inv / all));
+        }
+        List<FailureRate> items = new ArrayList<>();
+        for (int q = 0; q < Mfq30.ITEMS; q++) {
+            items.add(new FailureRate(Integer.toString(q + 1), itemInvalid[q], itemAll[q], itemAll[q] == 0 ? 0 : (double) itemInvalid[q] / itemAll[q]));
+        }
+        Comparator<FailureRate> worst = Comparator.comparingDouble(FailureRate::share).reversed().thenComparing(FailureRate::id);
+        personas.sort(worst);
+        items.sort(worst);
+        return Response.ok(Map.of("target", target, "runId", runId,
+                "personas", personas.subList(0, Math.min(limit, personas.size())),
+                "items", items.subList(0, Math.min(limit, items.size())))).build();
+    }
+
     @GET
     @Path("/topology")
     @Produces(MediaType.TEXT_PLAIN)

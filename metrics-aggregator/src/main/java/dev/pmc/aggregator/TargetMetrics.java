@@ -32,9 +32,11 @@ public record TargetMetrics(String target, String runId, int personas, int quest
 
     /**
      * One run of the target. personasSeen: personas with any rating; personasCounted: those retained (every
-     * item has a valid rating); validRatings: slots counted; outcomes: rating events per outcome.
+     * item has a valid rating); validRatings: slots counted; settledSlots: slots with a valid rating or failed at
+     * their last attempt (the run is complete when this reaches its slot count); failedSlots; outcomes: rating
+     * events per outcome (every attempt); duplicates: valid ratings for already counted slots.
      */
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
-                             Map<String, Long> outcomes, long duplicates) {
+                             long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates) {
     }
 }

@@ -46,7 +46,10 @@ public final class TargetMetricsView {
         byTargetRun.forEach((target, runs) -> out.put(target, target(target, runs, uncertainty)));
         // verdicts need every target's reading first
         Map<String, TargetMetrics> withVerdicts = new TreeMap<>();
-        out.forEach((target, m) -> withVerdicts.put(target, withVerdict(m, out.get(baselineOf.apply(target)), baselineOf.apply(target), thresholds)));
+        out.forEach((target, m) -> {
+            String baseline = baselineOf.apply(target);
+            withVerdicts.put(target, withVerdict(m, baseline == null ? null : out.get(baseline), baseline, thresholds));
+        });
         return withVerdicts;
     }
 
@@ -79,15 +82,17 @@ public final class TargetMetricsView {
         for (var e : runs.entrySet()) {
             boolean self = isSelfRun(e.getValue());
             Map<String, Long> outcomes = new TreeMap<>();
-            long valid = 0, dups = 0;
+            long valid = 0, dups = 0, settled = 0, failed = 0;
             for (PersonaStats p : e.getValue()) {
                 p.getOutcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
                 valid += p.validCount();
                 dups += p.getDuplicates();
+                settled += p.getSettled();
+                failed += p.getFailedSlots();
             }
             outcomes.forEach((k, v) -> totals.merge(k, v, Long::sum));
             int counted = self ? 0 : MoralMetrics.retained(e.getValue()).size();
-            summaries.add(new TargetMetrics.RunSummary(e.getKey(), self, e.getValue().size(), counted, valid, outcomes, dups));
+            summaries.add(new TargetMetrics.RunSummary(e.getKey(), self, e.getValue().size(), counted, valid, settled, failed, outcomes, dups));
         }
         String latestSelfRun = latestRun(runs, true), latestPersonaRun = latestRun(runs, false);
         TargetMetrics.SelfView selfView = null;

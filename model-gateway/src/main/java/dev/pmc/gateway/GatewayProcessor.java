@@ -86,7 +86,7 @@ public class GatewayProcessor {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         if (error != null) LOG.debugf("slot %s attempt %d: %s", p.slot().id(), p.attempt(), error);
         return new ResponseEvent(ResponseEvent.VERSION, p.slot(), p.attempt(), t.model(), reply, error,
-                TimeUnit.NANOSECONDS.toMillis(nanos), System.currentTimeMillis());
+                TimeUnit.NANOSECONDS.toMillis(nanos), System.currentTimeMillis(), p);
     }
 
     /** A short, key-free description of a provider failure. */

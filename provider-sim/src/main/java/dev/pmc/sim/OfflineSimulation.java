@@ -20,6 +20,9 @@ import java.util.List;
  * sampling seeds and parser the pipeline uses. Used to calibrate the presets against the published trio.
  */
 public final class OfflineSimulation {
+    /** Attempts per slot in all, as the response-scorer's default pmc.scorer.max-attempts. */
+    public static final int MAX_ATTEMPTS = 4;
+
     private OfflineSimulation() {
     }
 
@@ -41,9 +44,15 @@ public final class OfflineSimulation {
         for (MfqItem item : Mfq30.get().items()) {
             String user = PromptTemplate.user(item);
             for (int r = 1; r <= n; r++) {
-                String reply = m.reply(system, user, temperature, SamplingSeed.of(runId, r, 1));
-                ParsedRating pr = RatingParser.parse(item.type(), reply);
-                if (pr.rating() != null) ps.addValid(item.id(), r, pr.rating());
+                // the reference protocol: re-ask an invalid reply, up to MAX_ATTEMPTS attempts in all
+                for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+                    String reply = m.reply(system, user, temperature, SamplingSeed.of(runId, r, attempt));
+                    ParsedRating pr = RatingParser.parse(item.type(), reply);
+                    if (pr.rating() != null) {
+                        ps.addValid(item.id(), r, pr.rating());
+                        break;
+                    }
+                }
             }
         }
         return ps;

@@ -42,10 +42,7 @@ public class SimModels {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().startsWith("_")) continue;
             SimParams p = json.treeToValue(e.getValue(), SimParams.class);
-            if (latencyOverride >= 0) {
-                p = new SimParams(p.personaShift(), p.foundationShare(), p.noise(), p.selfCeiling(), p.refusalRate(),
-                        p.garbageRate(), latencyOverride);
-            }
+            if (latencyOverride >= 0) p = p.withLatency(latencyOverride);
             out.put(e.getKey(), new SimulatedModel(e.getKey(), p, seed));
         }
     }

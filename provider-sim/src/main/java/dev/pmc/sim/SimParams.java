@@ -9,7 +9,20 @@ package dev.pmc.sim;
  * @param refusalRate    probability a reply is a refusal without a number
  * @param garbageRate    probability a reply is unusable text
  * @param latencyMs      mean simulated latency per request
+ * @param difficultPersonaShare share of personas (chosen by hash of the persona text) that often break the
+ *                       instructions: they ramble in character without giving a rating
+ * @param difficultPersonaRate  probability that such a persona's reply has no rating
  */
 public record SimParams(double personaShift, double foundationShare, double noise, double selfCeiling,
-                        double refusalRate, double garbageRate, long latencyMs) {
+                        double refusalRate, double garbageRate, long latencyMs,
+                        double difficultPersonaShare, double difficultPersonaRate) {
+    public SimParams(double personaShift, double foundationShare, double noise, double selfCeiling,
+                     double refusalRate, double garbageRate, long latencyMs) {
+        this(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, latencyMs, 0, 0);
+    }
+
+    public SimParams withLatency(long ms) {
+        return new SimParams(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, ms,
+                difficultPersonaShare, difficultPersonaRate);
+    }
 }

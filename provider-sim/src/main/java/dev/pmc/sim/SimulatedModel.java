@@ -17,6 +17,11 @@ public final class SimulatedModel {
             "I'm sorry, but I can't take on that persona or answer as them.",
             "As an AI language model, I don't have personal moral views, so I can't give a rating.",
     };
+    private static final String[] RAMBLES = {
+            "As someone in my position, my focus is on my work and the people around me, not on abstract questionnaires.",
+            "Honestly, these questions are not how I think about my life. Let me tell you about my day instead.",
+            "I'd rather talk about what I know best than put a number on morality.",
+    };
     private static final String[] GARBAGE = {
             "As this persona, I think the question depends on the circumstances.",
             "Hmm, that is a difficult one. It really depends.",
@@ -45,6 +50,11 @@ public final class SimulatedModel {
     public String reply(String system, String user, double temperature, long samplingSeed) {
         long sampleHash = SimHash.of(SimHash.of(SimHash.of(seed, samplingSeed), system == null ? "" : system), user);
         double u = SimHash.uniform(sampleHash ^ 0x7777L);
+        if (system != null && params.difficultPersonaShare() > 0
+                && SimHash.uniform(SimHash.of(99, system)) < params.difficultPersonaShare()
+                && SimHash.uniform(sampleHash ^ 0x3333L) < params.difficultPersonaRate()) {
+            return RAMBLES[(int) (SimHash.uniform(sampleHash ^ 3) * RAMBLES.length)];
+        }
         if (u < params.refusalRate()) return REFUSALS[(int) (SimHash.uniform(sampleHash ^ 1) * REFUSALS.length)];
         if (u < params.refusalRate() + params.garbageRate()) return GARBAGE[(int) (SimHash.uniform(sampleHash ^ 2) * GARBAGE.length)];
         return Integer.toString(rating(system, user, temperature, sampleHash));

@@ -3,6 +3,7 @@ package dev.pmc.scorer;
 import dev.pmc.core.Mfq30;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.InvalidEventException;
+import dev.pmc.core.events.PromptEvent;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.events.ResponseEvent;
@@ -10,52 +11,77 @@ import dev.pmc.core.scoring.ParsedRating;
 import dev.pmc.core.scoring.RatingParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 
 /**
- * pmc.responses → {@link RatingParser} → pmc.ratings. Every response becomes exactly one rating event
- * (valid, or invalid with its outcome); undecodable responses go to pmc.responses.dlq with the reason.
+ * pmc.responses → {@link RatingParser} → pmc.ratings. Every response becomes one rating event. An invalid
+ * reply whose prompt is known is re-asked: the same slot's next attempt goes back to pmc.prompts (before the
+ * response is acknowledged), up to {@code pmc.scorer.max-attempts} attempts in all (the reference protocol
+ * uses 4); the rating event says whether it settles the slot. Undecodable responses go to pmc.responses.dlq.
  */
 @ApplicationScoped
 public class ScorerProcessor {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    @Channel("reasks")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> reasks;
+
+    @ConfigProperty(name = "pmc.scorer.max-attempts")
+    int maxAttempts;
+
     @Incoming("responses")
     @Outgoing("ratings")
     public Multi<Message<String>> process(Multi<Message<String>> responses) {
-        return responses.onItem().transformToMultiAndConcatenate(m -> {
-            Message<String> out = score(m);
-            return out == null ? Multi.createFrom().empty() : Multi.createFrom().item(out);
-        });
+        return responses.onItem().transformToUniAndConcatenate(this::score).onItem().transformToMultiAndConcatenate(
+                m -> m == null ? Multi.createFrom().empty() : Multi.createFrom().item(m));
     }
 
-    Message<String> score(Message<String> in) {
+    Uni<Message<String>> score(Message<String> in) {
         ResponseEvent resp;
         try {
             resp = EventCodec.decodeResponse(in.getPayload());
         } catch (InvalidEventException e) {
             registry.counter("pmc_scorer_dead_letters_total").increment();
-            in.nack(e);
-            return null;
+            return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
         }
-        RatingEvent rating = rate(resp);
-        registry.counter("pmc_scorer_outcomes_total", "target", resp.slot().target(), "outcome", rating.outcome().wire()).increment();
-        return in.withPayload(EventCodec.encode(rating))
+        String target = resp.slot().target();
+        ParsedRating parsed = parse(resp);
+        boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
+        RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
+                parsed.rule(), System.currentTimeMillis(), !reask);
+        registry.counter("pmc_scorer_outcomes_total", "target", target, "outcome", parsed.outcome().wire()).increment();
+        Message<String> out = in.withPayload(EventCodec.encode(rating))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());
+        if (!reask) {
+            if (parsed.outcome() != RatingOutcome.VALID) registry.counter("pmc_scorer_failed_slots_total", "target", target).increment();
+            return Uni.createFrom().item(out);
+        }
+        PromptEvent p = resp.prompt();
+        PromptEvent next = new PromptEvent(PromptEvent.VERSION, resp.slot(), resp.attempt() + 1, p.system(), p.user(),
+                p.temperature(), p.maxTokens(), System.currentTimeMillis());
+        registry.counter("pmc_scorer_reasks_total", "target", target).increment();
+        return reasks.sendMessage(Message.of(EventCodec.encode(next))
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(next.slot().kafkaKey()).build()))
+                .replaceWith(out);
     }
 
-    /** Scores one response: provider errors are their own outcome; replies go through the parser. */
-    static RatingEvent rate(ResponseEvent resp) {
-        ParsedRating parsed = resp.error() != null
+    /** Provider errors are their own outcome; replies go through the parser. */
+    static ParsedRating parse(ResponseEvent resp) {
+        return resp.error() != null
                 ? ParsedRating.invalid(RatingOutcome.PROVIDER_ERROR, "provider_error")
                 : RatingParser.parse(Mfq30.get().item(resp.slot().itemId()).type(), resp.reply());
-        return new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
-                parsed.rule(), System.currentTimeMillis());
     }
 }

@@ -57,9 +57,49 @@ class ScorerProcessorTest {
         assertEquals(2, byItem.get(2).rating());
         assertEquals(RatingOutcome.OUT_OF_RANGE, byItem.get(3).outcome());
         assertNull(byItem.get(3).rating());
-        assertEquals(RatingOutcome.NO_RATING, byItem.get(4).outcome());
+        assertEquals(RatingOutcome.REFUSAL, byItem.get(4).outcome());
         assertEquals(RatingOutcome.EMPTY, byItem.get(5).outcome());
         assertEquals(RatingOutcome.PROVIDER_ERROR, byItem.get(6).outcome());
+    }
+
+    private static void sendWithPrompt(String runId, int attempt, String reply) {
+        SlotId slot = new SlotId(runId, "sim-flaky", "7", 16, 2);
+        var prompt = new dev.pmc.core.events.PromptEvent(1, slot, attempt, "You are role-playing as the following persona: x",
+                "Statement: Compassion for those who are suffering is the most crucial virtue.", 0.1, 4, 0);
+        ResponseEvent r = new ResponseEvent(ResponseEvent.VERSION, slot, attempt, "sim-flaky", reply, null, 1, 0, prompt);
+        TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(), EventCodec.encode(r));
+    }
+
+    @Test
+    void invalidRepliesAreReaskedUntilTheLastAttempt() {
+        sendWithPrompt("reask-1", 1, "Let me tell you about my day instead.");
+        var prompts = TopicReader.readUntil(bootstrap(), Topics.PROMPTS, l -> l.stream().anyMatch(r -> r.key().contains("reask-1")),
+                Duration.ofSeconds(60));
+        var reask = prompts.stream().filter(r -> r.key().contains("reask-1")).map(r -> EventCodec.decodePrompt(r.value())).findFirst().orElseThrow();
+        assertEquals(2, reask.attempt(), "next attempt of the same slot");
+        assertEquals(2, reask.slot().repetition());
+        assertTrue(reask.user().contains("Compassion"), "same prompt text");
+        var ratings = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("reask-1")),
+                Duration.ofSeconds(60));
+        RatingEvent first = ratings.stream().filter(r -> r.key().contains("reask-1")).map(r -> EventCodec.decodeRating(r.value())).findFirst().orElseThrow();
+        assertEquals(RatingOutcome.NO_RATING, first.outcome());
+        assertEquals(Boolean.FALSE, first.last(), "a re-asked slot is not settled");
+
+        // the fourth attempt is the last: no fifth, and the rating event settles the slot as failed
+        sendWithPrompt("reask-2", 4, "I'd rather not put a number on it, I am just a tour guide.");
+        var last = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("reask-2")),
+                Duration.ofSeconds(60)).stream().filter(r -> r.key().contains("reask-2")).map(r -> EventCodec.decodeRating(r.value())).findFirst().orElseThrow();
+        assertTrue(last.settles());
+        assertEquals(4, last.attempt());
+        // a valid reply settles its slot and is not re-asked
+        sendWithPrompt("reask-3", 1, "5");
+        var valid = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("reask-3")),
+                Duration.ofSeconds(60)).stream().filter(r -> r.key().contains("reask-3")).map(r -> EventCodec.decodeRating(r.value())).findFirst().orElseThrow();
+        assertTrue(valid.settles());
+        assertEquals(5, valid.rating());
+        var allPrompts = TopicReader.readUntil(bootstrap(), Topics.PROMPTS, l -> false, Duration.ofSeconds(3));
+        assertEquals(0, allPrompts.stream().filter(r -> r.key().contains("reask-2") || r.key().contains("reask-3")).count(),
+                "no re-ask after the last attempt or after a valid reply");
     }
 
     @Test

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * JSON encoding of the versioned event records, with schema checks on decode. Unknown fields are ignored
- * (forward compatibility within a version); a different {@code v}, missing slot fields or impossible values
- * raise {@link InvalidEventException} whose message says why.
+ * JSON encoding of the versioned event records, with schema checks on decode. Unknown fields are ignored and
+ * optional fields may be absent (compatibility within a version); a different {@code v}, a missing slot or
+ * impossible values raise {@link InvalidEventException} whose message says why.
  */
 public final class EventCodec {
     /** Header set on dead-letter records, holding the reason. */
@@ -17,7 +17,6 @@ public final class EventCodec {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
     private EventCodec() {

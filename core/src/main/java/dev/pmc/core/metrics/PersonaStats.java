@@ -44,13 +44,18 @@ public final class PersonaStats {
      */
     private final byte[][] ratings;
     private final TreeMap<String, Long> outcomes;
+    /** Per item, rating events that were not valid (every attempt counts). */
+    private final int[] invalid;
+    /** Slots settled: counted valid ratings plus slots that failed at their last attempt. */
+    private long settled;
+    private long failedSlots;
     /** Counts of valid ratings 0..5 over all cells (the self profile's ceiling share uses it). */
     private final long[] histogram;
     private long duplicates;
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                emptyRatings(), new TreeMap<>(), new long[6], 0);
+                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0);
     }
 
     @JsonCreator
@@ -58,7 +63,8 @@ public final class PersonaStats {
                         @JsonProperty("personaId") String personaId, @JsonProperty("n") int[] n,
                         @JsonProperty("mean") double[] mean, @JsonProperty("m2") double[] m2,
                         @JsonProperty("ratings") byte[][] ratings, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
-                        @JsonProperty("duplicates") long duplicates) {
+                        @JsonProperty("duplicates") long duplicates, @JsonProperty("invalid") int[] invalid,
+                        @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots) {
         this.target = target;
         this.runId = runId;
         this.personaId = personaId;
@@ -69,6 +75,9 @@ public final class PersonaStats {
         this.outcomes = outcomes == null ? new TreeMap<>() : new TreeMap<>(outcomes);
         this.histogram = histogram == null ? new long[6] : histogram;
         this.duplicates = duplicates;
+        this.invalid = invalid == null ? new int[Mfq30.ITEMS] : invalid;
+        this.settled = settled;
+        this.failedSlots = failedSlots;
     }
 
     /**
@@ -78,6 +87,12 @@ public final class PersonaStats {
     public boolean accept(RatingEvent e) {
         if (e.outcome() != RatingOutcome.VALID) {
             outcomes.merge(e.outcome().wire(), 1L, Long::sum);
+            invalid[e.slot().itemId() - 1]++;
+            // a slot that failed its last attempt is settled, unless a valid rating already settled it
+            if (e.settles() && !counted(e.slot().itemId(), e.slot().repetition())) {
+                settled++;
+                failedSlots++;
+            }
             return false;
         }
         if (!addValid(e.slot().itemId(), e.slot().repetition(), e.rating())) {
@@ -85,6 +100,7 @@ public final class PersonaStats {
             return false;
         }
         outcomes.merge(RatingOutcome.VALID.wire(), 1L, Long::sum);
+        settled++;
         return true;
     }
 
@@ -116,11 +132,20 @@ public final class PersonaStats {
     public Map<String, Long> getOutcomes() { return outcomes; }
     public long[] getHistogram() { return histogram; }
     public long getDuplicates() { return duplicates; }
+    public int[] getInvalid() { return invalid; }
+    public long getSettled() { return settled; }
+    public long getFailedSlots() { return failedSlots; }
 
     private static byte[][] emptyRatings() {
         byte[][] r = new byte[Mfq30.ITEMS][10];
         for (byte[] row : r) Arrays.fill(row, (byte) -1);
         return r;
+    }
+
+    /** Whether a valid rating was counted for the slot (item, repetition). */
+    public boolean counted(int itemId, int repetition) {
+        byte[] row = ratings[itemId - 1];
+        return repetition - 1 < row.length && row[repetition - 1] >= 0;
     }
 
     /** The valid ratings of item itemId (1-based), in repetition order. */
