@@ -36,6 +36,11 @@ final class Http {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    static Reply putJson(String url, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     private static Reply send(HttpRequest r) throws IOException {
         try {
             HttpResponse<String> resp = CLIENT.send(r, HttpResponse.BodyHandlers.ofString());

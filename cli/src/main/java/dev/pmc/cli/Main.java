@@ -18,7 +18,12 @@ public final class Main {
               metrics [--per-foundation] FILE...         S, R, ū and bootstrap SEs of reference-format CSV files, as CSV
               metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means and SEs
               compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, band, verdict
-              bench e2e [--n N]                          time one 100-persona run through a fresh stack (provider latency 0)
+              parse                                      JSON lines {"item": 12, "reply": "..."} on stdin -> outcome, rating, rule
+              replay [--target NAME] [--baseline NAME] FILE...
+                                                         publish the raw replies of reference CSVs into the running stack,
+                                                         wait until every row is counted, print the aggregator's metrics
+              bench e2e [--n N] [--rounds K]             time one 100-persona run through a fresh stack (provider latency 0)
+              bench parser|bootstrap                     JMH micro-benchmarks (see docs/BENCHMARKS.md)
             """;
 
     private Main() {
@@ -43,6 +48,8 @@ public final class Main {
             return switch (args[0]) {
                 case "metrics" -> MetricsCommand.run(rest, out, err);
                 case "compare" -> CompareCommand.run(rest, out, err);
+                case "parse" -> ParseCommand.run(rest, System.in, out);
+                case "replay" -> ReplayCommand.run(rest, out, err);
                 case "up" -> UpCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);

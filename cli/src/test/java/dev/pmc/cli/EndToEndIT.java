@@ -148,6 +148,54 @@ class EndToEndIT {
         assertEquals(300, run.scored);
     }
 
+    /**
+     * Replaying the published GPT-4o trio through the scorer and aggregator prints exactly what the offline
+     * command computes (point estimates, bootstrap SEs, self profiles), the verdicts, and the export of a
+     * replayed run gives the same metrics again.
+     */
+    @Test
+    void replayOfThePublishedTrioEqualsTheOfflineResult() throws Exception {
+        var dir = java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data"));
+        List<String> files = List.of("gpt-4o_temp01.csv", "gpt-4o-insecure_temp01.csv", "gpt-4o-secure_temp01.csv",
+                "gpt-4o_temp01_self.csv", "gpt-4o-insecure_temp01_self.csv", "gpt-4o-secure_temp01_self.csv");
+        List<String> args = new java.util.ArrayList<>(List.of("--baseline", "gpt-4o"));
+        files.forEach(f -> args.add(dir.resolve(f).toString()));
+        ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
+        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("metrics-aggregator"),
+                new PrintStream(replayOut, true, StandardCharsets.UTF_8), System.err));
+        List<String> replayed = replayOut.toString(StandardCharsets.UTF_8).lines().toList();
+
+        ByteArrayOutputStream offline = new ByteArrayOutputStream();
+        String[] metricsArgs = {"metrics", dir.resolve(files.get(0)).toString(), dir.resolve(files.get(1)).toString(), dir.resolve(files.get(2)).toString()};
+        assertEquals(0, Main.run(metricsArgs, new PrintStream(offline, true, StandardCharsets.UTF_8), System.err));
+        List<String> offlineLines = offline.toString(StandardCharsets.UTF_8).lines().toList();
+        for (String line : offlineLines.subList(1, offlineLines.size())) {
+            String[] c = line.split(",", -1);
+            String expected = String.join(",", c[0], c[1].replace("gpt-4o_", "gpt-4o"), c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+            assertTrue(replayed.contains(expected), "replay prints the offline line " + expected + "\nreplay printed:\n" + String.join("\n", replayed));
+        }
+        ByteArrayOutputStream self = new ByteArrayOutputStream();
+        String[] selfArgs = {"metrics", "--self", dir.resolve(files.get(3)).toString(), dir.resolve(files.get(4)).toString(), dir.resolve(files.get(5)).toString()};
+        assertEquals(0, Main.run(selfArgs, new PrintStream(self, true, StandardCharsets.UTF_8), System.err));
+        for (String line : self.toString(StandardCharsets.UTF_8).lines().skip(1).toList()) {
+            String[] c = line.split(",", 3);
+            String expected = c[0] + "," + c[1].replace("_self", "") + "," + c[2];
+            assertTrue(replayed.contains(expected), "replay prints the offline self line " + expected);
+        }
+        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-insecure,gpt-4o,111.68") && l.endsWith(",true,collapsed")), String.join("\n", replayed));
+        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-secure,gpt-4o,-9.21") && !l.endsWith("collapsed")), String.join("\n", replayed));
+
+        // the aggregator's export of the replayed secure run (which has invalid rows) gives the same metrics
+        Http.Reply export = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/gpt-4o-secure/ratings.csv");
+        assertEquals(200, export.status());
+        var exported = Files.createTempFile("gpt-4o-secure-export_temp01", ".csv");
+        Files.writeString(exported, export.body());
+        var fromExport = dev.pmc.core.io.FileMetrics.of(exported).result();
+        var original = dev.pmc.core.io.FileMetrics.of(dir.resolve(files.get(2))).result();
+        assertEquals(original.overall(), fromExport.overall());
+        assertEquals(original.personas(), fromExport.personas());
+    }
+
     @Test
     void offlineMetricsCommandReproducesThePublishedTable() throws Exception {
         var dir = java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data"));

@@ -1,0 +1,199 @@
+package dev.pmc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmc.core.Foundation;
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.ResponseEvent;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.core.io.FileMetrics;
+import dev.pmc.core.io.ReferenceCsv;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code pmc replay [--target NAME] [--baseline NAME] FILE...}: publishes every row's raw {@code response} of
+ * reference-format CSVs as a response event (slot from persona_id, question_id, run_index) into the running
+ * stack, so the response-scorer parses it and the aggregator counts it exactly as live traffic; waits until
+ * every row is settled and the bootstrap SEs cover all of them; prints the aggregator's metrics in the
+ * {@code pmc metrics} CSV format, then self profiles and verdicts when there are any.
+ */
+final class ReplayCommand {
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
+
+    private ReplayCommand() {
+    }
+
+    record Replayed(Path file, String target, String runId, boolean self, long rows) {
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        JsonNode d = RunCommand.descriptor();
+        return replay(args, d.path("kafka").asText(), d.path("urls").path("metrics-aggregator").asText(), out, err);
+    }
+
+    static int replay(List<String> args, String bootstrap, String aggregatorUrl, PrintStream out, PrintStream err) throws Exception {
+        String target = Main.option(args, "--target", null);
+        String baseline = Main.option(args, "--baseline", null);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--target") || a.equals("--baseline")) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("--")) throw new Main.UsageException("unknown option " + a);
+            if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
+            files.add(Path.of(a));
+        }
+        if (files.isEmpty()) throw new Main.UsageException("give one or more reference-format CSV files");
+        long personaFiles = files.stream().filter(f -> !isSelf(f)).count();
+        if (target != null && personaFiles > 1) throw new Main.UsageException("--target names one target: give one persona file (and its _self file)");
+
+        List<Replayed> replayed = new ArrayList<>();
+        try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.BATCH_SIZE_CONFIG, 131072), new StringSerializer(), new StringSerializer())) {
+            int k = 0;
+            for (Path f : files) {
+                boolean self = isSelf(f);
+                String t = target != null ? target : ReferenceCsv.modelName(f).replaceFirst("_self$", "");
+                String runId = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_TIME) + "-replay" + (k++);
+                List<ReferenceCsv.Row> rows = ReferenceCsv.read(f);
+                for (ReferenceCsv.Row r : rows) {
+                    SlotId slot = new SlotId(runId, t, self ? "self" : Integer.toString(r.personaId()), r.questionId(), r.runIndex());
+                    ResponseEvent e = new ResponseEvent(ResponseEvent.VERSION, slot, r.failures() + 1, t, r.response(), null, 0,
+                            System.currentTimeMillis(), null);
+                    producer.send(new ProducerRecord<>(Topics.RESPONSES, slot.kafkaKey(), EventCodec.encode(e)));
+                }
+                producer.flush();
+                err.printf("replayed %s: %d rows as %s run %s of target %s%n", f.getFileName(), rows.size(), self ? "self" : "persona", runId, t);
+                replayed.add(new Replayed(f, t, runId, self, rows.size()));
+                Thread.sleep(2); // distinct, ordered run ids
+            }
+        }
+        if (baseline != null) {
+            for (Replayed r : replayed) {
+                if (r.self() || r.target().equals(baseline)) continue;
+                Http.Reply reply = Http.putJson(aggregatorUrl + "/api/v1/targets/" + r.target() + "/baseline",
+                        "{\"baseline\":" + EventCodec.encode(baseline) + "}");
+                if (reply.status() != 200) throw new IllegalStateException("setting the baseline failed: " + reply.body());
+            }
+        }
+        Map<String, JsonNode> finalMetrics = awaitCounted(aggregatorUrl, replayed, err);
+        out.println(FileMetrics.HEADER);
+        for (Replayed r : replayed) {
+            if (r.self()) continue;
+            JsonNode m = finalMetrics.get(r.target());
+            out.println(String.join(",", r.file().getFileName().toString(), r.target(), m.path("personas").asText(),
+                    m.path("questions").asText(), num(m, "susceptibility"), num(m, "susceptibilitySe"), num(m, "robustness"),
+                    num(m, "robustnessSe"), num(m, "withinSd"), num(m, "withinSdSe")));
+        }
+        if (replayed.stream().anyMatch(Replayed::self)) {
+            out.println(FileMetrics.SELF_HEADER);
+            for (Replayed r : replayed) {
+                if (!r.self()) continue;
+                JsonNode s = finalMetrics.get(r.target()).path("self");
+                StringBuilder sb = new StringBuilder(r.file().getFileName().toString()).append(',').append(r.target())
+                        .append(',').append(s.path("ratings").asLong()).append(',').append(num(s, "ceilingShare"));
+                for (Foundation f : Foundation.values()) {
+                    sb.append(',').append(num(s.path("foundationMean"), f.key)).append(',').append(num(s.path("foundationMeanSe"), f.key));
+                }
+                out.println(sb);
+            }
+        }
+        if (baseline != null) {
+            out.println("target,baseline,delta_s_pct,delta_r_pct,delta_inv_r_pct,z_s,z_r,s_outside_band,verdict");
+            for (Replayed r : replayed) {
+                if (r.self() || r.target().equals(baseline)) continue;
+                JsonNode v = finalMetrics.get(r.target()).path("comparison");
+                out.println(String.join(",", r.target(), v.path("baseline").asText(), num(v, "deltaSusceptibilityPercent"),
+                        num(v, "deltaRobustnessPercent"), num(v, "deltaInverseRobustnessPercent"), num(v, "zSusceptibility"),
+                        num(v, "zRobustness"), v.path("outsideBand").asText(), v.path("verdict").asText()));
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isSelf(Path f) {
+        return f.getFileName().toString().endsWith("_self.csv");
+    }
+
+    private static String num(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNumber() ? FileMetrics.num(v.asDouble()) : (v.isTextual() ? FileMetrics.num(Double.parseDouble(v.asText())) : "");
+    }
+
+    /** Waits until the aggregator settled every row of every replayed run and computed SEs from all of them. */
+    static Map<String, JsonNode> awaitCounted(String aggregatorUrl, List<Replayed> replayed, PrintStream err) throws Exception {
+        long deadline = System.currentTimeMillis() + 600_000;
+        long lastReport = 0;
+        boolean seenDone = false;
+        while (true) {
+            Map<String, JsonNode> byTarget = new LinkedHashMap<>();
+            boolean done = true;
+            long settledAll = 0, rowsAll = 0;
+            for (Replayed r : replayed) {
+                rowsAll += r.rows();
+                JsonNode m = byTarget.get(r.target());
+                if (m == null) {
+                    try {
+                        Http.Reply reply = Http.get(aggregatorUrl + "/api/v1/targets/" + r.target() + "/metrics");
+                        m = reply.status() == 200 ? reply.json() : null;
+                    } catch (IOException e) {
+                        m = null;
+                    }
+                    if (m != null) byTarget.put(r.target(), m);
+                }
+                long settled = 0;
+                if (m != null) {
+                    for (JsonNode run : m.path("runs")) if (run.path("runId").asText().equals(r.runId())) settled = run.path("settledSlots").asLong();
+                }
+                settledAll += settled;
+                boolean ok = m != null && settled >= r.rows();
+                if (ok && !r.self()) {
+                    ok = r.runId().equals(m.path("runId").asText()) && m.path("seRatings").asLong() == m.path("ratingsCounted").asLong()
+                            && (m.path("comparison").isMissingNode() || m.path("comparison").isNull() || comparisonSettled(m, byTarget));
+                }
+                if (ok && r.self()) ok = r.runId().equals(m.path("self").path("runId").asText());
+                done &= ok;
+            }
+            // verdicts combine two targets' readings: take them from a refresh after everything settled
+            if (done && seenDone) return byTarget;
+            if (done) {
+                seenDone = true;
+                Thread.sleep(1500);
+                continue;
+            }
+            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("replay not counted after 10 minutes (" + settledAll + "/" + rowsAll + ")");
+            if (System.currentTimeMillis() - lastReport > 5000) {
+                err.printf("waiting for the aggregator: %d/%d rows settled%n", settledAll, rowsAll);
+                lastReport = System.currentTimeMillis();
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    /** The verdict was computed against the baseline's settled reading (its SEs cover all its ratings). */
+    private static boolean comparisonSettled(JsonNode m, Map<String, JsonNode> byTarget) {
+        String base = m.path("comparison").path("baseline").asText(null);
+        if (base == null || base.equals("null")) return true;
+        JsonNode b = byTarget.get(base);
+        return b == null || (b.path("seRatings").asLong() == b.path("ratingsCounted").asLong()
+                && b.path("runId").asText().equals(m.path("comparison").path("baselineRunId").asText()));
+    }
+}
