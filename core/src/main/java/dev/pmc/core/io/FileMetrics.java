@@ -20,7 +20,7 @@ public record FileMetrics(String file, String model, MetricsResult result) {
             "file,model,foundation,susceptibility,susceptibility_se,robustness,robustness_se,within_sd,within_sd_se";
 
     public static FileMetrics of(Path file) throws IOException {
-        List<ReferenceCsv.Row> rows = ReferenceCsv.read(file);
+        List<ReferenceCsv.Row> rows = ReferenceCsv.readRatings(file);
         String model = ReferenceCsv.modelName(file);
         Map<Integer, PersonaStats> stats = ReferenceCsv.toPersonaStats(rows, model);
         List<PersonaStats> ordered = new java.util.ArrayList<>(stats.values());

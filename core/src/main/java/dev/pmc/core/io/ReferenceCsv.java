@@ -74,6 +74,92 @@ public final class ReferenceCsv {
     }
 
     /**
+     * Reads only the numeric columns (persona_id, question_id, run_index, rating, failures) straight from the
+     * bytes, skipping the text columns: what the metrics need, several times faster than {@link #read(Path)}.
+     * Rows carry null response and collected_at.
+     */
+    public static List<Row> readRatings(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int pos = 0, len = b.length;
+        // header
+        List<String> header = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        while (pos < len && b[pos] != '\n') {
+            if (b[pos] == ',') {
+                header.add(sb.toString().trim());
+                sb.setLength(0);
+            } else if (b[pos] != '\r') {
+                sb.append((char) b[pos]);
+            }
+            pos++;
+        }
+        header.add(sb.toString().trim());
+        pos++;
+        int cols = header.size();
+        int persona = header.indexOf("persona_id"), q = header.indexOf("question_id"), run = header.indexOf("run_index");
+        int rating = header.indexOf("rating"), failures = header.indexOf("failures");
+        if (q < 0 || run < 0 || rating < 0) throw new IOException(file + ": missing question_id, run_index or rating in header " + header);
+        List<Row> rows = new ArrayList<>(32768);
+        long[] num = new long[cols];
+        boolean[] empty = new boolean[cols];
+        long line = 1;
+        while (pos < len) {
+            line++;
+            int col = 0;
+            java.util.Arrays.fill(empty, true);
+            java.util.Arrays.fill(num, 0);
+            boolean negative = false, bad = false;
+            while (pos < len) {
+                byte c = b[pos];
+                if (c == '"') {
+                    // quoted text: skip to the closing quote ("" is an escaped quote)
+                    pos++;
+                    while (pos < len) {
+                        if (b[pos] == '"') {
+                            if (pos + 1 < len && b[pos + 1] == '"') pos += 2;
+                            else break;
+                        } else {
+                            pos++;
+                        }
+                    }
+                    pos++;
+                    bad |= col == q || col == run || col == rating || col == persona;
+                    continue;
+                }
+                if (c == ',' || c == '\n' || c == '\r') {
+                    if (negative && col < cols) num[col] = -num[col];
+                    negative = false;
+                    if (c == ',') {
+                        col++;
+                        pos++;
+                        continue;
+                    }
+                    if (c == '\r' && pos + 1 < len && b[pos + 1] == '\n') pos++;
+                    pos++;
+                    break;
+                }
+                if (col < cols) {
+                    if (c >= '0' && c <= '9') {
+                        num[col] = num[col] * 10 + (c - '0');
+                        empty[col] = false;
+                    } else if (c == '-' && empty[col]) {
+                        negative = true;
+                    } else if (col == q || col == run || col == persona || col == failures || (col == rating && c != '.')) {
+                        if (c != ' ') bad = true;
+                    }
+                }
+                pos++;
+            }
+            if (pos >= len && negative && col < cols) num[col] = -num[col];
+            if (col == 0 && empty[0]) continue; // blank line
+            if (bad || col + 1 < cols) throw new IOException(file + ": record " + line + " is not a rating row (use read() for text)");
+            rows.add(new Row(persona < 0 ? -1 : (int) num[persona], (int) num[q], (int) num[run],
+                    empty[rating] ? -1 : (int) num[rating], failures < 0 || empty[failures] ? 0 : (int) num[failures], null, null));
+        }
+        return rows;
+    }
+
+    /**
      * Groups persona rows into per-persona streaming statistics, exactly as the aggregator would receive
      * them as valid rating events; invalid rows only count as attempts. Keys are persona ids in file order.
      */

@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * On every row of every published CSV the parser's rating equals the authors' {@code rating} column
  * (-1 = no valid rating), except the rows listed in {@link #KNOWN_DISAGREEMENTS} with why the reference is wrong.
  */
-class ReferenceAgreementTest {
+public class ReferenceAgreementTest {
     /** file|persona|question|run → reason the reference rating is wrong. */
     static final Map<String, String> KNOWN_DISAGREEMENTS = Map.of();
 
-    static final List<String> FILES = List.of("gpt-4o_temp01.csv", "gpt-4o-insecure_temp01.csv", "gpt-4o-secure_temp01.csv",
+    public static final List<String> FILES = List.of("gpt-4o_temp01.csv", "gpt-4o-insecure_temp01.csv", "gpt-4o-secure_temp01.csv",
             "gemini-2.5-flash-lite_temp01.csv", "gpt-4o_temp01_self.csv", "gpt-4o-insecure_temp01_self.csv",
             "gpt-4o-secure_temp01_self.csv");
 
