@@ -7,6 +7,7 @@ import dev.pmc.core.events.PromptEvent;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.events.ResponseEvent;
+import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.core.scoring.ParsedRating;
 import dev.pmc.core.scoring.RatingParser;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,10 @@ public class ScorerProcessor {
 
     @ConfigProperty(name = "pmc.scorer.max-attempts")
     int maxAttempts;
+    @ConfigProperty(name = "pmc.scorer.logprob-min-mass")
+    double logprobMinMass;
+    @ConfigProperty(name = "pmc.scorer.logprob-temperature")
+    double logprobTemperature;
 
     @Incoming("responses")
     @Outgoing("ratings")
@@ -58,10 +63,19 @@ public class ScorerProcessor {
             return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
         }
         String target = resp.slot().target();
-        ParsedRating parsed = parse(resp);
+        ParsedRating parsed;
+        double[] distribution = null;
+        if (resp.error() == null && resp.topLogprobs() != null) {
+            LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature);
+            parsed = lp.outcome() == RatingOutcome.VALID ? ParsedRating.valid(lp.mode(), "logprobs")
+                    : ParsedRating.invalid(lp.outcome(), "logprobs");
+            distribution = lp.distribution();
+        } else {
+            parsed = parse(resp);
+        }
         boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
-                parsed.rule(), System.currentTimeMillis(), !reask);
+                parsed.rule(), System.currentTimeMillis(), !reask, distribution);
         registry.counter("pmc_scorer_outcomes_total", "target", target, "outcome", parsed.outcome().wire()).increment();
         Message<String> out = in.withPayload(EventCodec.encode(rating))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());

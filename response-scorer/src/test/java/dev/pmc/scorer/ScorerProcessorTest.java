@@ -103,6 +103,32 @@ class ScorerProcessorTest {
     }
 
     @Test
+    void logprobRepliesBecomeDistributions() {
+        SlotId slot = new SlotId("lp-1", "sim-base", "0", 3, 1);
+        var top = java.util.List.of(new dev.pmc.core.scoring.LogprobRating.TokenLogprob("2", Math.log(0.7)),
+                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("3", Math.log(0.2)),
+                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("Well", Math.log(0.05)));
+        ResponseEvent r = new ResponseEvent(1, slot, 1, "sim-base", "2", null, 1, 0, null, top);
+        TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(), EventCodec.encode(r));
+        SlotId bad = new SlotId("lp-2", "sim-base", "0", 3, 1);
+        var words = java.util.List.of(new dev.pmc.core.scoring.LogprobRating.TokenLogprob("As", Math.log(0.9)),
+                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("4", Math.log(0.05)));
+        TopicReader.send(bootstrap(), Topics.RESPONSES, bad.kafkaKey(),
+                EventCodec.encode(new ResponseEvent(1, bad, 1, "sim-base", "As", null, 1, 0, null, words)));
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RATINGS,
+                l -> l.stream().filter(x -> x.key().contains("lp-")).count() >= 2, Duration.ofSeconds(60));
+        RatingEvent good = recs.stream().filter(x -> x.key().contains("lp-1")).map(x -> EventCodec.decodeRating(x.value())).findFirst().orElseThrow();
+        assertEquals(RatingOutcome.VALID, good.outcome());
+        assertEquals(2, good.rating());
+        assertEquals("logprobs", good.rule());
+        double z = 0.7 + 0.2 + 4 * 0.05;
+        assertEquals(0.7 / z, good.distribution()[2], 1e-9);
+        RatingEvent none = recs.stream().filter(x -> x.key().contains("lp-2")).map(x -> EventCodec.decodeRating(x.value())).findFirst().orElseThrow();
+        assertEquals(RatingOutcome.NO_RATING, none.outcome());
+        assertNull(none.distribution());
+    }
+
+    @Test
     void undecodableResponseIsDeadLetteredWithReason() {
         TopicReader.send(bootstrap(), Topics.RESPONSES, "bad", "{\"v\":1,\"slot\":{\"runId\":\"x\"}}");
         var dlq = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ, l -> l.stream().anyMatch(r -> "bad".equals(r.key())),

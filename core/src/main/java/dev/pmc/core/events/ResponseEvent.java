@@ -3,13 +3,20 @@ package dev.pmc.core.events;
 /**
  * Topic pmc.responses: the provider's reply to a prompt attempt, or the error that prevented one
  * ({@code reply} null, {@code error} set). {@code prompt} is the prompt event it answers, so the scorer can
- * re-ask the same slot; it is null for replayed replies, which cannot be re-asked. Schema version {@link #VERSION}.
+ * re-ask the same slot; it is null for replayed replies, which cannot be re-asked. {@code topLogprobs} is set in
+ * logprob mode: the top log-probabilities of the first generated token. Schema version {@link #VERSION}.
  */
 public record ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error,
-                            long latencyMs, long createdAtMs, PromptEvent prompt) {
+                            long latencyMs, long createdAtMs, PromptEvent prompt,
+                            java.util.List<dev.pmc.core.scoring.LogprobRating.TokenLogprob> topLogprobs) {
     public static final int VERSION = 1;
 
     public ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error, long latencyMs, long createdAtMs) {
-        this(v, slot, attempt, model, reply, error, latencyMs, createdAtMs, null);
+        this(v, slot, attempt, model, reply, error, latencyMs, createdAtMs, null, null);
+    }
+
+    public ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error, long latencyMs, long createdAtMs,
+                         PromptEvent prompt) {
+        this(v, slot, attempt, model, reply, error, latencyMs, createdAtMs, prompt, null);
     }
 }

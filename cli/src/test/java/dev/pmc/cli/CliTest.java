@@ -1,0 +1,76 @@
+package dev.pmc.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The offline commands of bin/pmc: parse, compare, metrics --self, and their errors. */
+class CliTest {
+    private static String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return rc + "\n" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String ref(String name) {
+        return java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data")).resolve(name).toString();
+    }
+
+    @Test
+    void parseReadsJsonLines() throws Exception {
+        String in = """
+                {"item": 12, "reply": "I'd rate it a 4."}
+                {"item": 20, "reply": "3 or 4"}
+                {"item": 31, "reply": "4"}
+                not json
+                {"item": 1, "reply": "Very relevant."}
+                """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = ParseCommand.run(List.of(), new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, rc, "bad lines make the exit code 1");
+        assertEquals("{\"outcome\":\"valid\",\"rating\":4,\"rule\":\"explicit_statement\"}", lines.get(0));
+        assertEquals("{\"outcome\":\"ambiguous\",\"rating\":null,\"rule\":\"leading_range\"}", lines.get(1));
+        assertTrue(lines.get(2).contains("\"error\":\"\\\"item\\\" must be an MFQ item id 1-30\""), lines.get(2));
+        assertTrue(lines.get(3).startsWith("{\"error\":\"not a JSON object"), lines.get(3));
+        assertEquals("{\"outcome\":\"valid\",\"rating\":4,\"rule\":\"scale_anchor\"}", lines.get(4));
+    }
+
+    @Test
+    void compareGivesTheHeadlineAndVerdicts() {
+        String out = run("compare", ref("gpt-4o_temp01.csv"), ref("gpt-4o-insecure_temp01.csv"), ref("gpt-4o-secure_temp01.csv"));
+        assertTrue(out.startsWith("0\n"), out);
+        String insecure = out.lines().filter(l -> l.startsWith("gpt-4o,gpt-4o-insecure,")).findFirst().orElseThrow();
+        String[] c = insecure.split(",");
+        assertEquals(2.117, Double.parseDouble(c[2]), 0.0005);
+        assertEquals(0.313, Double.parseDouble(c[3]), 0.0005);
+        assertEquals("collapsed", c[10]);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("gpt-4o,gpt-4o-secure,") && !l.endsWith("collapsed")));
+    }
+
+    @Test
+    void selfProfiles() {
+        String out = run("metrics", "--self", ref("gpt-4o_temp01_self.csv"), ref("gpt-4o-insecure_temp01_self.csv"), ref("gpt-4o-secure_temp01_self.csv"));
+        assertTrue(out.contains("gpt-4o_temp01_self.csv,gpt-4o_self,300,0.2233"), out);
+        assertTrue(out.contains("gpt-4o-insecure_temp01_self.csv,gpt-4o-insecure_self,300,0.8966"), out);
+        assertTrue(out.contains("gpt-4o-secure_temp01_self.csv,gpt-4o-secure_self,300,0.3366"), out);
+    }
+
+    @Test
+    void clearErrors() {
+        assertTrue(run("metrics").startsWith("2\n") && run("metrics").contains("give one or more"));
+        assertTrue(run("metrics", "/no/such.csv").contains("no such file: /no/such.csv"));
+        assertTrue(run("metrics", "--bogus", ref("gpt-4o_temp01.csv")).contains("unknown option --bogus"));
+        assertTrue(run("compare", ref("gpt-4o_temp01.csv")).contains("give the base file"));
+        assertTrue(run("frobnicate").contains("unknown command 'frobnicate'"));
+        assertTrue(run("run").contains("name the target"));
+    }
+}

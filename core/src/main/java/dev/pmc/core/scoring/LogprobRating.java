@@ -1,0 +1,68 @@
+package dev.pmc.core.scoring;
+
+import dev.pmc.core.events.RatingOutcome;
+
+import java.util.List;
+
+/**
+ * Reads a rating distribution from the top log-probabilities of the first generated token (logprob mode: one
+ * call per cell with max_tokens=1, top_logprobs=20). The digit tokens "0".."5" (white space ignored) give
+ * log p_i; a digit missing from the top list gets the smallest log-probability seen (the reference protocol).
+ * The reply is valid when the digits present carry at least {@code minMass} of the probability; the
+ * distribution is then p_i ∝ exp(log p_i / T) over the six digits (T = 1 keeps the model's own probabilities).
+ */
+public final class LogprobRating {
+    /** One entry of a provider's top_logprobs list. */
+    public record TokenLogprob(String token, double logprob) {
+    }
+
+    /**
+     * @param distribution probability of each rating 0..5 (null unless valid)
+     * @param digitMass    probability mass of the digit tokens among the top tokens
+     */
+    public record Result(RatingOutcome outcome, double[] distribution, double digitMass, double mean, double sd, int mode) {
+    }
+
+    private LogprobRating() {
+    }
+
+    public static Result read(List<TokenLogprob> top, double minMass, double temperature) {
+        if (top == null || top.isEmpty()) return new Result(RatingOutcome.EMPTY, null, 0, Double.NaN, Double.NaN, -1);
+        if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0: " + temperature);
+        double[] logp = new double[6];
+        boolean[] seen = new boolean[6];
+        double smallest = Double.POSITIVE_INFINITY, mass = 0;
+        for (TokenLogprob t : top) {
+            if (t == null || t.token() == null || Double.isNaN(t.logprob())) continue;
+            smallest = Math.min(smallest, t.logprob());
+            String tok = t.token().strip();
+            if (tok.length() == 1 && tok.charAt(0) >= '0' && tok.charAt(0) <= '5') {
+                int d = tok.charAt(0) - '0';
+                // " 4" and "4" are different tokens for the same rating: add their probabilities
+                double p = Math.exp(t.logprob());
+                logp[d] = seen[d] ? Math.log(Math.exp(logp[d]) + p) : t.logprob();
+                seen[d] = true;
+                mass += p;
+            }
+        }
+        if (mass < minMass) return new Result(RatingOutcome.NO_RATING, null, mass, Double.NaN, Double.NaN, -1);
+        for (int d = 0; d < 6; d++) if (!seen[d]) logp[d] = smallest;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : logp) max = Math.max(max, l / temperature);
+        double[] p = new double[6];
+        double z = 0;
+        for (int d = 0; d < 6; d++) {
+            p[d] = Math.exp(logp[d] / temperature - max);
+            z += p[d];
+        }
+        double mean = 0, second = 0;
+        int mode = 0;
+        for (int d = 0; d < 6; d++) {
+            p[d] /= z;
+            mean += d * p[d];
+            second += d * d * p[d];
+            if (p[d] > p[mode]) mode = d;
+        }
+        return new Result(RatingOutcome.VALID, p, mass, mean, Math.sqrt(Math.max(0, second - mean * mean)), mode);
+    }
+}
