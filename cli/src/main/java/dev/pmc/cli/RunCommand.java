@@ -33,16 +33,7 @@ final class RunCommand {
                 RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t)));
         out.printf("run %s: %d slots%n", run.runId, run.slots);
         boolean tty = System.console() != null;
-        long last = 0;
-        while (!watch.allDone()) {
-            Thread.sleep(500);
-            watch.poll();
-            boolean force = System.currentTimeMillis() - last > 10_000;
-            if (force) last = System.currentTimeMillis();
-            watch.render(out, tty, force);
-        }
-        watch.poll();
-        watch.render(out, tty, true);
+        watch.follow(out, tty, 500, () -> { });
         if (!run.self) {
             out.println("target,run,personas,susceptibility,robustness,within_sd");
             out.println(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s", target, run.runId, run.personas, run.s, run.r, run.u));

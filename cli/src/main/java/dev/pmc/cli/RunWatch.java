@@ -117,6 +117,24 @@ final class RunWatch {
         }
     }
 
+    /**
+     * Polls every {@code intervalMs} until every run is complete, redrawing the progress block on a terminal
+     * (elsewhere printing it every 10 s) and calling {@code check} each round (it may throw to stop).
+     */
+    void follow(PrintStream out, boolean tty, long intervalMs, Runnable check) throws InterruptedException {
+        long lastPrint = 0;
+        while (!allDone()) {
+            Thread.sleep(intervalMs);
+            poll();
+            boolean force = System.currentTimeMillis() - lastPrint > 10_000;
+            if (force) lastPrint = System.currentTimeMillis();
+            render(out, tty, force);
+            check.run();
+        }
+        poll();
+        render(out, tty, true);
+    }
+
     static String runRequest(String target, String personas, int n, Double temperature) {
         StringBuilder sb = new StringBuilder("{\"target\":").append(json(target)).append(",\"n\":").append(n);
         if (personas.endsWith(".json")) {

@@ -52,18 +52,11 @@ final class UpCommand {
             }
             out.printf("submitted %d runs (%d slots); progress:%n", watch.runs().size(),
                     watch.runs().stream().mapToLong(t -> t.slots).sum());
-            long lastPrint = 0;
-            while (!watch.allDone()) {
-                Thread.sleep(1000);
-                watch.poll();
-                boolean force = System.currentTimeMillis() - lastPrint > 10_000;
-                if (force) lastPrint = System.currentTimeMillis();
-                watch.render(out, tty, force);
+            watch.follow(out, tty, 1000, () -> {
                 for (var s : stack.services().values()) {
                     if (!s.alive()) throw new IllegalStateException(s.name() + " died; see " + s.log());
                 }
-            }
-            watch.render(out, tty, true);
+            });
             out.printf("all runs complete after %.1f s. The stack stays up: Ctrl-C (or bin/pmc down) stops it.%n",
                     (System.currentTimeMillis() - t0) / 1000.0);
         } else {

@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +60,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
         try {
             Files.createDirectories(dataDir);
-            int p = port == 0 ? freePort() : port;
-            int c = controllerPort == 0 ? freePort() : controllerPort;
+            int p = port == 0 ? dev.pmc.stack.ServiceProcess.freePort() : port;
+            int c = controllerPort == 0 ? dev.pmc.stack.ServiceProcess.freePort() : controllerPort;
             Path logs = dataDir.resolve("logs");
             Properties props = serverProperties(p, c, logs);
             Path propsFile = dataDir.resolve("server.properties");
@@ -188,13 +187,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     /** Standalone broker: {@code EmbeddedKafka DATA_DIR [PORT [CONTROLLER_PORT]]}; stops on SIGTERM. */
