@@ -44,7 +44,7 @@ public class GatewayProcessor {
 
     @jakarta.annotation.PostConstruct
     void init() {
-        registry.gauge("pmc_gateway_in_flight", inFlight);
+        io.micrometer.core.instrument.Gauge.builder("pmc_gateway_in_flight", inFlight, AtomicInteger::get).description("Provider calls in flight").register(registry);
     }
 
     @Incoming("prompts")
@@ -58,7 +58,7 @@ public class GatewayProcessor {
         try {
             prompt = EventCodec.decodePrompt(in.getPayload());
         } catch (InvalidEventException e) {
-            registry.counter("pmc_gateway_dead_letters_total").increment();
+            io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Undecodable prompt events sent to pmc.prompts.dlq").register(registry).increment();
             return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
         }
         ProviderTargets.Target t = targets.get(prompt.slot().target());
@@ -81,8 +81,8 @@ public class GatewayProcessor {
     private ResponseEvent response(PromptEvent p, ProviderTargets.Target t, String reply, String error, long startNanos) {
         long nanos = System.nanoTime() - startNanos;
         String outcome = error == null ? "ok" : "error";
-        registry.counter("pmc_gateway_requests_total", "target", t.name(), "outcome", outcome).increment();
-        Timer.builder("pmc_gateway_request_duration_seconds").tag("target", t.name()).publishPercentileHistogram()
+        io.micrometer.core.instrument.Counter.builder("pmc_gateway_requests_total").description("Provider calls by outcome (ok, error)").tags("target", t.name(), "outcome", outcome).register(registry).increment();
+        Timer.builder("pmc_gateway_request_duration_seconds").description("Provider call duration").tag("target", t.name()).publishPercentileHistogram()
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         if (error != null) LOG.debugf("slot %s attempt %d: %s", p.slot().id(), p.attempt(), error);
         return new ResponseEvent(ResponseEvent.VERSION, p.slot(), p.attempt(), t.model(), reply, error,

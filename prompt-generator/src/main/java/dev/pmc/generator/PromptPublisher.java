@@ -70,7 +70,7 @@ public class PromptPublisher {
         Semaphore permits = new Semaphore(window);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        var counter = registry.counter("pmc_prompts_published_total", "target", run.target());
+        var counter = io.micrometer.core.instrument.Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)").tag("target", run.target()).register(registry);
         int personas = plan.self() ? 1 : plan.personas().size();
         long now = System.currentTimeMillis();
         for (int p = 0; p < personas && failure.get() == null; p++) {

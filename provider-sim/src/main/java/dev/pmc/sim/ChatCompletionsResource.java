@@ -53,7 +53,7 @@ public class ChatCompletionsResource {
                 System.currentTimeMillis() / 1000, sim.name(),
                 List.of(new ChatApi.Choice(0, new ChatApi.Message("assistant", reply), "stop")),
                 new ChatApi.Usage(promptTokens, completionTokens, promptTokens + completionTokens));
-        registry.counter("pmc_sim_requests_total", "model", sim.name()).increment();
+        io.micrometer.core.instrument.Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
         Uni<Response> out = Uni.createFrom().item(Response.ok(body).build());
         long latency = sim.params().latencyMs();
         return latency > 0 ? out.onItem().delayIt().by(Duration.ofMillis(latency)) : out;

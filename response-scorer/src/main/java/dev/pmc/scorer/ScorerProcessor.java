@@ -59,7 +59,7 @@ public class ScorerProcessor {
         try {
             resp = EventCodec.decodeResponse(in.getPayload());
         } catch (InvalidEventException e) {
-            registry.counter("pmc_scorer_dead_letters_total").increment();
+            io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total").description("Undecodable response events sent to pmc.responses.dlq").register(registry).increment();
             return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
         }
         String target = resp.slot().target();
@@ -76,17 +76,17 @@ public class ScorerProcessor {
         boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
                 parsed.rule(), System.currentTimeMillis(), !reask, distribution);
-        registry.counter("pmc_scorer_outcomes_total", "target", target, "outcome", parsed.outcome().wire()).increment();
+        io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire()).register(registry).increment();
         Message<String> out = in.withPayload(EventCodec.encode(rating))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());
         if (!reask) {
-            if (parsed.outcome() != RatingOutcome.VALID) registry.counter("pmc_scorer_failed_slots_total", "target", target).increment();
+            if (parsed.outcome() != RatingOutcome.VALID) io.micrometer.core.instrument.Counter.builder("pmc_scorer_failed_slots_total").description("Slots without a valid rating after the last attempt").tag("target", target).register(registry).increment();
             return Uni.createFrom().item(out);
         }
         PromptEvent p = resp.prompt();
         PromptEvent next = new PromptEvent(PromptEvent.VERSION, resp.slot(), resp.attempt() + 1, p.system(), p.user(),
                 p.temperature(), p.maxTokens(), System.currentTimeMillis());
-        registry.counter("pmc_scorer_reasks_total", "target", target).increment();
+        io.micrometer.core.instrument.Counter.builder("pmc_scorer_reasks_total").description("Invalid replies re-asked (next attempt published)").tag("target", target).register(registry).increment();
         return reasks.sendMessage(Message.of(EventCodec.encode(next))
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(next.slot().kafkaKey()).build()))
                 .replaceWith(out);
