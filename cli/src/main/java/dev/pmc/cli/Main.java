@@ -8,7 +8,9 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             usage: pmc COMMAND [ARGS]
-              up [--n N] [--no-runs] [--latency-ms MS]   start the local stack (Kafka, provider-sim, the four services),
+              up [--n N] [--no-runs] [--latency-ms MS] [--no-prometheus]
+                                                         start the local stack (Kafka, provider-sim, the four services,
+                                                         Prometheus with the project's rules when installed),
                                                          run sim-base, sim-insecure and sim-secure, show live progress;
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop a detached stack (bin/pmc only)

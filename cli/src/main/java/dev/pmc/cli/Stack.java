@@ -43,6 +43,7 @@ final class Stack implements AutoCloseable {
     private final Config config;
     private final EmbeddedKafka kafka;
     private final Map<String, ServiceProcess> services;
+    private Process prometheus;
 
     private Stack(Config config, EmbeddedKafka kafka, Map<String, ServiceProcess> services) {
         this.config = config;
@@ -130,8 +131,37 @@ final class Stack implements AutoCloseable {
         return dataDir.resolve("stack.json");
     }
 
+    /**
+     * Starts Debian's {@code prometheus} (when on the PATH) with deploy/prometheus (scrape config and alert
+     * rules for the default ports), data under .pmc/prometheus. Returns its URL, or null when not installed.
+     */
+    String startPrometheus(int port, java.io.PrintStream log) throws IOException {
+        String bin = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "prometheus"))) bin = Path.of(dir, "prometheus").toString();
+        }
+        if (bin == null) {
+            log.println("prometheus not installed (apt-get install prometheus): skipping it");
+            return null;
+        }
+        Path data = config.dataDir().resolve("prometheus");
+        Files.createDirectories(data);
+        prometheus = new ProcessBuilder(bin, "--config.file=" + config.root().resolve("deploy/prometheus/prometheus.yml"),
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + data)
+                .redirectErrorStream(true).redirectOutput(config.dataDir().resolve("logs/prometheus.log").toFile()).start();
+        return "http://127.0.0.1:" + port;
+    }
+
     @Override
     public void close() {
+        if (prometheus != null) {
+            prometheus.destroy();
+            try {
+                prometheus.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<ServiceProcess> list = new ArrayList<>(services.values());
         list.parallelStream().forEach(ServiceProcess::close);
         try {

@@ -43,6 +43,10 @@ final class UpCommand {
         out.println("  kafka              " + stack.bootstrap());
         stack.services().forEach((name, s) -> out.printf("  %-18s %s%s%n", name, s.url(),
                 name.equals("metrics-aggregator") ? "  (/q/metrics, /api/v1/targets)" : ""));
+        if (!args.contains("--no-prometheus")) {
+            String prom = stack.startPrometheus(9090, out);
+            if (prom != null) out.println("  prometheus         " + prom + "  (alerts: " + prom + "/alerts)");
+        }
         out.println("  logs               " + config.dataDir().resolve("logs"));
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
