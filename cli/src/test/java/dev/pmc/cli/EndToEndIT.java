@@ -218,6 +218,76 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * Grafana as code: a real Prometheus (Debian's package) scrapes the running stack with the project's rules,
+     * and every query of every panel in deploy/grafana/dashboards returns at least one series with a number.
+     */
+    @Test
+    void everyDashboardPanelQueryReturnsDataFromARealPrometheus() throws Exception {
+        var root = ServiceProcess.projectRoot();
+        var dir = Files.createTempDirectory("pmc-prometheus");
+        StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\nrule_files:\n  - ")
+                .append(root.resolve("deploy/prometheus/alerts.yml")).append("\nscrape_configs:\n");
+        stack.services().forEach((name, svc) -> cfg.append("  - job_name: pmc-").append(name)
+                .append("\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: [\"127.0.0.1:").append(svc.port()).append("\"]\n"));
+        Files.writeString(dir.resolve("prometheus.yml"), cfg);
+        int port = ServiceProcess.freePort();
+        String promtool = PrometheusRulesTest.promtool();
+        String prometheusBin = java.nio.file.Path.of(promtool).resolveSibling("prometheus").toString();
+        Process prom = new ProcessBuilder(prometheusBin, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("data"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    if (Http.get(api + enc("count(up == 1)")).body().contains("\"5\"")) break;
+                } catch (java.io.IOException notYet) {
+                    // starting
+                }
+                Thread.sleep(500);
+            }
+            RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+            runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 2, null));
+            runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null));
+            runToCompletion(watch, RunWatch.runRequest("sim-insecure", "self", 2, null));
+            Thread.sleep(8000); // a few more scrapes after the traffic
+            List<String> empty = new java.util.ArrayList<>();
+            int queries = 0;
+            try (var files = Files.list(root.resolve("deploy/grafana/dashboards"))) {
+                for (var f : files.sorted().toList()) {
+                    JsonNode d = dev.pmc.core.events.EventCodec.mapper().readTree(f.toFile());
+                    for (JsonNode panel : d.path("panels")) {
+                        for (JsonNode t : panel.path("targets")) {
+                            queries++;
+                            JsonNode r = Http.get(api + enc(t.path("expr").asText())).json();
+                            boolean hasNumber = false;
+                            for (JsonNode series : r.path("data").path("result")) {
+                                String v = series.path("value").path(1).asText();
+                                hasNumber |= !v.equals("NaN") && !v.isEmpty();
+                            }
+                            if (!"success".equals(r.path("status").asText()) || !hasNumber) {
+                                empty.add(f.getFileName() + " / " + panel.path("title").asText() + ": " + t.path("expr").asText() + " -> " + r);
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(queries >= 25, "dashboards hold " + queries + " queries");
+            assertEquals(List.of(), empty, "panel queries without data");
+            JsonNode alerts = Http.get("http://127.0.0.1:" + port + "/api/v1/rules").json();
+            assertEquals("success", alerts.path("status").asText(), "rules loaded: " + alerts);
+        } finally {
+            prom.destroy();
+            prom.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static String enc(String q) {
+        return java.net.URLEncoder.encode(q, StandardCharsets.UTF_8);
+    }
+
     @Test
     void offlineMetricsCommandReproducesThePublishedTable() throws Exception {
         var dir = java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data"));
