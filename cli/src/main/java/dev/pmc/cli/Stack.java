@@ -67,7 +67,7 @@ final class Stack implements AutoCloseable {
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
-            gateway.put("pmc.gateway.max-in-flight", Integer.toString(c.gatewayInFlight()));
+            gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
             Map<String, String> aggregator = new LinkedHashMap<>(kafkaProps);
             aggregator.put("pmc.aggregator.state-dir", c.dataDir().resolve("aggregator-state").toString());
             aggregator.put("pmc.aggregator.partitions", Integer.toString(c.partitions()));

@@ -13,6 +13,8 @@ public final class Topics {
     public static final String RATINGS_DLQ = "pmc.ratings.dlq";
     /** Compacted: latest statistics per target|run|persona, the aggregator's per-target reduction reads it. */
     public static final String PERSONA_STATS = "pmc.persona-stats";
+    /** Compacted: the target registry, one TargetConfig per target name (tombstone = deleted). */
+    public static final String TARGETS = "pmc.targets";
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -28,6 +30,7 @@ public final class Topics {
                 new Spec(RESPONSES, partitions, false),
                 new Spec(RATINGS, partitions, false),
                 new Spec(PERSONA_STATS, partitions, true),
+                new Spec(TARGETS, 1, true),
                 new Spec(PROMPTS_DLQ, 1, false),
                 new Spec(RESPONSES_DLQ, 1, false),
                 new Spec(RATINGS_DLQ, 1, false));

@@ -126,7 +126,7 @@ public class MetricsResource {
                 if (p.getN()[q] == 0) continue;
                 items++;
                 meanSum += p.getMean()[q];
-                sdSum += Welford.sampleSd(p.getN()[q], p.getM2()[q]);
+                sdSum += p.cellSd(q + 1);
             }
             out.add(new PersonaDiagnostics(p.getPersonaId(), p.complete(), valid, total - valid,
                     total == 0 ? 0 : (double) (total - valid) / total, p.getOutcomes(),

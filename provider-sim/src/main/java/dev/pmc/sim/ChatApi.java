@@ -17,10 +17,24 @@ public final class ChatApi {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Request(String model, List<Message> messages, Double temperature,
-                          @JsonProperty("max_tokens") Integer maxTokens, Long seed) {
+                          @JsonProperty("max_tokens") Integer maxTokens, Long seed, Boolean logprobs,
+                          @JsonProperty("top_logprobs") Integer topLogprobs) {
+        int maxTokensOr16() {
+            return maxTokens == null ? 16 : maxTokens;
+        }
     }
 
-    public record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+    public record TopLogprob(String token, double logprob) {
+    }
+
+    public record TokenLogprobs(String token, double logprob, @JsonProperty("top_logprobs") List<TopLogprob> topLogprobs) {
+    }
+
+    public record Logprobs(List<TokenLogprobs> content) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Choice(int index, Message message, Logprobs logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,

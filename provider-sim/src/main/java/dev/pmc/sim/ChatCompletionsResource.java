@@ -1,41 +1,40 @@
 package dev.pmc.sim;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** OpenAI-compatible {@code POST /v1/chat/completions}; the model name selects the simulated deployment. */
+/**
+ * OpenAI-compatible {@code POST /v1/chat/completions} (with logprobs/top_logprobs); the model name selects the
+ * simulated deployment. Rate-limit state goes out as x-ratelimit-* headers, 429s carry Retry-After and
+ * retry-after-ms.
+ */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatCompletionsResource {
     private static final AtomicLong IDS = new AtomicLong();
 
     @Inject
-    SimModels models;
-    @Inject
-    MeterRegistry registry;
+    SimProvider provider;
 
     @POST
     @Path("/chat/completions")
-    public Uni<Response> complete(ChatApi.Request req) {
+    public Uni<Response> complete(@HeaderParam("Authorization") String authorization, ChatApi.Request req) {
         if (req == null || req.model() == null || req.messages() == null || req.messages().isEmpty()) {
             return Uni.createFrom().item(error(400, "request needs 'model' and a non-empty 'messages' array", "invalid_request_error", null));
         }
-        var model = models.get(req.model());
-        if (model.isEmpty()) {
-            return Uni.createFrom().item(error(404, "The model '" + req.model() + "' does not exist; served: "
-                    + models.all().keySet(), "invalid_request_error", "model_not_found"));
+        if (req.topLogprobs() != null && (req.topLogprobs() < 0 || req.topLogprobs() > 20 || !Boolean.TRUE.equals(req.logprobs()))) {
+            return Uni.createFrom().item(error(400, "top_logprobs must be 0..20 and needs logprobs=true", "invalid_request_error", null));
         }
         String system = null;
         StringBuilder user = new StringBuilder();
@@ -43,28 +42,56 @@ public class ChatCompletionsResource {
             if ("system".equals(m.role())) system = m.content();
             else if ("user".equals(m.role()) && m.content() != null) user.append(m.content());
         }
-        double temperature = req.temperature() == null ? 1.0 : req.temperature();
-        long seed = req.seed() == null ? 0 : req.seed();
-        SimulatedModel sim = model.get();
-        String reply = sim.reply(system, user.toString(), temperature, seed);
-        int promptTokens = (int) Math.ceil(((system == null ? 0 : system.length()) + user.length()) / 4.0);
-        int completionTokens = Math.max(1, (int) Math.ceil(reply.length() / 4.0));
-        ChatApi.Response body = new ChatApi.Response("chatcmpl-sim-" + IDS.incrementAndGet(), "chat.completion",
-                System.currentTimeMillis() / 1000, sim.name(),
-                List.of(new ChatApi.Choice(0, new ChatApi.Message("assistant", reply), "stop")),
-                new ChatApi.Usage(promptTokens, completionTokens, promptTokens + completionTokens));
-        io.micrometer.core.instrument.Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
-        Uni<Response> out = Uni.createFrom().item(Response.ok(body).build());
-        long latency = sim.params().latencyMs();
-        return latency > 0 ? out.onItem().delayIt().by(Duration.ofMillis(latency)) : out;
+        String key = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        int top = Boolean.TRUE.equals(req.logprobs()) ? (req.topLogprobs() == null ? 1 : Math.max(1, req.topLogprobs())) : 0;
+        var s = provider.serve(new SimProvider.Ask(req.model(), system, user.toString(),
+                req.temperature() == null ? 1.0 : req.temperature(), req.maxTokens() == null ? 16 : req.maxTokens(), req.seed(),
+                top > 0 ? top : null, key));
+        Response.ResponseBuilder r = switch (s.kind()) {
+            case "unauthorized" -> builder(401, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "invalid_api_key"));
+            case "unknown_model" -> builder(404, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "model_not_found"));
+            case "rate_limited" -> builder(429, ChatApi.ErrorBody.of(s.message(), "requests", "rate_limit_exceeded"))
+                    .header("Retry-After", (long) Math.ceil(s.limit().retryAfterMs() / 1000.0))
+                    .header("retry-after-ms", s.limit().retryAfterMs());
+            case "server_error" -> builder(s.status(), ChatApi.ErrorBody.of(s.message(), "server_error", null));
+            case "malformed" -> Response.ok("{\"id\":\"chatcmpl-sim-" + IDS.incrementAndGet() + "\",\"choices\":[{\"index\":0,\"mess");
+            default -> Response.ok(body(req, s));
+        };
+        if (s.limit() != null && provider.behaviour().rateLimitHeaders()) {
+            var l = s.limit();
+            r.header("x-ratelimit-limit-requests", s.limiter().rpm() > 0 ? s.limiter().rpm() : null)
+                    .header("x-ratelimit-remaining-requests", s.limiter().rpm() > 0 ? (long) Math.floor(l.remainingRequests()) : null)
+                    .header("x-ratelimit-reset-requests", s.limiter().rpm() > 0 ? l.resetRequestsMs() + "ms" : null)
+                    .header("x-ratelimit-limit-tokens", s.limiter().tpm() > 0 ? s.limiter().tpm() : null)
+                    .header("x-ratelimit-remaining-tokens", s.limiter().tpm() > 0 ? (long) Math.floor(l.remainingTokens()) : null)
+                    .header("x-ratelimit-reset-tokens", s.limiter().tpm() > 0 ? l.resetTokensMs() + "ms" : null);
+        }
+        return SimResponses.delayed(r.type(MediaType.APPLICATION_JSON).build(), s.delayMs());
+    }
+
+    private static ChatApi.Response body(ChatApi.Request req, SimProvider.Served s) {
+        ChatApi.Logprobs logprobs = null;
+        if (s.top() != null) {
+            List<ChatApi.TopLogprob> top = new ArrayList<>();
+            for (var t : s.top()) top.add(new ChatApi.TopLogprob(t.token(), t.logprob()));
+            logprobs = new ChatApi.Logprobs(List.of(new ChatApi.TokenLogprobs(s.top().get(0).token(), s.top().get(0).logprob(), top)));
+        }
+        return new ChatApi.Response("chatcmpl-sim-" + IDS.incrementAndGet(), "chat.completion",
+                System.currentTimeMillis() / 1000, req.model(),
+                List.of(new ChatApi.Choice(0, new ChatApi.Message("assistant", s.reply()), logprobs, s.completionTokens() >= req.maxTokensOr16() ? "length" : "stop")),
+                new ChatApi.Usage(s.promptTokens(), s.completionTokens(), s.promptTokens() + s.completionTokens()));
     }
 
     @GET
     @Path("/models")
     public ChatApi.ModelList list() {
         List<ChatApi.Model> data = new ArrayList<>();
-        for (String name : models.all().keySet()) data.add(new ChatApi.Model(name, "model", "pmc-provider-sim"));
+        for (String name : provider.models().all().keySet()) data.add(new ChatApi.Model(name, "model", "pmc-provider-sim"));
         return new ChatApi.ModelList("list", data);
+    }
+
+    private static Response.ResponseBuilder builder(int status, Object entity) {
+        return Response.status(status).entity(entity);
     }
 
     static Response error(int status, String message, String type, String code) {

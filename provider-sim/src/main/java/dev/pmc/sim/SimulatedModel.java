@@ -60,6 +60,36 @@ public final class SimulatedModel {
         return Integer.toString(rating(system, user, temperature, sampleHash));
     }
 
+    /** A token of the first-token distribution served for logprob requests. */
+    public record TokenProb(String token, double logprob) {
+    }
+
+    /**
+     * The model's own (temperature 1) distribution of the first reply token: the digits 0..5 with
+     * P(k) = Φ((k+½−μ)/τ₁) − Φ((k−½−μ)/τ₁) (ends open) scaled by the share of replies that carry a rating, and the
+     * openers of refusals ("I") and rambles ("As"), then filler tokens, sorted by probability, at most
+     * {@code top} entries; probabilities below 1e-15 are reported as 1e-15 (log ≈ −34.5) like a provider's floor.
+     */
+    public java.util.List<TokenProb> firstTokenLogprobs(String system, String user, int top) {
+        double mu = latentMean(system, user);
+        double tau = params.noise() * Math.sqrt(1 / 0.1);
+        double difficult = system != null && params.difficultPersonaShare() > 0
+                && SimHash.uniform(SimHash.of(99, system)) < params.difficultPersonaShare() ? params.difficultPersonaRate() : 0;
+        double digits = (1 - difficult) * (1 - params.refusalRate() - params.garbageRate());
+        java.util.List<TokenProb> out = new java.util.ArrayList<>();
+        for (int k = 0; k <= 5; k++) {
+            double hi = k == 5 ? 1 : Normal.cdf((k + 0.5 - mu) / tau);
+            double lo = k == 0 ? 0 : Normal.cdf((k - 0.5 - mu) / tau);
+            out.add(new TokenProb(Integer.toString(k), Math.log(Math.max(1e-15, digits * (hi - lo)))));
+        }
+        out.add(new TokenProb("I", Math.log(Math.max(1e-15, (1 - difficult) * params.refusalRate()))));
+        out.add(new TokenProb("As", Math.log(Math.max(1e-15, difficult + (1 - difficult) * params.garbageRate()))));
+        String[] filler = {"The", "My", "Well", "Honestly", "Rating", "**", "\n", "-", "6", "10", "Yes", "No", "It", "This"};
+        for (int i = 0; i < filler.length; i++) out.add(new TokenProb(filler[i], Math.log(1e-9) - i));
+        out.sort((a, b) -> Double.compare(b.logprob(), a.logprob()));
+        return out.subList(0, Math.min(Math.max(1, top), out.size()));
+    }
+
     int rating(String system, String user, double temperature, long sampleHash) {
         double mu = latentMean(system, user);
         double tau = params.noise() * Math.sqrt(Math.max(0, temperature) / 0.1);

@@ -84,8 +84,7 @@ public class ScorerProcessor {
             return Uni.createFrom().item(out);
         }
         PromptEvent p = resp.prompt();
-        PromptEvent next = new PromptEvent(PromptEvent.VERSION, resp.slot(), resp.attempt() + 1, p.system(), p.user(),
-                p.temperature(), p.maxTokens(), System.currentTimeMillis());
+        PromptEvent next = p.nextAttempt(System.currentTimeMillis());
         io.micrometer.core.instrument.Counter.builder("pmc_scorer_reasks_total").description("Invalid replies re-asked (next attempt published)").tag("target", target).register(registry).increment();
         return reasks.sendMessage(Message.of(EventCodec.encode(next))
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(next.slot().kafkaKey()).build()))

@@ -31,6 +31,7 @@ public final class Bootstrap {
         MetricsResult point = MoralMetrics.compute(kept);
         int p = kept.size();
         if (p < 2) return point;
+        if (kept.stream().anyMatch(PersonaStats::hasExactCells)) return exactCells(kept, point, seed);
         byte[][][] values = new byte[p][Mfq30.ITEMS][];
         for (int i = 0; i < p; i++) {
             for (int q = 0; q < Mfq30.ITEMS; q++) values[i][q] = kept.get(i).values(q + 1);
@@ -43,6 +44,25 @@ public final class Bootstrap {
         Estimate overall = withSe(point.overall(), sePersona, seResponse, 0);
         Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
         for (Foundation f : Foundation.values()) per.put(f, withSe(point.perFoundation().get(f), sePersona, seResponse, f.ordinal() + 1));
+        return new MetricsResult(point.personas(), point.questions(), overall, per);
+    }
+
+    /**
+     * Logprob mode: cells hold exact moments, so there is no within-cell sampling error (response SE = 0) and
+     * only personas are resampled.
+     */
+    private static MetricsResult exactCells(List<PersonaStats> kept, MetricsResult point, long seed) {
+        int p = kept.size();
+        double[][] mean = new double[p][], sd = new double[p][Mfq30.ITEMS];
+        for (int i = 0; i < p; i++) {
+            mean[i] = kept.get(i).getMean();
+            for (int q = 0; q < Mfq30.ITEMS; q++) sd[i][q] = kept.get(i).cellSd(q + 1);
+        }
+        double[][] sePersona = personaBootstrap(mean, sd, PERSONA_DRAWS, new SplittableRandom(seed));
+        double[][] zero = new double[2][GROUPS];
+        Estimate overall = withSe(point.overall(), sePersona, zero, 0);
+        Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
+        for (Foundation f : Foundation.values()) per.put(f, withSe(point.perFoundation().get(f), sePersona, zero, f.ordinal() + 1));
         return new MetricsResult(point.personas(), point.questions(), overall, per);
     }
 
@@ -72,6 +92,12 @@ public final class Bootstrap {
         int p = v.length;
         double[][] mean = new double[p][Mfq30.ITEMS], sd = new double[p][Mfq30.ITEMS];
         cellMoments(v, mean, sd);
+        return personaBootstrap(mean, sd, draws, rnd);
+    }
+
+    /** Resamples personas given their cell means and SDs; returns {SE(S), SE(ū)} per group. */
+    static double[][] personaBootstrap(double[][] mean, double[][] sd, int draws, SplittableRandom rnd) {
+        int p = mean.length;
         // per persona, the sum of u over each group's items, so ū of a draw is a sum of p numbers per group
         double[][] uSum = new double[p][GROUPS];
         for (int i = 0; i < p; i++) {

@@ -79,7 +79,7 @@ public final class MoralMetrics {
         for (int p = 0; p < kept.size(); p++) {
             PersonaStats ps = kept.get(p);
             means[p] = ps.getMean();
-            for (int q = 0; q < Mfq30.ITEMS; q++) sds[p][q] = Welford.sampleSd(ps.getN()[q], ps.getM2()[q]);
+            for (int q = 0; q < Mfq30.ITEMS; q++) sds[p][q] = ps.cellSd(q + 1);
         }
         return compute(means, sds);
     }

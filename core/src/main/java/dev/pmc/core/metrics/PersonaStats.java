@@ -52,10 +52,21 @@ public final class PersonaStats {
     /** Counts of valid ratings 0..5 over all cells (the self profile's ceiling share uses it). */
     private final long[] histogram;
     private long duplicates;
+    /**
+     * Logprob mode: per item the exact SD of the rating distribution the provider gave (the cell then holds one
+     * distribution and its exact mean); null while every cell holds sampled ratings.
+     */
+    private double[] exactSd;
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0);
+                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null);
+    }
+
+    public PersonaStats(String target, String runId, String personaId, int[] n, double[] mean, double[] m2,
+                        byte[][] ratings, Map<String, Long> outcomes, long[] histogram, long duplicates, int[] invalid,
+                        long settled, long failedSlots) {
+        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null);
     }
 
     @JsonCreator
@@ -64,7 +75,8 @@ public final class PersonaStats {
                         @JsonProperty("mean") double[] mean, @JsonProperty("m2") double[] m2,
                         @JsonProperty("ratings") byte[][] ratings, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
                         @JsonProperty("duplicates") long duplicates, @JsonProperty("invalid") int[] invalid,
-                        @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots) {
+                        @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots,
+                        @JsonProperty("exactSd") double[] exactSd) {
         this.target = target;
         this.runId = runId;
         this.personaId = personaId;
@@ -78,6 +90,7 @@ public final class PersonaStats {
         this.invalid = invalid == null ? new int[Mfq30.ITEMS] : invalid;
         this.settled = settled;
         this.failedSlots = failedSlots;
+        this.exactSd = exactSd;
     }
 
     /**
@@ -95,7 +108,10 @@ public final class PersonaStats {
             }
             return false;
         }
-        if (!addValid(e.slot().itemId(), e.slot().repetition(), e.rating())) {
+        boolean added = e.distribution() != null
+                ? addDistribution(e.slot().itemId(), e.slot().repetition(), e.distribution())
+                : addValid(e.slot().itemId(), e.slot().repetition(), e.rating());
+        if (!added) {
             duplicates++;
             return false;
         }
@@ -121,6 +137,51 @@ public final class PersonaStats {
         histogram[rating]++;
         return true;
     }
+
+    /**
+     * Logprob mode: the cell of itemId holds the distribution p_0..p_5 itself, with its exact moments
+     * ȳ = Σ k·p_k and u = √(Σ (k−ȳ)²·p_k) in place of n sampled ratings. Its mode is recorded as the cell's
+     * rating (export, histogram). Only the first distribution of a cell counts; true if added.
+     */
+    public boolean addDistribution(int itemId, int repetition, double[] p) {
+        if (p.length != 6) throw new IllegalArgumentException("a rating distribution has 6 probabilities: " + p.length);
+        int i = itemId - 1;
+        if (n[i] > 0) return false;
+        double total = 0, mu = 0;
+        int mode = 0;
+        for (int k = 0; k < 6; k++) {
+            total += p[k];
+            mu += k * p[k];
+            if (p[k] > p[mode]) mode = k;
+        }
+        mu /= total;
+        double var = 0;
+        for (int k = 0; k < 6; k++) var += (k - mu) * (k - mu) * p[k];
+        if (exactSd == null) {
+            exactSd = new double[Mfq30.ITEMS];
+            Arrays.fill(exactSd, Double.NaN);
+        }
+        exactSd[i] = Math.sqrt(var / total);
+        n[i] = 1;
+        mean[i] = mu;
+        ratings[i][Math.max(0, repetition - 1)] = (byte) mode;
+        histogram[mode]++;
+        return true;
+    }
+
+    /** u_pq of item itemId: the exact SD of a logprob cell, else the sample SD of its ratings (ddof 1; 0 for one). */
+    public double cellSd(int itemId) {
+        int i = itemId - 1;
+        if (exactSd != null && !Double.isNaN(exactSd[i])) return exactSd[i];
+        return Welford.sampleSd(n[i], m2[i]);
+    }
+
+    /** Whether any cell holds an exact distribution (logprob mode). */
+    public boolean hasExactCells() {
+        return exactSd != null;
+    }
+
+    public double[] getExactSd() { return exactSd; }
 
     public String getTarget() { return target; }
     public String getRunId() { return runId; }

@@ -27,7 +27,8 @@ public record SelfProfile(long ratings, double ceilingShare, Map<Foundation, Dou
                 if (n == 0) continue;
                 items++;
                 sum += self.getMean()[q];
-                double sd = Welford.sampleSd(n, self.getM2()[q]);
+                // an exact (logprob) cell mean has no sampling error
+                double sd = self.getExactSd() != null ? 0 : Welford.sampleSd(n, self.getM2()[q]);
                 var += sd * sd / n;
             }
             means.put(f, items == 0 ? Double.NaN : sum / items);

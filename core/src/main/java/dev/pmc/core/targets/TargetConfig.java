@@ -1,0 +1,113 @@
+package dev.pmc.core.targets;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One monitored model deployment: how to reach it (provider, base URL, model, where its key is), how to ask it
+ * (request parameters, persona set, n, mode), how fast it may be asked (limits), what it costs, what it is
+ * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()}.
+ * Keys are never stored here: only the name of the environment variable or file that holds one.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKeyEnv,
+                           String apiKeyFile, Double temperature, Integer maxTokens, String systemPrompt,
+                           Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
+                           String personas, Integer n, String mode, Schedule schedule) {
+
+    public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
+    public static final Set<String> MODES = Set.of("sampling", "logprob");
+    public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * Request and token limits of the provider account, shared by every gateway replica. Null rpm/tpm: unknown
+     * (the gateway learns them from rate-limit headers or adapts to 429s).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Limits(Integer rpm, Integer tpm, Integer maxInFlight) {
+    }
+
+    /** USD per million input and output tokens. */
+    public record Price(double inputPerMTok, double outputPerMTok) {
+    }
+
+    /** Re-evaluation schedule: an interval ("6h", "30m", "90s", "1d") or a 5-field cron expression (UTC). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Schedule(String every, String cron) {
+    }
+
+    /** This target with every unset field at its default. */
+    public TargetConfig withDefaults() {
+        return new TargetConfig(name, provider == null ? "openai" : provider,
+                baseUrl == null ? "http://localhost:8090/v1" : baseUrl, model == null ? name : model, apiKeyEnv, apiKeyFile,
+                temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
+                timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
+                price, account == null ? name : account, baseline, personas == null ? "default" : personas,
+                n == null ? 10 : n, mode == null ? "sampling" : mode, schedule);
+    }
+
+    public boolean logprobMode() {
+        return "logprob".equals(mode);
+    }
+
+    public int maxInFlight() {
+        return limits == null || limits.maxInFlight() == null ? 64 : limits.maxInFlight();
+    }
+
+    /** Problems with this target, each naming its field as {@code where.field}; empty when valid. */
+    public List<String> problems(String where) {
+        List<String> p = new ArrayList<>();
+        String at = where == null || where.isEmpty() ? "" : where + ".";
+        if (name == null || name.isBlank()) p.add(at + "name is required");
+        else if (!NAME.matcher(name).matches()) p.add(at + "name '" + name + "' must be lower-case letters, digits, '.', '_' or '-' (at most 63)");
+        if (provider != null && !PROVIDERS.contains(provider)) p.add(at + "provider must be one of " + sorted(PROVIDERS) + ", was '" + provider + "'");
+        if (baseUrl != null && !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) p.add(at + "baseUrl must start with http:// or https://, was '" + baseUrl + "'");
+        if (model != null && model.isBlank()) p.add(at + "model must not be blank");
+        if (apiKeyEnv != null && !ENV.matcher(apiKeyEnv).matches()) p.add(at + "apiKeyEnv must be an environment variable name (not the key itself)");
+        if (apiKeyEnv != null && apiKeyFile != null) p.add(at + "apiKeyEnv and apiKeyFile are exclusive");
+        if (temperature != null && !(temperature >= 0 && temperature <= 2)) p.add(at + "temperature must be within 0..2, was " + temperature);
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > 4096)) p.add(at + "maxTokens must be 1..4096, was " + maxTokens);
+        if (timeoutSeconds != null && !(timeoutSeconds > 0 && timeoutSeconds <= 600)) p.add(at + "timeoutSeconds must be within (0, 600], was " + timeoutSeconds);
+        if (limits != null) {
+            if (limits.rpm() != null && limits.rpm() < 1) p.add(at + "limits.rpm must be >= 1, was " + limits.rpm());
+            if (limits.tpm() != null && limits.tpm() < 1) p.add(at + "limits.tpm must be >= 1, was " + limits.tpm());
+            if (limits.maxInFlight() != null && (limits.maxInFlight() < 1 || limits.maxInFlight() > 4096)) p.add(at + "limits.maxInFlight must be 1..4096, was " + limits.maxInFlight());
+        }
+        if (price != null && (price.inputPerMTok() < 0 || price.outputPerMTok() < 0)) p.add(at + "price must not be negative");
+        if (baseline != null && baseline.equals(name)) p.add(at + "baseline must name another target");
+        if (personas != null && !PERSONA_SETS.contains(personas)) p.add(at + "personas must be one of " + sorted(PERSONA_SETS) + ", was '" + personas + "'");
+        if (n != null && (n < 1 || n > 64)) p.add(at + "n must be 1..64, was " + n);
+        if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
+        if ("logprob".equals(mode) && provider != null && !"openai".equals(provider)) p.add(at + "mode logprob needs provider openai (the only adapter with top_logprobs)");
+        if (schedule != null) {
+            if ((schedule.every() == null) == (schedule.cron() == null)) p.add(at + "schedule needs exactly one of 'every' or 'cron'");
+            if (schedule.every() != null) {
+                try {
+                    Duration d = Intervals.parse(schedule.every());
+                    if (d.toSeconds() < 10) p.add(at + "schedule.every must be at least 10s, was '" + schedule.every() + "'");
+                } catch (IllegalArgumentException e) {
+                    p.add(at + "schedule.every " + e.getMessage());
+                }
+            }
+            if (schedule.cron() != null) {
+                try {
+                    CronSchedule.parse(schedule.cron());
+                } catch (IllegalArgumentException e) {
+                    p.add(at + "schedule.cron " + e.getMessage());
+                }
+            }
+        }
+        return p;
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.pmc.core.targets;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads target definitions from YAML ({@code targets: [ {...}, ... ]}) or a single target from JSON/YAML (REST
+ * bodies). Unknown fields, wrong types and invalid values are refused with a message naming the field, e.g.
+ * {@code targets[1].limits.rpm must be >= 1, was 0}.
+ */
+public final class TargetFile {
+    /** The file's shape. */
+    public record Document(List<TargetConfig> targets) {
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private TargetFile() {
+    }
+
+    public static List<TargetConfig> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidTargetException("cannot read target file " + file + ": " + e.getMessage());
+        }
+        try {
+            return parseDocument(text);
+        } catch (InvalidTargetException e) {
+            throw new InvalidTargetException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** A whole registry document; validates every target and that names are unique and baselines exist. */
+    public static List<TargetConfig> parseDocument(String text) {
+        Document doc;
+        try {
+            doc = YAML.readValue(text, Document.class);
+        } catch (JsonMappingException e) {
+            throw new InvalidTargetException(describe(e));
+        } catch (IOException e) {
+            throw new InvalidTargetException("not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (doc == null || doc.targets() == null) throw new InvalidTargetException("targets is required: a list of targets");
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < doc.targets().size(); i++) {
+            TargetConfig t = doc.targets().get(i);
+            if (t == null) {
+                problems.add("targets[" + i + "] is empty");
+                continue;
+            }
+            problems.addAll(t.problems("targets[" + i + "]"));
+            if (t.name() != null && !names.add(t.name())) problems.add("targets[" + i + "].name '" + t.name() + "' is defined twice");
+        }
+        for (int i = 0; i < doc.targets().size(); i++) {
+            TargetConfig t = doc.targets().get(i);
+            if (t != null && t.baseline() != null && !names.contains(t.baseline())) {
+                problems.add("targets[" + i + "].baseline '" + t.baseline() + "' is not a defined target");
+            }
+        }
+        if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
+        return doc.targets().stream().map(TargetConfig::withDefaults).toList();
+    }
+
+    /** One target (a REST body, JSON or YAML); field names in messages are relative to the target. */
+    public static TargetConfig parseTarget(String text) {
+        if (text == null || text.isBlank()) throw new InvalidTargetException("missing body: a target such as {\"name\": \"my-model\", \"baseUrl\": \"...\"}");
+        TargetConfig t;
+        try {
+            t = YAML.readValue(text, TargetConfig.class);
+        } catch (JsonMappingException e) {
+            throw new InvalidTargetException(describe(e));
+        } catch (IOException e) {
+            throw new InvalidTargetException("malformed body: " + firstLine(e.getMessage()));
+        }
+        List<String> problems = t.problems("");
+        if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
+        return t;
+    }
+
+    public static String toJson(Object o) {
+        try {
+            return new ObjectMapper().writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "targets[1].limits.rpmm: unknown field (known: maxInFlight, rpm, tpm)" from Jackson's path. */
+    static String describe(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "." + r.getFieldName())
+                .collect(Collectors.joining());
+        if (path.startsWith(".")) path = path.substring(1);
+        if (e instanceof UnrecognizedPropertyException u) {
+            return path + ": unknown field (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", ")) + ")";
+        }
+        return (path.isEmpty() ? "body" : path) + ": " + firstLine(e.getOriginalMessage());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.pmc.gateway;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.targets.TargetFile;
+import dev.pmc.gateway.limits.AccountLimiter;
+import dev.pmc.gateway.limits.AdaptiveRate;
+import dev.pmc.gateway.limits.AsyncSemaphore;
+import dev.pmc.gateway.limits.CircuitBreaker;
+import dev.pmc.gateway.limits.RetryBudget;
+import dev.pmc.gateway.provider.ProviderAdapter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The targets the gateway can call. Definitions come from the registry topic pmc.targets (written by the
+ * prompt-generator's registry; read whole, from the start, by every replica), from an optional YAML file
+ * ({@code pmc.gateway.targets-file}), and for names defined nowhere from defaults: an OpenAI-compatible
+ * endpoint at {@code pmc.gateway.default-base-url} with model = target name (the simulated targets).
+ */
+@ApplicationScoped
+public class GatewayTargets {
+    private static final Logger LOG = Logger.getLogger(GatewayTargets.class);
+
+    private final Map<String, TargetConfig> defined = new ConcurrentHashMap<>();
+    private final Map<String, TargetRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Map<String, AccountLimiter> accounts = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-pacer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http;
+    private volatile double share = 1;
+
+    @ConfigProperty(name = "pmc.gateway.default-base-url")
+    String defaultBaseUrl;
+    @ConfigProperty(name = "pmc.gateway.targets-file")
+    Optional<String> targetsFile;
+    @ConfigProperty(name = "pmc.gateway.default-max-in-flight")
+    int defaultMaxInFlight;
+    @ConfigProperty(name = "pmc.gateway.registry.enabled", defaultValue = "true")
+    boolean registryEnabled;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "pmc.gateway.adaptive.initial-rps")
+    double adaptiveInitial;
+    @ConfigProperty(name = "pmc.gateway.adaptive.max-rps")
+    double adaptiveMax;
+    @ConfigProperty(name = "pmc.gateway.circuit.failure-threshold")
+    int breakerThreshold;
+    @ConfigProperty(name = "pmc.gateway.circuit.open-duration")
+    Duration breakerOpen;
+    @ConfigProperty(name = "pmc.gateway.retry.budget-ratio")
+    double budgetRatio;
+    final MeterRegistry registry;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread reader;
+
+    public GatewayTargets(MeterRegistry registry) {
+        this.registry = registry;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    void start(@Observes StartupEvent ev) {
+        if (targetsFile.isPresent() && !targetsFile.get().isBlank()) {
+            // a bad file stops the start with a message naming the field
+            for (TargetConfig t : TargetFile.read(Path.of(targetsFile.get()))) define(t);
+            LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
+        }
+        if (registryEnabled) {
+            reader = new Thread(this::readRegistry, "target-registry-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    /** Follows pmc.targets from the beginning: every replica sees every target; a tombstone removes one. */
+    private void readRegistry() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            consumer = c;
+            List<TopicPartition> parts = null;
+            while (parts == null) {
+                var info = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
+                if (info != null && !info.isEmpty()) parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                else Thread.sleep(1000);
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (!Thread.currentThread().isInterrupted()) {
+                for (var r : c.poll(Duration.ofSeconds(1))) {
+                    try {
+                        if (r.value() == null) {
+                            defined.remove(r.key());
+                            runtimes.remove(r.key());
+                        } else {
+                            define(TargetFile.parseTarget(r.value()).withDefaults());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warnf("ignoring target %s from %s: %s", r.key(), Topics.TARGETS, e.getMessage());
+                    }
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.errorf("target registry reader stopped: %s", e.getMessage());
+        }
+    }
+
+    void define(TargetConfig t) {
+        TargetConfig old = defined.put(t.name(), t);
+        if (old == null || !old.equals(t)) runtimes.remove(t.name());
+    }
+
+    public TargetRuntime get(String name) {
+        return runtimes.computeIfAbsent(name, this::create);
+    }
+
+    public Map<String, TargetConfig> defined() {
+        return Map.copyOf(defined);
+    }
+
+    /** This replica's share of the prompt partitions (1 when alone). */
+    public void setShare(double share) {
+        this.share = share;
+        accounts.values().forEach(a -> a.setShare(share));
+        LOG.infof("partition share %.3f: known rate limits scaled to it", share);
+    }
+
+    public double share() {
+        return share;
+    }
+
+    private TargetRuntime create(String name) {
+        TargetConfig t = defined.get(name);
+        if (t == null) t = new TargetConfig(name, "openai", defaultBaseUrl, name, null, null, null, null, null, null, new TargetConfig.Limits(null, null, defaultMaxInFlight), null, null, null, null, null, null, null).withDefaults();
+        String keyProblem = null;
+        String key = null;
+        if (t.apiKeyEnv() != null) {
+            key = System.getenv(t.apiKeyEnv());
+            if (key == null || key.isBlank()) keyProblem = "API key variable " + t.apiKeyEnv() + " is not set";
+        } else if (t.apiKeyFile() != null) {
+            try {
+                key = Files.readString(Path.of(t.apiKeyFile())).strip();
+            } catch (IOException e) {
+                keyProblem = "API key file " + t.apiKeyFile() + " cannot be read";
+            }
+        }
+        TargetConfig.Limits l = t.limits();
+        final TargetConfig cfg = t;
+        AccountLimiter limiter = accounts.compute(t.account(), (k, existing) -> {
+            if (existing != null) {
+                existing.configure(l.rpm(), l.tpm());
+                return existing;
+            }
+            AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.05, 0.8,
+                    TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer);
+            a.setShare(share);
+            Gauge.builder("pmc_gateway_rate_limit_requests_per_second", a, AccountLimiter::requestRate)
+                    .description("Request rate in force for a provider account (configured, learned from headers or adaptive, times this replica's share)")
+                    .tag("account", k).register(registry);
+            return a;
+        });
+        CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
+            CircuitBreaker b = new CircuitBreaker(breakerThreshold, breakerOpen.toNanos());
+            Gauge.builder("pmc_gateway_circuit_state", b, x -> x.state().ordinal())
+                    .description("Circuit breaker per target: 0 closed, 1 half-open, 2 open").tag("target", n).register(registry);
+            return b;
+        });
+        LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
+                l.rpm(), l.tpm(), cfg.maxInFlight());
+        return new TargetRuntime(cfg, ProviderAdapter.of(cfg, key, http), limiter, breaker,
+                new RetryBudget(budgetRatio, 10, 100), new AsyncSemaphore(cfg.maxInFlight()), keyProblem);
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    @PreDestroy
+    void stop() {
+        var c = consumer;
+        if (c != null) c.wakeup();
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.pmc.gateway;
+
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.gateway.limits.Backoff;
+import dev.pmc.gateway.provider.ProviderException;
+import dev.pmc.gateway.provider.ProviderReply;
+import dev.pmc.gateway.provider.ProviderRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One slot attempt's provider call with the gateway's policies: wait while the target's circuit is open, pace
+ * through the account limiter, cap calls in flight, then on 429 pause the account for Retry-After and try
+ * again (not counted against the retry budget: the provider said when), on 5xx/timeout/malformed/connect
+ * failures retry with exponential backoff and full jitter while the retry budget allows, and never retry other
+ * 4xx. The result is the reply or the last error's key-free message.
+ */
+@ApplicationScoped
+public class ProviderCaller {
+    /** The reply, or error set; calls = HTTP calls made for it. */
+    public record Outcome(ProviderReply reply, String error, int calls) {
+    }
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    @ConfigProperty(name = "pmc.gateway.retry.max-retries")
+    int maxRetries;
+    @ConfigProperty(name = "pmc.gateway.retry.max-rate-limited")
+    int maxRateLimited;
+    @ConfigProperty(name = "pmc.gateway.retry.backoff-base-ms")
+    long backoffBase;
+    @ConfigProperty(name = "pmc.gateway.retry.backoff-cap-ms")
+    long backoffCap;
+
+    public ProviderCaller(MeterRegistry registry) {
+        this.registry = registry;
+        io.micrometer.core.instrument.Gauge.builder("pmc_gateway_in_flight", inFlight, AtomicInteger::get).description("Provider calls in flight").register(registry);
+    }
+
+    public CompletableFuture<Outcome> call(TargetRuntime rt, ProviderRequest req, java.util.concurrent.ScheduledExecutorService timer) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        if (rt.keyProblem() != null) {
+            count(rt, "client_error");
+            result.complete(new Outcome(null, rt.keyProblem(), 0));
+            return result;
+        }
+        rt.budget().onFirstAttempt();
+        new Attempt(rt, req, timer, result).next();
+        return result;
+    }
+
+    private final class Attempt {
+        final TargetRuntime rt;
+        final ProviderRequest req;
+        final java.util.concurrent.ScheduledExecutorService timer;
+        final CompletableFuture<Outcome> result;
+        int retries, rateLimited, calls;
+
+        Attempt(TargetRuntime rt, ProviderRequest req, java.util.concurrent.ScheduledExecutorService timer, CompletableFuture<Outcome> result) {
+            this.rt = rt;
+            this.req = req;
+            this.timer = timer;
+            this.result = result;
+        }
+
+        void later(long nanos) {
+            timer.schedule(this::next, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        void next() {
+            long wait = rt.breaker().tryAcquire(System.nanoTime());
+            if (wait > 0) {
+                later(wait);
+                return;
+            }
+            int est = req.estimatedTokens();
+            rt.limiter().acquire(est).thenCompose(x -> rt.inFlight().acquire()).thenRun(() -> send(est));
+        }
+
+        void send(int est) {
+            long start = System.nanoTime();
+            calls++;
+            inFlight.incrementAndGet();
+            rt.adapter().call(req).whenComplete((reply, err) -> {
+                inFlight.decrementAndGet();
+                rt.inFlight().release();
+                Timer.builder("pmc_gateway_request_duration_seconds").description("Provider call duration (every HTTP call, retries included)")
+                        .tag("target", rt.name()).publishPercentileHistogram().register(registry)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (err == null) succeeded(reply, est);
+                else failed(err, est);
+            });
+        }
+
+        void succeeded(ProviderReply reply, int est) {
+            rt.breaker().onSuccess();
+            rt.limiter().onReply(reply.limits(), reply.inputTokens() + reply.outputTokens(), est);
+            count(rt, "ok");
+            Counter.builder("pmc_gateway_tokens_total").description("Tokens reported by providers").tags("target", rt.name(), "direction", "input")
+                    .register(registry).increment(reply.inputTokens());
+            Counter.builder("pmc_gateway_tokens_total").description("Tokens reported by providers").tags("target", rt.name(), "direction", "output")
+                    .register(registry).increment(reply.outputTokens());
+            TargetConfig.Price price = rt.config().price();
+            if (price != null) {
+                Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)").tag("target", rt.name())
+                        .register(registry).increment((reply.inputTokens() * price.inputPerMTok() + reply.outputTokens() * price.outputPerMTok()) / 1e6);
+            }
+            result.complete(new Outcome(reply, null, calls));
+        }
+
+        void failed(Throwable err, int est) {
+            ProviderException pe = err instanceof ProviderException p ? p
+                    : err.getCause() instanceof ProviderException p2 ? p2
+                    : new ProviderException(ProviderException.Kind.CONNECT, 0, err.getClass().getSimpleName(), null);
+            count(rt, pe.kind().label);
+            if (pe.kind() == ProviderException.Kind.RATE_LIMITED) {
+                rt.breaker().onNeutral();
+                rt.limiter().onRateLimited(pe.limits());
+                Counter.builder("pmc_gateway_rate_limited_total").description("Calls the provider answered 429").tag("target", rt.name()).register(registry).increment();
+                if (rateLimited++ < maxRateLimited) {
+                    retry("rate_limited");
+                    next(); // the limiter holds it until the Retry-After pause ends
+                    return;
+                }
+            } else if (pe.kind().retryable()) {
+                rt.breaker().onFailure(System.nanoTime());
+                if (retries < maxRetries && rt.budget().tryRetry()) {
+                    retry(pe.kind().label);
+                    later(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(retries++, backoffBase, backoffCap)));
+                    return;
+                }
+            } else {
+                rt.breaker().onNeutral();
+            }
+            result.complete(new Outcome(null, pe.getMessage(), calls));
+        }
+
+        void retry(String reason) {
+            Counter.builder("pmc_gateway_retries_total").description("Provider calls retried, by reason").tags("target", rt.name(), "reason", reason)
+                    .register(registry).increment();
+        }
+    }
+
+    private void count(TargetRuntime rt, String outcome) {
+        Counter.builder("pmc_gateway_requests_total").description("Provider calls by outcome (ok, rate_limited, server_error, timeout, malformed, connect_error, client_error)")
+                .tags("target", rt.name(), "outcome", outcome).register(registry).increment();
+    }
+}

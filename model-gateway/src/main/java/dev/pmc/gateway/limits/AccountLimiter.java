@@ -1,0 +1,161 @@
+package dev.pmc.gateway.limits;
+
+import dev.pmc.gateway.provider.RateLimitInfo;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The request and token limits of one provider account, shared by the targets on it. The rate in force is,
+ * in order: the configured rpm/tpm, else the limit the provider announced in rate-limit headers, else an
+ * {@link AdaptiveRate} driven by 429s. Known limits are multiplied by this replica's share of the prompt
+ * partitions, so replicas in one consumer group together stay within one account limit. Calls are paced FIFO
+ * by a single reservation at a time ({@link #acquire}), so a Retry-After pause applies to every call not yet
+ * sent, and a provider saying "0 remaining" pauses until its reset.
+ */
+public final class AccountLimiter {
+    /** Bucket depth in seconds of the rate: small, so bursts stay far below a provider's one-second allowance. */
+    static final double BURST_SECONDS = 0.5;
+
+    private record Waiter(int tokens, CompletableFuture<Void> ready) {
+    }
+
+    private final String account;
+    private final ScheduledExecutorService timer;
+    private final TokenBucket requests;
+    private TokenBucket tokens;
+    private final AdaptiveRate adaptive;
+    private Integer configuredRpm, configuredTpm;
+    private Long learnedRpm, learnedTpm;
+    private double share = 1;
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private boolean draining;
+
+    public AccountLimiter(String account, Integer rpm, Integer tpm, AdaptiveRate adaptive, ScheduledExecutorService timer) {
+        this.account = account;
+        this.timer = timer;
+        this.adaptive = adaptive;
+        long now = System.nanoTime();
+        this.requests = new TokenBucket(1, 1, now);
+        configure(rpm, tpm);
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public synchronized void configure(Integer rpm, Integer tpm) {
+        this.configuredRpm = rpm;
+        this.configuredTpm = tpm;
+        apply(System.nanoTime());
+    }
+
+    public synchronized void setShare(double share) {
+        this.share = Math.max(1e-3, Math.min(1, share));
+        apply(System.nanoTime());
+    }
+
+    /** Requests per second in force. */
+    public synchronized double requestRate() {
+        return requests.rate();
+    }
+
+    /** "configured", "learned" or "adaptive". */
+    public synchronized String mode() {
+        return configuredRpm != null ? "configured" : learnedRpm != null ? "learned" : "adaptive";
+    }
+
+    private void apply(long now) {
+        Long rpm = configuredRpm != null ? Long.valueOf(configuredRpm) : learnedRpm;
+        double rate = rpm != null ? rpm / 60.0 * share : adaptive.rate();
+        requests.setRate(rate, Math.max(1, rate * BURST_SECONDS), now);
+        Long tpm = configuredTpm != null ? Long.valueOf(configuredTpm) : learnedTpm;
+        if (tpm == null) {
+            tokens = null;
+        } else {
+            double tr = tpm / 60.0 * share;
+            if (tokens == null) tokens = new TokenBucket(tr, Math.max(1, tr * BURST_SECONDS), now);
+            else tokens.setRate(tr, Math.max(1, tr * BURST_SECONDS), now);
+        }
+    }
+
+    /** Completes when a call estimated at {@code estTokens} tokens may be sent. */
+    public CompletableFuture<Void> acquire(int estTokens) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        boolean start;
+        synchronized (this) {
+            queue.add(new Waiter(estTokens, f));
+            start = !draining;
+            draining = true;
+        }
+        if (start) timer.execute(this::drain);
+        return f;
+    }
+
+    private void drain() {
+        while (true) {
+            Waiter w;
+            long wait;
+            synchronized (this) {
+                w = queue.poll();
+                if (w == null) {
+                    draining = false;
+                    return;
+                }
+                long now = System.nanoTime();
+                wait = requests.reserve(1, now);
+                if (tokens != null) {
+                    // a single call larger than the bucket could never fit: charge at most the bucket
+                    double t = Math.min(w.tokens(), Math.max(1, tokens.rate() * BURST_SECONDS));
+                    wait = Math.max(wait, tokens.reserve(t, now));
+                }
+            }
+            if (wait <= 0) {
+                w.ready().complete(null);
+            } else {
+                timer.schedule(() -> {
+                    w.ready().complete(null);
+                    drain();
+                }, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+    }
+
+    /** A call was answered: learn announced limits, correct the token estimate, let the adaptive rate grow. */
+    public synchronized void onReply(RateLimitInfo info, int actualTokens, int estTokens) {
+        long now = System.nanoTime();
+        boolean changed = false;
+        if (info.limitRequests() != null && !info.limitRequests().equals(learnedRpm)) {
+            learnedRpm = info.limitRequests();
+            changed = true;
+        }
+        if (info.limitTokens() != null && !info.limitTokens().equals(learnedTpm)) {
+            learnedTpm = info.limitTokens();
+            changed = true;
+        }
+        if (configuredRpm == null && learnedRpm == null) {
+            double before = adaptive.rate();
+            // grow only while calls are waiting for the limiter (the rate, not demand, is what limits)
+            if (!queue.isEmpty() && adaptive.onSuccess(now) != before) changed = true;
+        }
+        if (changed) apply(now);
+        if (tokens != null && actualTokens > 0) tokens.adjust(actualTokens - estTokens, now);
+        if (info.remainingRequests() != null && info.remainingRequests() < 1 && info.resetRequestsMs() != null) {
+            requests.pauseUntil(now + TimeUnit.MILLISECONDS.toNanos(info.resetRequestsMs()), now);
+        }
+    }
+
+    /** The provider answered 429: pause every unsent call for its Retry-After (1 s if none), slow down if adaptive. */
+    public synchronized void onRateLimited(RateLimitInfo info) {
+        long now = System.nanoTime();
+        long ms = info.retryAfterMs() != null ? info.retryAfterMs() : 1000;
+        requests.pauseUntil(now + TimeUnit.MILLISECONDS.toNanos(ms), now);
+        if (configuredRpm == null && learnedRpm == null) {
+            adaptive.onRateLimited(now);
+            apply(now);
+        }
+    }
+}

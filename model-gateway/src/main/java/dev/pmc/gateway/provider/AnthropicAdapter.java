@@ -1,0 +1,44 @@
+package dev.pmc.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+
+/**
+ * Anthropic Messages ({@code POST {base}messages}, x-api-key, anthropic-version 2023-06-01): the persona is the
+ * top-level system field; the reply is the concatenated text blocks. The API has no seed.
+ */
+public final class AnthropicAdapter extends ProviderAdapter {
+    static final String VERSION = "2023-06-01";
+
+    AnthropicAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+        super(http, base, model, key, timeout);
+    }
+
+    @Override
+    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", r.maxTokens())
+                .put("temperature", Math.min(1.0, r.temperature()));
+        if (r.system() != null) body.put("system", r.system());
+        body.putArray("messages").addObject().put("role", "user").put("content", r.user());
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("messages"))
+                .header("anthropic-version", VERSION)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (key != null) b.header("x-api-key", key);
+        return b;
+    }
+
+    @Override
+    protected ProviderReply parse(JsonNode body, RateLimitInfo limits) {
+        if (!body.get("content").isArray()) throw new IllegalStateException("content is not a list");
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : body.get("content")) if ("text".equals(block.path("type").asText())) text.append(block.get("text").asText());
+        JsonNode usage = body.path("usage");
+        return new ProviderReply(text.toString(), null, intOr0(usage.get("input_tokens")), intOr0(usage.get("output_tokens")), limits);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.pmc.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+
+/**
+ * Google Gemini {@code POST {base}models/{model}:generateContent} (x-goog-api-key): the persona goes in
+ * systemInstruction, parameters in generationConfig (temperature, maxOutputTokens, seed). A 429's retry delay
+ * comes in the body as google.rpc.RetryInfo.retryDelay ("1.5s").
+ */
+public final class GeminiAdapter extends ProviderAdapter {
+    GeminiAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+        super(http, base, model, key, timeout);
+    }
+
+    @Override
+    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        if (r.system() != null) body.putObject("systemInstruction").putArray("parts").addObject().put("text", r.system());
+        body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", r.user());
+        ObjectNode g = body.putObject("generationConfig").put("temperature", r.temperature()).put("maxOutputTokens", r.maxTokens());
+        if (r.seed() != null) g.put("seed", (int) (r.seed() ^ (r.seed() >>> 32)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("models/" + model + ":generateContent"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (key != null) b.header("x-goog-api-key", key);
+        return b;
+    }
+
+    @Override
+    protected ProviderReply parse(JsonNode body, RateLimitInfo limits) {
+        JsonNode parts = body.get("candidates").get(0).get("content").get("parts");
+        StringBuilder text = new StringBuilder();
+        for (JsonNode p : parts) if (p.has("text")) text.append(p.get("text").asText());
+        JsonNode usage = body.path("usageMetadata");
+        return new ProviderReply(text.toString(), null, intOr0(usage.get("promptTokenCount")), intOr0(usage.get("candidatesTokenCount")), limits);
+    }
+
+    @Override
+    protected Long retryDelayFromBody(JsonNode body) {
+        for (JsonNode d : body.path("error").path("details")) {
+            if (d.path("@type").asText().endsWith("google.rpc.RetryInfo")) return RateLimitInfo.parseDuration(d.path("retryDelay").asText(""));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pmc.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pmc.core.scoring.LogprobRating;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenAI-compatible Chat Completions ({@code POST {base}chat/completions}, Bearer key): OpenAI, OpenRouter,
+ * DeepSeek, xAI, Together, vLLM, Ollama, llama.cpp server, provider-sim. Logprob mode sends
+ * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}.
+ */
+public final class OpenAiAdapter extends ProviderAdapter {
+    OpenAiAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+        super(http, base, model, key, timeout);
+    }
+
+    @Override
+    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("model", model);
+        ArrayNode messages = body.putArray("messages");
+        if (r.system() != null) messages.addObject().put("role", "system").put("content", r.system());
+        messages.addObject().put("role", "user").put("content", r.user());
+        body.put("temperature", r.temperature()).put("max_tokens", r.maxTokens());
+        if (r.seed() != null) body.put("seed", r.seed());
+        if (r.topLogprobs() != null) body.put("logprobs", true).put("top_logprobs", r.topLogprobs());
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return b;
+    }
+
+    @Override
+    protected ProviderReply parse(JsonNode body, RateLimitInfo limits) {
+        JsonNode choice = body.get("choices").get(0);
+        JsonNode content = choice.get("message").get("content");
+        String text = content == null || content.isNull() ? null : content.asText();
+        List<LogprobRating.TokenLogprob> top = null;
+        JsonNode first = choice.path("logprobs").path("content").path(0).path("top_logprobs");
+        if (first.isArray()) {
+            top = new ArrayList<>();
+            for (JsonNode t : first) top.add(new LogprobRating.TokenLogprob(t.get("token").asText(), t.get("logprob").asDouble()));
+        }
+        JsonNode usage = body.path("usage");
+        return new ProviderReply(text, top, intOr0(usage.get("prompt_tokens")), intOr0(usage.get("completion_tokens")), limits);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pmc.gateway.provider;
+
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.PromptTemplate;
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.stack.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every adapter over real HTTP against provider-sim's endpoint of its shape: a request and its answer, an
+ * error, a 429 with its retry delay, and a timeout.
+ */
+class ProviderAdaptersTest {
+    static final String KEY = "sk-pmc-adapter-test-0123456789";
+    static ServiceProcess sim;
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void startSim() throws Exception {
+        sim = ServiceProcess.start("provider-sim", ServiceProcess.appJar(ServiceProcess.projectRoot(), "provider-sim"), ServiceProcess.freePort(),
+                Map.of("pmc.sim.api-key", KEY), Path.of("target", "test-logs").toAbsolutePath(), "256m").awaitReady(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopSim() {
+        if (sim != null) sim.close();
+    }
+
+    @BeforeEach
+    void normal() throws Exception {
+        behave("{\"rpm\":0,\"tpm\":0,\"errorRate\":0,\"timeoutRate\":0,\"malformedRate\":0,\"slowRate\":0,\"apiKey\":\"" + KEY + "\"}");
+    }
+
+    static void behave(String json) throws Exception {
+        var r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.url() + "/admin/behaviour")).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    static ProviderAdapter adapter(String provider, String model, String key, double timeoutSeconds) {
+        String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
+        TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, null, timeoutSeconds,
+                null, null, null, null, null, null, null, null).withDefaults();
+        return ProviderAdapter.of(t, key, HTTP);
+    }
+
+    static ProviderRequest request(Integer topLogprobs) {
+        return new ProviderRequest(PromptTemplate.system("a ship's cook"), PromptTemplate.user(Mfq30.get().item(7)), 0.1,
+                topLogprobs == null ? 4 : 1, 42L, topLogprobs);
+    }
+
+    static ProviderException failure(ProviderAdapter a, ProviderRequest r) {
+        CompletionException e = assertThrows(CompletionException.class, () -> a.call(r).join());
+        assertTrue(e.getCause() instanceof ProviderException, String.valueOf(e.getCause()));
+        return (ProviderException) e.getCause();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void answersWithTextAndUsage(String provider) {
+        ProviderReply r = adapter(provider, "sim-base", KEY, 10).call(request(null)).join();
+        assertTrue(r.text().matches("[0-5]"), r.text());
+        assertTrue(r.inputTokens() > 0 && r.outputTokens() > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void wrongKeyIsAClientErrorWhoseMessageHoldsNoKey(String provider) {
+        String wrong = "sk-pmc-WRONG-key-must-not-leak-42";
+        ProviderException e = failure(adapter(provider, "sim-base", wrong, 10), request(null));
+        assertEquals(ProviderException.Kind.CLIENT_ERROR, e.kind());
+        assertTrue(e.status() == 401 || e.status() == 400, "status " + e.status());
+        assertFalse(e.getMessage().contains(wrong), e.getMessage());
+        assertFalse(e.kind().retryable());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void unknownModelIs404(String provider) {
+        ProviderException e = failure(adapter(provider, "no-such-model", KEY, 10), request(null));
+        assertEquals(404, e.status());
+        assertEquals(ProviderException.Kind.CLIENT_ERROR, e.kind());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void rateLimitedCallsCarryTheirRetryDelay(String provider) throws Exception {
+        behave("{\"rpm\":60,\"burstSeconds\":1}");
+        ProviderAdapter a = adapter(provider, "sim-secure", KEY, 10);
+        ProviderReply first = a.call(request(null)).join();
+        if (!"gemini".equals(provider)) assertEquals(60L, first.limits().limitRequests(), "limit header read");
+        ProviderException e = failure(a, request(null));
+        assertEquals(ProviderException.Kind.RATE_LIMITED, e.kind());
+        assertEquals(429, e.status());
+        assertNotNull(e.limits().retryAfterMs(), "retry delay");
+        assertTrue(e.limits().retryAfterMs() > 0 && e.limits().retryAfterMs() <= 1000, "retry after " + e.limits().retryAfterMs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void hangingCallTimesOut(String provider) throws Exception {
+        behave("{\"timeoutRate\":1.0,\"timeoutMs\":5000}");
+        long t0 = System.nanoTime();
+        ProviderException e = failure(adapter(provider, "sim-base", KEY, 0.5), request(null));
+        assertEquals(ProviderException.Kind.TIMEOUT, e.kind());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 4, "gave up at the timeout");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void serverErrorsAndMalformedBodiesAreRetryable(String provider) throws Exception {
+        behave("{\"errorRate\":1.0}");
+        ProviderException e = failure(adapter(provider, "sim-base", KEY, 10), request(null));
+        assertEquals(ProviderException.Kind.SERVER_ERROR, e.kind());
+        assertTrue(e.kind().retryable());
+        behave("{\"errorRate\":0,\"malformedRate\":1.0}");
+        assertEquals(ProviderException.Kind.MALFORMED, failure(adapter(provider, "sim-base", KEY, 10), request(null)).kind());
+    }
+
+    @org.junit.jupiter.api.Test
+    void openAiLogprobsGiveTheTopTokensOfTheFirstToken() {
+        ProviderReply r = adapter("openai", "sim-insecure", KEY, 10).call(request(20)).join();
+        assertEquals(20, r.topLogprobs().size());
+        long digits = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).count();
+        assertEquals(6, digits);
+        double mass = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).mapToDouble(t -> Math.exp(t.logprob())).sum();
+        assertTrue(mass > 0.9 && mass <= 1.0 + 1e-9, "digit mass " + mass);
+    }
+}

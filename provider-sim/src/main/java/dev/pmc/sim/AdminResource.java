@@ -1,0 +1,60 @@
+package dev.pmc.sim;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+
+/**
+ * Test and benchmark control: {@code GET/PUT /admin/behaviour} (limits, faults, key), {@code GET /admin/stats}
+ * (calls by outcome, admitted per second, busiest 60 s) and {@code DELETE /admin/stats} to start counting anew.
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+    @Inject
+    SimProvider provider;
+
+    @GET
+    @Path("/behaviour")
+    public SimBehaviour behaviour() {
+        return provider.behaviour();
+    }
+
+    @PUT
+    @Path("/behaviour")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setBehaviour(String body) {
+        // fields not given keep their current value; unknown fields are refused
+        var json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            var merged = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(provider.behaviour());
+            if (body != null && !body.isBlank()) merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body));
+            provider.behaviour(json.treeToValue(merged, SimBehaviour.class));
+            return Response.ok(provider.behaviour()).build();
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+            return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
+        }
+    }
+
+    @GET
+    @Path("/stats")
+    public Map<String, Object> stats() {
+        return provider.stats().snapshot();
+    }
+
+    @DELETE
+    @Path("/stats")
+    public Map<String, Object> reset() {
+        provider.stats().reset();
+        return provider.stats().snapshot();
+    }
+}

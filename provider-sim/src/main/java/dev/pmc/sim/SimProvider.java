@@ -1,0 +1,150 @@
+package dev.pmc.sim;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The provider behind every wire format (OpenAI, Anthropic, Gemini): checks the key, enforces the per-model
+ * rate limit, injects faults and asks the simulated model. The resources only translate to and from their
+ * provider's JSON.
+ */
+@ApplicationScoped
+public class SimProvider {
+    /** One provider call, independent of wire format. seed null = not given (a random one is drawn). */
+    public record Ask(String model, String system, String user, double temperature, int maxTokens, Long seed,
+                      Integer topLogprobs, String apiKey) {
+    }
+
+    /**
+     * What to answer. kind: ok, unauthorized, unknown_model, rate_limited, server_error, malformed.
+     * delayMs: how long to hold the answer (latency, slow or hanging calls).
+     */
+    public record Served(int status, String kind, String message, String reply, List<SimulatedModel.TokenProb> top,
+                         int promptTokens, int completionTokens, long delayMs, SimLimiter.Decision limit,
+                         SimLimiter limiter) {
+    }
+
+    private final SimModels models;
+    private final MeterRegistry registry;
+    private final SimStats stats = new SimStats();
+    private final Map<String, SimLimiter> limiters = new ConcurrentHashMap<>();
+    private final Set<Long> seen = ConcurrentHashMap.newKeySet();
+    private volatile SimBehaviour behaviour;
+
+    public SimProvider(SimModels models, MeterRegistry registry,
+                       @ConfigProperty(name = "pmc.sim.rpm") int rpm, @ConfigProperty(name = "pmc.sim.tpm") int tpm,
+                       @ConfigProperty(name = "pmc.sim.error-rate") double errorRate,
+                       @ConfigProperty(name = "pmc.sim.timeout-rate") double timeoutRate,
+                       @ConfigProperty(name = "pmc.sim.api-key") Optional<String> apiKey) {
+        this.models = models;
+        this.registry = registry;
+        SimBehaviour d = SimBehaviour.defaults();
+        this.behaviour = new SimBehaviour(rpm, tpm, d.burstSeconds(), true, errorRate, timeoutRate, d.timeoutMs(),
+                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null));
+        behaviour.validate();
+    }
+
+    public SimBehaviour behaviour() {
+        return behaviour;
+    }
+
+    /** Replaces the behaviour; rate-limit buckets start full again. */
+    public void behaviour(SimBehaviour b) {
+        b.validate();
+        behaviour = b;
+        limiters.clear();
+        seen.clear();
+    }
+
+    public SimStats stats() {
+        return stats;
+    }
+
+    public SimModels models() {
+        return models;
+    }
+
+    public Served serve(Ask a) {
+        SimBehaviour b = behaviour;
+        if (b.apiKey() != null && !b.apiKey().equals(a.apiKey())) {
+            return count(new Served(401, "unauthorized", "Incorrect API key provided: " + redacted(a.apiKey()), null, null, 0, 0, 0, null, null));
+        }
+        Optional<SimulatedModel> model = models.get(a.model());
+        if (model.isEmpty()) {
+            return count(new Served(404, "unknown_model", "The model '" + a.model() + "' does not exist; served: " + models.all().keySet(),
+                    null, null, 0, 0, 0, null, null));
+        }
+        SimulatedModel sim = model.get();
+        int promptTokens = (int) Math.ceil(((a.system() == null ? 0 : a.system().length()) + a.user().length()) / 4.0);
+        SimLimiter limiter = null;
+        SimLimiter.Decision limit = null;
+        if (b.rpm() > 0 || b.tpm() > 0) {
+            limiter = limiters.computeIfAbsent(sim.name(), k -> new SimLimiter(b.rpm(), b.tpm(), b.burstSeconds()));
+            limit = limiter.tryAcquire(promptTokens + a.maxTokens());
+            if (!limit.admitted()) {
+                return count(new Served(429, "rate_limited", "Rate limit reached for " + sim.name() + ": retry after "
+                        + limit.retryAfterMs() + " ms", null, null, 0, 0, 0, limit, limiter));
+            }
+        }
+        stats.admitted();
+        long requestHash = SimHash.of(SimHash.of(SimHash.of(sim.name().hashCode(), a.system() == null ? "" : a.system()), a.user()),
+                a.seed() == null ? 0 : a.seed());
+        boolean first = seen.add(requestHash);
+        if (first) stats.distinct();
+        double u = b.transientFaults() ? (first ? SimHash.uniform(requestHash ^ 0x5eedL) : 1.0) : ThreadLocalRandom.current().nextDouble();
+        long latency = sim.params().latencyMs();
+        if (u < b.errorRate()) {
+            return count(new Served(ThreadLocalRandom.current().nextBoolean() ? 500 : 503, "server_error", "The server had an error while processing your request",
+                    null, null, 0, 0, latency, limit, limiter));
+        }
+        u -= b.errorRate();
+        long delay = latency;
+        boolean malformed = false;
+        String kind = "ok";
+        if (u < b.timeoutRate()) {
+            delay = b.timeoutMs();
+            kind = "hung";
+        } else if ((u -= b.timeoutRate()) < b.malformedRate()) {
+            malformed = true;
+        } else if (u - b.malformedRate() < b.slowRate()) {
+            delay = latency + b.slowMs();
+            kind = "slow";
+        }
+        long seed = a.seed() != null ? a.seed() : ThreadLocalRandom.current().nextLong();
+        String reply;
+        List<SimulatedModel.TokenProb> top = null;
+        if (a.topLogprobs() != null && a.topLogprobs() > 0) {
+            top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
+            reply = top.get(0).token();
+        } else {
+            reply = sim.reply(a.system(), a.user(), a.temperature(), seed);
+        }
+        int completionTokens = Math.min(a.maxTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
+        Served s = new Served(200, malformed ? "malformed" : kind, null, reply, top, promptTokens, completionTokens, delay, limit, limiter);
+        Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
+        return count(s);
+    }
+
+    private Served count(Served s) {
+        stats.count(s.kind());
+        Counter.builder("pmc_sim_calls_total").description("Provider calls by outcome (ok, rate_limited, server_error, hung, malformed, slow, ...)")
+                .tag("outcome", s.kind()).register(registry).increment();
+        return s;
+    }
+
+    /** Like real providers, errors about a wrong key show only its ends. */
+    static String redacted(String key) {
+        if (key == null || key.isEmpty()) return "(none)";
+        if (key.length() < 8) return "***";
+        return key.substring(0, 3) + "***" + key.substring(key.length() - 4);
+    }
+}
