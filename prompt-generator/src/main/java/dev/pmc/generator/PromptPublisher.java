@@ -47,9 +47,6 @@ public class PromptPublisher {
     @ConfigProperty(name = "pmc.run.publish-window")
     int window;
 
-    @ConfigProperty(name = "pmc.run.max-tokens")
-    int maxTokens;
-
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "prompt-publisher"));
 
     /** Starts publishing; progress and the final state are reported to {@code progress}. */
@@ -80,7 +77,8 @@ public class PromptPublisher {
                 String user = PromptTemplate.user(item);
                 for (int rep = 1; rep <= plan.n(); rep++) {
                     SlotId slot = new SlotId(run.runId(), run.target(), personaId, item.id(), rep);
-                    PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, system, user, plan.temperature(), maxTokens, now);
+                    PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, system, user, plan.temperature(), plan.maxTokens(), now,
+                            plan.topLogprobs());
                     permits.acquire();
                     Message<String> msg = Message.of(EventCodec.encode(ev))
                             .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(slot.kafkaKey()).build())

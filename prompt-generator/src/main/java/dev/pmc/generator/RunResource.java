@@ -11,14 +11,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Runs: {@code POST /api/v1/runs} starts one, {@code GET} lists them and shows publishing progress. */
@@ -33,24 +31,25 @@ public class RunResource {
     @Inject
     PromptPublisher publisher;
 
-    @ConfigProperty(name = "pmc.targets")
-    String targetsCsv;
-    @ConfigProperty(name = "pmc.run.default-n")
-    int defaultN;
-    @ConfigProperty(name = "pmc.run.default-temperature")
-    double defaultTemperature;
+    @Inject
+    TargetRegistry registry;
 
+    /**
+     * Starts a run; with {@code ?dryRun=true} only returns what it would cost: slots, calls, estimated tokens,
+     * USD (from the target's price table) and minutes at the target's request limit.
+     */
     @POST
     @Path("/runs")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(String body) {
+    public Response start(String body, @jakarta.ws.rs.QueryParam("dryRun") boolean dryRun) {
         RunRequest request = parse(body);
-        RunPlanner.Plan plan = RunPlanner.plan(request, targets(), defaultN, defaultTemperature);
+        RunPlanner.Plan plan = RunPlanner.plan(request, registry);
         int personas = plan.self() ? 1 : plan.personas().size();
         long slots = (long) personas * Mfq30.ITEMS * plan.n();
+        if (dryRun) return Response.ok(CostEstimate.of(registry.get(plan.target()).orElseThrow(), plan)).build();
         String runId = RunPlanner.newRunId();
         Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
-                plan.temperature(), System.currentTimeMillis(), 0, "publishing", null);
+                plan.temperature(), System.currentTimeMillis(), 0, "publishing", null, plan.mode());
         runs.put(runId, run);
         publisher.publish(run, plan, (published, error) -> runs.computeIfPresent(runId, (k, r) -> error != null
                 ? r.withProgress(r.published(), "failed", String.valueOf(error.getMessage()))
@@ -82,11 +81,5 @@ public class RunResource {
         Run r = runs.get(runId);
         if (r == null) throw new NotFoundException("no run " + runId);
         return r;
-    }
-
-    @GET
-    @Path("/targets")
-    public Set<String> targets() {
-        return RunPlanner.parseTargets(targetsCsv);
     }
 }

@@ -53,6 +53,11 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule);
     }
 
+    public TargetConfig withName(String newName) {
+        return new TargetConfig(newName, provider, baseUrl, model, apiKeyEnv, apiKeyFile, temperature, maxTokens, systemPrompt,
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
+    }
+
     public boolean logprobMode() {
         return "logprob".equals(mode);
     }

@@ -80,6 +80,11 @@ public final class TargetFile {
 
     /** One target (a REST body, JSON or YAML); field names in messages are relative to the target. */
     public static TargetConfig parseTarget(String text) {
+        return parseTarget(text, null);
+    }
+
+    /** One target; {@code defaultName} is used when the body has no name (PUT /targets/{name}). */
+    public static TargetConfig parseTarget(String text, String defaultName) {
         if (text == null || text.isBlank()) throw new InvalidTargetException("missing body: a target such as {\"name\": \"my-model\", \"baseUrl\": \"...\"}");
         TargetConfig t;
         try {
@@ -89,6 +94,7 @@ public final class TargetFile {
         } catch (IOException e) {
             throw new InvalidTargetException("malformed body: " + firstLine(e.getMessage()));
         }
+        if (t.name() == null && defaultName != null) t = t.withName(defaultName);
         List<String> problems = t.problems("");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         return t;

@@ -1,0 +1,138 @@
+package dev.pmc.generator;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.targets.InvalidTargetException;
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.targets.TargetFile;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The target registry. At start it reads the compacted topic pmc.targets (targets created over REST survive
+ * restarts), then applies the YAML file {@code pmc.targets-file} (a file definition wins for the names it
+ * defines; a bad file stops the start with a message naming the field) and the simulated names of
+ * {@code pmc.targets} that nothing defines. Every change is written to pmc.targets (a tombstone on delete),
+ * which is how the gateway and the aggregator learn about targets.
+ */
+@ApplicationScoped
+public class TargetRegistry {
+    private static final Logger LOG = Logger.getLogger(TargetRegistry.class);
+
+    private final Map<String, TargetConfig> targets = new ConcurrentSkipListMap<>();
+
+    @Inject
+    @Channel("targets")
+    Emitter<Record<String, String>> emitter;
+    @ConfigProperty(name = "pmc.targets-file")
+    Optional<String> file;
+    @ConfigProperty(name = "pmc.targets")
+    String builtIn;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    void start(@Observes StartupEvent ev) {
+        Map<String, TargetConfig> fromTopic = readTopic();
+        targets.putAll(fromTopic);
+        List<TargetConfig> fromFile = file.isPresent() && !file.get().isBlank() ? TargetFile.read(Path.of(file.get())) : List.of();
+        for (TargetConfig t : fromFile) put(t);
+        for (String name : RunPlanner.parseTargets(builtIn)) {
+            if (!targets.containsKey(name)) put(TargetFile.parseTarget("{\"name\":\"" + name + "\"}").withDefaults());
+        }
+        LOG.infof("target registry: %d from %s, %d from file, %d in all: %s", fromTopic.size(), Topics.TARGETS, fromFile.size(),
+                targets.size(), targets.keySet());
+    }
+
+    private Map<String, TargetConfig> readTopic() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Map<String, TargetConfig> out = new TreeMap<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            var info = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
+            if (info == null || info.isEmpty()) return out;
+            List<TopicPartition> parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(500))) {
+                    if (r.value() == null) out.remove(r.key());
+                    else {
+                        try {
+                            out.put(r.key(), TargetFile.parseTarget(r.value()).withDefaults());
+                        } catch (InvalidTargetException e) {
+                            LOG.warnf("ignoring target %s in %s: %s", r.key(), Topics.TARGETS, e.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read %s (%s): starting from the file only", Topics.TARGETS, e.getMessage());
+        }
+        return out;
+    }
+
+    public Collection<TargetConfig> all() {
+        return new ArrayList<>(targets.values());
+    }
+
+    public Optional<TargetConfig> get(String name) {
+        return Optional.ofNullable(targets.get(name));
+    }
+
+    public java.util.Set<String> names() {
+        return new java.util.TreeSet<>(targets.keySet());
+    }
+
+    /** Validates (baseline must exist) and stores the target with its defaults; returns it. */
+    public synchronized TargetConfig put(TargetConfig t) {
+        List<String> problems = t.problems("");
+        if (t.baseline() != null && !targets.containsKey(t.baseline())) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
+        if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
+        TargetConfig full = t.withDefaults();
+        targets.put(full.name(), full);
+        emitter.send(Record.of(full.name(), TargetFile.toJson(full)));
+        return full;
+    }
+
+    /** Removes a target; refused while another target names it as baseline. */
+    public synchronized boolean delete(String name) {
+        for (TargetConfig t : targets.values()) {
+            if (name.equals(t.baseline())) throw new InvalidTargetException("target '" + t.name() + "' uses '" + name + "' as its baseline");
+        }
+        if (targets.remove(name) == null) return false;
+        emitter.send(Record.of(name, null));
+        return true;
+    }
+
+    private static List<String> concat(List<String> l, String s) {
+        List<String> out = new ArrayList<>(l);
+        out.add(s);
+        return out;
+    }
+}
