@@ -22,7 +22,8 @@ final class BenchCommand {
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e");
+        if (!args.isEmpty() && args.get(0).equals("gateway")) return GatewayBench.run(args, out, err);
+        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway");
         int n = Main.intOption(args, "--n", 10);
         int rounds = Main.intOption(args, "--rounds", 2);
         Path root = ServiceProcess.projectRoot();

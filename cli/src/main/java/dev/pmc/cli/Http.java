@@ -41,6 +41,10 @@ final class Http {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    static Reply send(String method, String url) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private static Reply send(HttpRequest r) throws IOException {
         try {
             HttpResponse<String> resp = CLIENT.send(r, HttpResponse.BodyHandlers.ofString());

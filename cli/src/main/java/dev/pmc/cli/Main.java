@@ -15,8 +15,9 @@ public final class Main {
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop a detached stack (bin/pmc only)
               status                                     services and current metrics of the running stack
-              run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T]
+              run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
+                                                         (--dry-run: calls, tokens, USD and minutes at the limit, nothing sent)
               metrics [--per-foundation] FILE...         S, R, ū and bootstrap SEs of reference-format CSV files, as CSV
               metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means and SEs
               compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, band, verdict
@@ -25,6 +26,8 @@ public final class Main {
                                                          publish the raw replies of reference CSVs into the running stack,
                                                          wait until every row is counted, print the aggregator's metrics
               bench e2e [--n N] [--rounds K]             time one 100-persona run through a fresh stack (provider latency 0)
+              bench gateway [--rpm L] [--only limit,adaptive,faults,replicas,logprob]
+                                                         the gateway against a rate-limited, faulty provider-sim
               bench parser|bootstrap                     JMH micro-benchmarks (see docs/BENCHMARKS.md)
             """;
 

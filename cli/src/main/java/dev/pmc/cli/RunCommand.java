@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code pmc run TARGET}: one run on the running stack, with a progress bar and the final metrics. */
+/**
+ * {@code pmc run TARGET}: one run on the running stack, with a progress bar and the final metrics;
+ * {@code --dry-run} prints what it would cost instead. Options left out come from the target's definition.
+ */
 final class RunCommand {
     private RunCommand() {
     }
@@ -24,13 +27,29 @@ final class RunCommand {
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         if (args.isEmpty() || args.get(0).startsWith("--")) throw new Main.UsageException("name the target, e.g. pmc run sim-base");
         String target = args.get(0);
-        String personas = Main.option(args, "--personas", "default");
-        int n = Main.intOption(args, "--n", 10);
+        String personas = Main.option(args, "--personas", null);
+        String nText = Main.option(args, "--n", null);
+        Integer n = nText == null ? null : Main.intOption(args, "--n", 10);
         String t = Main.option(args, "--temperature", null);
+        String mode = Main.option(args, "--mode", null);
         JsonNode urls = descriptor().path("urls");
+        String request = RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t), mode);
+        if (args.contains("--dry-run")) {
+            Http.Reply r = Http.postJson(urls.path("prompt-generator").asText() + "/api/v1/runs?dryRun=true", request);
+            if (r.status() != 200) throw new IllegalStateException("refused (HTTP " + r.status() + "): " + r.body());
+            JsonNode e = r.json();
+            out.printf(Locale.ROOT, "dry run of %s (%s mode): %,d slots, %,d provider calls%n", target, e.path("mode").asText(),
+                    e.path("slots").asLong(), e.path("calls").asLong());
+            out.printf(Locale.ROOT, "estimated tokens: %,d in, %,d out (upper bound: max_tokens per answer)%n",
+                    e.path("inputTokens").asLong(), e.path("outputTokens").asLong());
+            out.println("estimated cost: " + (e.path("costUsd").isNumber() ? String.format(Locale.ROOT, "$%.2f", e.path("costUsd").asDouble()) : "unknown (no price table)"));
+            out.println("time at the target's limit: " + (e.path("minutesAtLimit").isNumber()
+                    ? String.format(Locale.ROOT, "%.1f min", e.path("minutesAtLimit").asDouble()) : "unknown (no rpm/tpm configured)"));
+            out.println("note: " + e.path("note").asText());
+            return 0;
+        }
         RunWatch watch = new RunWatch(urls.path("metrics-aggregator").asText());
-        RunWatch.Tracked run = watch.submit(urls.path("prompt-generator").asText(),
-                RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t)));
+        RunWatch.Tracked run = watch.submit(urls.path("prompt-generator").asText(), request);
         out.printf("run %s: %d slots%n", run.runId, run.slots);
         boolean tty = System.console() != null;
         watch.follow(out, tty, 500, () -> { });

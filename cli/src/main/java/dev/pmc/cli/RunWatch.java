@@ -19,6 +19,7 @@ final class RunWatch {
         double s = Double.NaN, r = Double.NaN, u = Double.NaN;
         boolean self;
         double ceiling = Double.NaN;
+        double seconds = Double.NaN;
 
         Tracked(String target, String runId, long slots, boolean self) {
             this.target = target;
@@ -136,13 +137,20 @@ final class RunWatch {
     }
 
     static String runRequest(String target, String personas, int n, Double temperature) {
-        StringBuilder sb = new StringBuilder("{\"target\":").append(json(target)).append(",\"n\":").append(n);
-        if (personas.endsWith(".json")) {
+        return runRequest(target, personas, Integer.valueOf(n), temperature, null);
+    }
+
+    /** A run request; null fields are left out, so the target's definition supplies them. */
+    static String runRequest(String target, String personas, Integer n, Double temperature, String mode) {
+        StringBuilder sb = new StringBuilder("{\"target\":").append(json(target));
+        if (n != null) sb.append(",\"n\":").append(n);
+        if (personas != null && personas.endsWith(".json")) {
             sb.append(",\"personas\":\"file\",\"personaFile\":").append(json(java.nio.file.Path.of(personas).toAbsolutePath().toString()));
-        } else {
+        } else if (personas != null) {
             sb.append(",\"personas\":").append(json(personas));
         }
         if (temperature != null) sb.append(",\"temperature\":").append(temperature);
+        if (mode != null) sb.append(",\"mode\":").append(json(mode));
         return sb.append('}').toString();
     }
 

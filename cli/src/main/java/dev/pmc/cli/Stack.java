@@ -44,6 +44,7 @@ final class Stack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final Map<String, ServiceProcess> services;
     private Process prometheus;
+    private Map<String, String> gatewayProps = Map.of();
 
     private Stack(Config config, EmbeddedKafka kafka, Map<String, ServiceProcess> services) {
         this.config = config;
@@ -68,6 +69,7 @@ final class Stack implements AutoCloseable {
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
             gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
+            stack.gatewayProps = gateway;
             Map<String, String> aggregator = new LinkedHashMap<>(kafkaProps);
             aggregator.put("pmc.aggregator.state-dir", c.dataDir().resolve("aggregator-state").toString());
             aggregator.put("pmc.aggregator.partitions", Integer.toString(c.partitions()));
@@ -93,6 +95,14 @@ final class Stack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** Starts another model-gateway replica in the same consumer group (scaling out); it stops with the stack. */
+    ServiceProcess startGatewayReplica(String name) throws Exception {
+        ServiceProcess p = ServiceProcess.start(name, ServiceProcess.appJar(config.root(), "model-gateway"), ServiceProcess.freePort(),
+                gatewayProps, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
+        services.put(name, p);
+        return p;
     }
 
     Config config() {

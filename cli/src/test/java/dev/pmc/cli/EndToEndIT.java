@@ -202,14 +202,14 @@ class EndToEndIT {
      * texts, process_cpu_time_ns_total, system_cpu_count; see the closing notes.)
      */
     @Test
-    void everyServiceExposesLintCleanPmcMetrics() throws Exception {
+    void everyServiceExposesLintCleanMetrics() throws Exception {
         for (var s : stack.services().values()) {
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url() + "/q/metrics"))
                     .header("Accept", "text/plain; version=0.0.4").build();
-            String all = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            String exposition = all.lines().filter(l -> l.startsWith("pmc_") || l.startsWith("# HELP pmc_") || l.startsWith("# TYPE pmc_"))
-                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            // the whole exposition: PMC's meters and the built-ins (JVM, HTTP, Kafka clients)
+            String exposition = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(exposition.contains("pmc_") || s.name().equals("provider-sim"), s.name() + " exposes pmc_ metrics");
+            assertTrue(exposition.contains("jvm_memory_used_bytes"), s.name() + " exposes the JVM built-ins");
             Process p = new ProcessBuilder(PrometheusRulesTest.promtool(), "check", "metrics").redirectErrorStream(true).start();
             p.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
@@ -309,5 +309,120 @@ class EndToEndIT {
             assertEquals(Double.parseDouble(c[7]), Double.parseDouble(got[6]), 1e-9, "R " + c[0]);
             assertEquals(Double.parseDouble(c[9]), Double.parseDouble(got[8]), 1e-9, "ubar " + c[0]);
         }
+    }
+
+    @Test
+    void logprobRunMakesOneCallPerCellAndItsSAndREqualTheExactMomentsServed() throws Exception {
+        Http.Reply put = Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/lp-insecure", "{\"model\":\"sim-insecure\",\"mode\":\"logprob\"}");
+        assertEquals(200, put.status(), put.body());
+        Thread.sleep(1500); // the gateway follows pmc.targets
+        double calls0 = BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        RunWatch.Tracked run = runToCompletion(watch, "{\"target\":\"lp-insecure\",\"personas\":\"default\"}");
+        assertEquals(3000, run.slots);
+        assertEquals(3000, BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - calls0, "one call per cell");
+        var recs = TopicReader.readUntil(stack.bootstrap(), Topics.RESPONSES,
+                l -> l.stream().filter(r -> r.key().contains(run.runId)).count() >= 3000, Duration.ofSeconds(60));
+        double[][] mean = new double[100][30], sd = new double[100][30];
+        for (var r : recs) {
+            if (!r.key().contains(run.runId)) continue;
+            var e = dev.pmc.core.events.EventCodec.decodeResponse(r.value());
+            assertEquals(20, e.topLogprobs().size(), "top-20 logprobs served");
+            var lp = dev.pmc.core.scoring.LogprobRating.read(e.topLogprobs(), 0.5, 1.0);
+            mean[Integer.parseInt(e.slot().personaId())][e.slot().itemId() - 1] = lp.mean();
+            sd[Integer.parseInt(e.slot().personaId())][e.slot().itemId() - 1] = lp.sd();
+        }
+        MetricsResult exact = dev.pmc.core.metrics.MoralMetrics.compute(mean, sd);
+        assertEquals(100, run.personas);
+        assertEquals(exact.overall().susceptibility(), run.s, 1e-9, "S");
+        assertEquals(exact.overall().robustness(), run.r, 1e-9, "R");
+    }
+
+    /**
+     * A recognisable fake key, given to the gateway in a secret file, must reach the provider (calls succeed
+     * against a provider-sim that demands it) and appear nowhere else: not in any topic, service log, metric
+     * or REST answer; a wrong key's errors must not echo it either.
+     */
+    @Test
+    void apiKeysNeverLeakIntoEventsLogsMetricsOrErrors() throws Exception {
+        String key = "sk-pmc-FAKE-SECRET-7f3a9c2e41d8b6";
+        String wrong = "sk-pmc-WRONG-SECRET-0b1c2d3e4f5a";
+        var dir = Files.createTempDirectory("pmc-secret-");
+        var keyFile = dir.resolve("key");
+        var wrongFile = dir.resolve("wrong");
+        Files.writeString(keyFile, key + "\n");
+        Files.writeString(wrongFile, wrong);
+        try {
+            assertEquals(200, Http.putJson(stack.url("provider-sim") + "/admin/behaviour", "{\"apiKey\":\"" + key + "\"}").status());
+            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed", "{\"model\":\"sim-base\",\"apiKeyFile\":\""
+                    + keyFile + "\"}").status());
+            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed-wrong", "{\"model\":\"sim-base\",\"apiKeyFile\":\""
+                    + wrongFile + "\"}").status());
+            Thread.sleep(1500);
+            RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+            RunWatch.Tracked ok = runToCompletion(watch, RunWatch.runRequest("keyed", "toxic", 1, null));
+            assertEquals(300, ok.valid, "the key reached the provider");
+            RunWatch.Tracked bad = runToCompletion(watch, RunWatch.runRequest("keyed-wrong", "toxic", 1, null));
+            assertEquals(0, bad.valid, "the wrong key was refused");
+        } finally {
+            Http.putJson(stack.url("provider-sim") + "/admin/behaviour", "{\"apiKey\":null}");
+        }
+        StringBuilder everything = new StringBuilder();
+        for (String topic : List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.RATINGS, Topics.TARGETS, Topics.PERSONA_STATS,
+                Topics.PROMPTS_DLQ, Topics.RESPONSES_DLQ, Topics.RATINGS_DLQ)) {
+            for (var r : TopicReader.readAll(stack.bootstrap(), topic)) {
+                everything.append(r.key()).append(' ').append(r.value()).append('\n');
+            }
+        }
+        assertTrue(everything.toString().contains("HTTP 401"), "the wrong key's errors are in the response events");
+        for (String service : List.of("prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator")) {
+            everything.append(Http.get(stack.url(service) + "/q/metrics").body());
+        }
+        everything.append(Http.get(stack.url("prompt-generator") + "/api/v1/targets").body());
+        everything.append(Http.get(stack.url("prompt-generator") + "/api/v1/runs").body());
+        everything.append(Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/keyed-wrong/failures?top=5").body());
+        try (var logs = Files.list(stack.config().dataDir().resolve("logs"))) {
+            for (var log : logs.filter(f -> !f.getFileName().toString().startsWith("provider-sim")).toList()) {
+                everything.append(Files.readString(log));
+            }
+        }
+        String all = everything.toString();
+        assertTrue(all.length() > 100_000, "scanned " + all.length() + " characters");
+        assertTrue(!all.contains(key), "the key leaked");
+        assertTrue(!all.contains(wrong), "the wrong key leaked");
+        assertTrue(!all.contains(key.substring(7, 25)), "part of the key leaked");
+    }
+
+    /**
+     * The live page in headless Chromium (playwright-core from npm, Debian's chromium): all three simulated
+     * targets with their verdicts after a run each; the screenshot is saved as target/live-page.png.
+     */
+    @Test
+    void livePageShowsEveryTargetWithItsVerdictInHeadlessChromium() throws Exception {
+        var ui = ServiceProcess.projectRoot().resolve("cli/src/test/ui");
+        org.junit.jupiter.api.Assumptions.assumeTrue(!"true".equals(System.getenv("PMC_SKIP_BROWSER")), "PMC_SKIP_BROWSER set");
+        assertTrue(Files.isDirectory(ui.resolve("node_modules/playwright-core")),
+                "playwright-core missing: npm install --prefix cli/src/test/ui (.ci/run does it)");
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        for (String t : List.of("sim-base", "sim-secure", "sim-insecure")) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(t, "default", 1, null));
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (!watch.allDone() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            watch.poll();
+        }
+        assertTrue(watch.allDone(), "runs did not complete");
+        var shot = ServiceProcess.projectRoot().resolve("cli/target/live-page.png");
+        Process p = new ProcessBuilder("node", ui.resolve("live-page.mjs").toString(), stack.url("metrics-aggregator"), shot.toString(),
+                "sim-base:consistent", "sim-secure", "sim-insecure:collapsed")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser test timed out");
+        System.out.println("live page: " + output);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(Files.size(shot) > 10_000, "screenshot saved");
+        JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow()).get("rows");
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (JsonNode r : rows) shown.add(r.get("target").asText());
+        assertTrue(shown.containsAll(List.of("sim-base", "sim-secure", "sim-insecure")), shown.toString());
     }
 }

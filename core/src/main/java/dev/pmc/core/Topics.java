@@ -15,6 +15,8 @@ public final class Topics {
     public static final String PERSONA_STATS = "pmc.persona-stats";
     /** Compacted: the target registry, one TargetConfig per target name (tombstone = deleted). */
     public static final String TARGETS = "pmc.targets";
+    /** Compacted: every run's state and progress (key runId), written by the prompt-generator. */
+    public static final String RUNS = "pmc.runs";
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -31,6 +33,7 @@ public final class Topics {
                 new Spec(RATINGS, partitions, false),
                 new Spec(PERSONA_STATS, partitions, true),
                 new Spec(TARGETS, 1, true),
+                new Spec(RUNS, 1, true),
                 new Spec(PROMPTS_DLQ, 1, false),
                 new Spec(RESPONSES_DLQ, 1, false),
                 new Spec(RATINGS_DLQ, 1, false));

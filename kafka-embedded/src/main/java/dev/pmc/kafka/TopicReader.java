@@ -22,6 +22,23 @@ public final class TopicReader {
     }
 
     /** Reads records (from the earliest offset) until {@code done} holds for the list or the timeout passes. */
+    /** Every record of a topic up to its end at the time of the call (committed records only). */
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (var c = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            var parts = c.partitionsFor(topic).stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(200))) out.add(r);
+            }
+        }
+        return out;
+    }
+
     public static List<ConsumerRecord<String, String>> readUntil(String bootstrap, String topic,
                                                                  Predicate<List<ConsumerRecord<String, String>>> done,
                                                                  Duration timeout) {

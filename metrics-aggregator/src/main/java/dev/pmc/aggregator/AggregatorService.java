@@ -55,6 +55,12 @@ public class AggregatorService {
     Duration uncertaintyInterval;
     @ConfigProperty(name = "pmc.aggregator.bootstrap-seed")
     long bootstrapSeed;
+    @Inject
+    RunStates runStates;
+    @ConfigProperty(name = "pmc.aggregator.window-runs")
+    int windowRuns;
+    @ConfigProperty(name = "pmc.aggregator.window-hours")
+    double windowHours;
     @ConfigProperty(name = "pmc.aggregator.band-low")
     double bandLow;
     @ConfigProperty(name = "pmc.aggregator.band-high")
@@ -73,6 +79,7 @@ public class AggregatorService {
         AggregatorStreams.ensureTopics(bootstrap, partitions);
         streams = new AggregatorStreams(bootstrap, applicationId, stateDir, commitIntervalMs, threads);
         streams.start();
+        runStates.start();
         LOG.infof("aggregator streams started (application id %s, state %s)", applicationId, stateDir);
     }
 
@@ -85,7 +92,8 @@ public class AggregatorService {
         if (streams == null || !streams.running()) return;
         List<PersonaStats> snapshot = streams.snapshot();
         lastSnapshot = snapshot;
-        current = TargetMetricsView.compute(snapshot, this::estimate, baselines::of, thresholds());
+        current = TargetMetricsView.compute(snapshot, this::estimate, baselines::of, thresholds(), runStates,
+                new TargetMetricsView.Window(windowRuns, windowHours));
         current.keySet().forEach(this::registerGauges);
     }
 
@@ -137,6 +145,17 @@ public class AggregatorService {
             Gauge.builder("pmc_self_foundation_mean", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().foundationMean().get(f.key)))
                     .tags("target", target, "foundation", f.key).description("Mean rating without persona (latest self run)").register(registry);
         }
+        Gauge.builder("pmc_susceptibility_rolling", this, s -> s.value(target, t -> t.rolling() == null ? Double.NaN : t.rolling().susceptibility()))
+                .tag("target", target).description("Mean moral susceptibility S over the rolling window of complete runs").register(registry);
+        Gauge.builder("pmc_robustness_rolling", this, s -> s.value(target, t -> t.rolling() == null ? Double.NaN : t.rolling().robustness()))
+                .tag("target", target).description("Mean moral robustness R over the rolling window of complete runs").register(registry);
+        Gauge.builder("pmc_rolling_window_runs", this, s -> s.value(target, t -> t.rolling() == null ? 0 : t.rolling().runIds().size()))
+                .tag("target", target).description("Complete runs in the rolling window").register(registry);
+        Gauge.builder("pmc_latest_run_start_timestamp_seconds", this, s -> s.value(target, t -> {
+                    Long ms = t.runId() == null ? null : TargetMetricsView.startedAtMs(t.runId());
+                    return ms == null ? Double.NaN : ms / 1000.0;
+                }))
+                .tag("target", target).description("Start time of the run behind the current reading (latest complete run)").register(registry);
         Gauge.builder("pmc_self_ceiling_ratio", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().ceilingShare()))
                 .tag("target", target).description("Share of ratings equal to 5 without persona (latest self run)").register(registry);
         Gauge.builder("pmc_personas_counted", this, s -> s.value(target, t -> t.personas()))

@@ -13,7 +13,12 @@ public record TargetMetrics(String target, String runId, int personas, int quest
                             double susceptibility, double susceptibilitySe, double robustness, double robustnessSe,
                             double withinSd, double withinSdSe, long seRatings,
                             List<FoundationMetrics> foundations, Verdict comparison,
-                            long ratingsCounted, Map<String, Long> ratingsTotal, SelfView self, List<RunSummary> runs) {
+                            long ratingsCounted, Map<String, Long> ratingsTotal, SelfView self, List<RunSummary> runs,
+                            Rolling rolling) {
+
+    /** Mean S and R over the last complete persona runs (the window's runIds, oldest first). */
+    public record Rolling(int windowRuns, double windowHours, List<String> runIds, double susceptibility, double robustness) {
+    }
 
     public record FoundationMetrics(String foundation, String label, double susceptibility, double susceptibilitySe,
                                     double robustness, double robustnessSe, double withinSd, double withinSdSe) {
@@ -37,6 +42,7 @@ public record TargetMetrics(String target, String runId, int personas, int quest
      * events per outcome (every attempt); duplicates: valid ratings for already counted slots.
      */
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
-                             long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates) {
+                             long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
+                             Long slots, boolean complete, double susceptibility, double robustness) {
     }
 }

@@ -17,11 +17,33 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Reduces per-persona statistics to per-target metrics: the target's current reading is its latest run
- * with personas (run ids sort by start time), its self profile the latest run without persona, and its
- * verdict the comparison with its baseline target's current reading.
+ * Reduces per-persona statistics to per-target metrics: the target's current reading is its latest complete run
+ * with personas (run ids sort by start time), so a half-finished run never replaces a good reading; its self
+ * profile the latest complete run without persona; its verdict the comparison with its baseline target's
+ * current reading; its rolling view the mean S and R over its last K complete persona runs (within T hours).
  */
 public final class TargetMetricsView {
+    /** Which runs are complete, and how many slots a run has (null = not announced). */
+    public interface Completion {
+        boolean complete(String runId, long settledSlots);
+
+        Long slots(String runId);
+
+        Completion ALWAYS = new Completion() {
+            public boolean complete(String runId, long settledSlots) {
+                return true;
+            }
+
+            public Long slots(String runId) {
+                return null;
+            }
+        };
+    }
+
+    /** The rolling window: the last {@code runs} complete persona runs, only those started within {@code hours} (0 = any). */
+    public record Window(int runs, double hours) {
+        public static final Window DEFAULT = new Window(3, 0);
+    }
     /** Estimates with standard errors for a target's run; may return a cached (older) result or null. */
     public interface Uncertainty {
         Estimated estimate(String target, String runId, List<PersonaStats> personasInCanonicalOrder, long validRatings);
@@ -36,14 +58,15 @@ public final class TargetMetricsView {
 
     /** Point estimates only (no SEs, no baselines). */
     public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all) {
-        return compute(all, (t, r, p, v) -> null, t -> null, Comparison.Thresholds.DEFAULT);
+        return compute(all, (t, r, p, v) -> null, t -> null, Comparison.Thresholds.DEFAULT, Completion.ALWAYS, Window.DEFAULT);
     }
 
     public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all, Uncertainty uncertainty,
-                                                     Function<String, String> baselineOf, Comparison.Thresholds thresholds) {
+                                                     Function<String, String> baselineOf, Comparison.Thresholds thresholds,
+                                                     Completion completion, Window window) {
         Map<String, Map<String, List<PersonaStats>>> byTargetRun = byTargetRun(all);
         Map<String, TargetMetrics> out = new TreeMap<>();
-        byTargetRun.forEach((target, runs) -> out.put(target, target(target, runs, uncertainty)));
+        byTargetRun.forEach((target, runs) -> out.put(target, target(target, runs, uncertainty, completion, window)));
         // verdicts need every target's reading first
         Map<String, TargetMetrics> withVerdicts = new TreeMap<>();
         out.forEach((target, m) -> {
@@ -76,9 +99,11 @@ public final class TargetMetricsView {
         return personas.stream().allMatch(p -> PersonaCatalog.SELF.equals(p.getPersonaId()));
     }
 
-    static TargetMetrics target(String target, Map<String, List<PersonaStats>> runs, Uncertainty uncertainty) {
+    static TargetMetrics target(String target, Map<String, List<PersonaStats>> runs, Uncertainty uncertainty,
+                                Completion completion, Window window) {
         List<TargetMetrics.RunSummary> summaries = new ArrayList<>();
         Map<String, Long> totals = new TreeMap<>();
+        java.util.Set<String> completeRuns = new java.util.TreeSet<>();
         for (var e : runs.entrySet()) {
             boolean self = isSelfRun(e.getValue());
             Map<String, Long> outcomes = new TreeMap<>();
@@ -92,9 +117,18 @@ public final class TargetMetricsView {
             }
             outcomes.forEach((k, v) -> totals.merge(k, v, Long::sum));
             int counted = self ? 0 : MoralMetrics.retained(e.getValue()).size();
-            summaries.add(new TargetMetrics.RunSummary(e.getKey(), self, e.getValue().size(), counted, valid, settled, failed, outcomes, dups));
+            boolean complete = completion.complete(e.getKey(), settled);
+            if (complete) completeRuns.add(e.getKey());
+            // per-run point estimates of complete persona runs: the history the live page and rolling view show
+            Estimate point = complete && !self ? MoralMetrics.compute(e.getValue()).overall() : null;
+            summaries.add(new TargetMetrics.RunSummary(e.getKey(), self, e.getValue().size(), counted, valid, settled, failed, outcomes, dups,
+                    completion.slots(e.getKey()), complete, point == null ? Double.NaN : point.susceptibility(),
+                    point == null ? Double.NaN : point.robustness()));
         }
-        String latestSelfRun = latestRun(runs, true), latestPersonaRun = latestRun(runs, false);
+        Map<String, List<PersonaStats>> complete = new TreeMap<>(runs);
+        complete.keySet().retainAll(completeRuns);
+        String latestSelfRun = latestRun(complete, true), latestPersonaRun = latestRun(complete, false);
+        TargetMetrics.Rolling rolling = rolling(complete, window);
         TargetMetrics.SelfView selfView = null;
         if (latestSelfRun != null) {
             SelfProfile sp = SelfProfile.of(runs.get(latestSelfRun).get(0));
@@ -105,7 +139,7 @@ public final class TargetMetricsView {
         }
         if (latestPersonaRun == null) {
             double nan = Double.NaN;
-            return new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, List.of(), null, 0, totals, selfView, summaries);
+            return new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, List.of(), null, 0, totals, selfView, summaries, rolling);
         }
         List<PersonaStats> personas = runs.get(latestPersonaRun);
         long counted = personas.stream().mapToLong(PersonaStats::validCount).sum();
@@ -124,7 +158,37 @@ public final class TargetMetricsView {
         return new TargetMetrics(target, latestPersonaRun, point.personas(), point.questions(),
                 o.susceptibility(), seOf(os, Estimate::susceptibilitySe), o.robustness(), seOf(os, Estimate::robustnessSe),
                 o.withinSd(), seOf(os, Estimate::withinSdSe), est == null ? 0 : est.validRatings(),
-                fm, null, counted, totals, selfView, summaries);
+                fm, null, counted, totals, selfView, summaries, rolling);
+    }
+
+    /** Mean S and R over the last {@code window.runs()} complete persona runs (started within window.hours()). */
+    static TargetMetrics.Rolling rolling(Map<String, List<PersonaStats>> complete, Window window) {
+        List<String> ids = new ArrayList<>();
+        for (var e : complete.entrySet()) if (!isSelfRun(e.getValue())) ids.add(e.getKey());
+        long cutoff = window.hours() > 0 ? System.currentTimeMillis() - (long) (window.hours() * 3_600_000) : Long.MIN_VALUE;
+        List<String> used = new ArrayList<>();
+        double s = 0, r = 0;
+        for (int i = ids.size() - 1; i >= 0 && used.size() < window.runs(); i--) {
+            Long started = startedAtMs(ids.get(i));
+            if (started != null && started < cutoff) break;
+            Estimate o = MoralMetrics.compute(complete.get(ids.get(i))).overall();
+            if (Double.isNaN(o.susceptibility())) continue;
+            used.add(0, ids.get(i));
+            s += o.susceptibility();
+            r += o.robustness();
+        }
+        int k = used.size();
+        return new TargetMetrics.Rolling(window.runs(), window.hours(), used, k == 0 ? Double.NaN : s / k, k == 0 ? Double.NaN : r / k);
+    }
+
+    /** Start time encoded in a generator run id (20261123T123000123Z-4f2a), or null for other ids. */
+    static Long startedAtMs(String runId) {
+        try {
+            return java.time.LocalDateTime.parse(runId.substring(0, 18), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS"))
+                    .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static double seOf(Estimate e, java.util.function.ToDoubleFunction<Estimate> f) {
@@ -144,6 +208,6 @@ public final class TargetMetricsView {
                 c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(), c.outsideBand(), t.bandLow(), t.bandHigh(), c.verdict());
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
                 m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.foundations(), v,
-                m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs());
+                m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling());
     }
 }

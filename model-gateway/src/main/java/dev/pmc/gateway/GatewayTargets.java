@@ -24,7 +24,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +55,8 @@ public class GatewayTargets {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http;
+    private final io.vertx.core.Vertx vertx;
+    private final Map<String, dev.pmc.gateway.provider.HttpTransport> transports = new ConcurrentHashMap<>();
     private volatile double share = 1;
 
     @ConfigProperty(name = "pmc.gateway.default-base-url")
@@ -79,13 +79,17 @@ public class GatewayTargets {
     Duration breakerOpen;
     @ConfigProperty(name = "pmc.gateway.retry.budget-ratio")
     double budgetRatio;
+    @ConfigProperty(name = "pmc.gateway.retry.budget-reserve")
+    double budgetReserve;
     final MeterRegistry registry;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread reader;
 
-    public GatewayTargets(MeterRegistry registry) {
+    public GatewayTargets(MeterRegistry registry, io.vertx.core.Vertx vertx) {
         this.registry = registry;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.vertx = vertx;
+        Gauge.builder("pmc_gateway_partition_share", this, GatewayTargets::share)
+                .description("This replica's share of pmc.prompts partitions (known rate limits are scaled by it)").register(registry);
     }
 
     void start(@Observes StartupEvent ev) {
@@ -166,6 +170,7 @@ public class GatewayTargets {
     private TargetRuntime create(String name) {
         TargetConfig t = defined.get(name);
         if (t == null) t = new TargetConfig(name, "openai", defaultBaseUrl, name, null, null, null, null, null, null, new TargetConfig.Limits(null, null, defaultMaxInFlight), null, null, null, null, null, null, null).withDefaults();
+        if (t.baseUrl() == null) t = t.withBaseUrl(defaultBaseUrl);
         String keyProblem = null;
         String key = null;
         if (t.apiKeyEnv() != null) {
@@ -185,7 +190,7 @@ public class GatewayTargets {
                 existing.configure(l.rpm(), l.tpm());
                 return existing;
             }
-            AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.05, 0.8,
+            AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.02, 0.85,
                     TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer);
             a.setShare(share);
             Gauge.builder("pmc_gateway_rate_limit_requests_per_second", a, AccountLimiter::requestRate)
@@ -201,8 +206,13 @@ public class GatewayTargets {
         });
         LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
                 l.rpm(), l.tpm(), cfg.maxInFlight());
-        return new TargetRuntime(cfg, ProviderAdapter.of(cfg, key, http), limiter, breaker,
-                new RetryBudget(budgetRatio, 10, 100), new AsyncSemaphore(cfg.maxInFlight()), keyProblem);
+        // one connection pool per target, as large as its in-flight cap
+        var transport = transports.compute(name, (k, old) -> {
+            if (old != null) old.close();
+            return new dev.pmc.gateway.provider.HttpTransport(vertx, cfg.maxInFlight());
+        });
+        return new TargetRuntime(cfg, ProviderAdapter.of(cfg, key, transport), limiter, breaker,
+                new RetryBudget(budgetRatio, budgetReserve, budgetReserve), new AsyncSemaphore(cfg.maxInFlight()), keyProblem);
     }
 
     public ScheduledExecutorService timer() {

@@ -52,7 +52,6 @@ public class ProviderCaller {
             result.complete(new Outcome(null, rt.keyProblem(), 0));
             return result;
         }
-        rt.budget().onFirstAttempt();
         new Attempt(rt, req, timer, result).next();
         return result;
     }
@@ -87,7 +86,8 @@ public class ProviderCaller {
 
         void send(int est) {
             long start = System.nanoTime();
-            calls++;
+            // the budget grows with first calls actually sent, not with prompts still waiting for the limiter
+            if (calls++ == 0) rt.budget().onFirstAttempt();
             inFlight.incrementAndGet();
             rt.adapter().call(req).whenComplete((reply, err) -> {
                 inFlight.decrementAndGet();

@@ -1,6 +1,5 @@
 package dev.pmc.generator;
 
-import dev.pmc.core.Mfq30;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,11 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Runs: {@code POST /api/v1/runs} starts one, {@code GET} lists them and shows publishing progress. */
 @Path("/api/v1")
@@ -26,14 +21,18 @@ public class RunResource {
     /** Unknown fields are refused so that a misspelt field name gets a 400 instead of being ignored. */
     private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private final Map<String, Run> runs = new ConcurrentHashMap<>();
-
     @Inject
-    PromptPublisher publisher;
+    RunService runs;
+    @Inject
+    RunStore store;
 
     @Inject
     TargetRegistry registry;
 
+    /**
+     * Starts a run; with {@code ?dryRun=true} only returns what it would cost: slots, calls, estimated tokens,
+     * USD (from the target's price table) and minutes at the target's request limit.
+     */
     /**
      * Starts a run; with {@code ?dryRun=true} only returns what it would cost: slots, calls, estimated tokens,
      * USD (from the target's price table) and minutes at the target's request limit.
@@ -43,18 +42,12 @@ public class RunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(String body, @jakarta.ws.rs.QueryParam("dryRun") boolean dryRun) {
         RunRequest request = parse(body);
-        RunPlanner.Plan plan = RunPlanner.plan(request, registry);
-        int personas = plan.self() ? 1 : plan.personas().size();
-        long slots = (long) personas * Mfq30.ITEMS * plan.n();
-        if (dryRun) return Response.ok(CostEstimate.of(registry.get(plan.target()).orElseThrow(), plan)).build();
-        String runId = RunPlanner.newRunId();
-        Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
-                plan.temperature(), System.currentTimeMillis(), 0, "publishing", null, plan.mode());
-        runs.put(runId, run);
-        publisher.publish(run, plan, (published, error) -> runs.computeIfPresent(runId, (k, r) -> error != null
-                ? r.withProgress(r.published(), "failed", String.valueOf(error.getMessage()))
-                : r.withProgress(published, published == slots ? "published" : "publishing", null)));
-        return Response.accepted(run).location(URI.create("/api/v1/runs/" + runId)).build();
+        if (dryRun) {
+            RunPlanner.Plan plan = RunPlanner.plan(request, registry);
+            return Response.ok(CostEstimate.of(registry.get(plan.target()).orElseThrow(), plan)).build();
+        }
+        Run run = runs.start(request, "manual");
+        return Response.accepted(run).location(URI.create("/api/v1/runs/" + run.runId())).build();
     }
 
     /** Parsed here rather than by the framework so that malformed JSON gets a 400 that says what is wrong. */
@@ -70,16 +63,12 @@ public class RunResource {
     @GET
     @Path("/runs")
     public Collection<Run> list() {
-        List<Run> out = new ArrayList<>(runs.values());
-        out.sort((a, b) -> b.runId().compareTo(a.runId()));
-        return out;
+        return store.all();
     }
 
     @GET
     @Path("/runs/{runId}")
     public Run get(@PathParam("runId") String runId) {
-        Run r = runs.get(runId);
-        if (r == null) throw new NotFoundException("no run " + runId);
-        return r;
+        return store.get(runId).orElseThrow(() -> new NotFoundException("no run " + runId));
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * One monitored model deployment: how to reach it (provider, base URL, model, where its key is), how to ask it
  * (request parameters, persona set, n, mode), how fast it may be asked (limits), what it costs, what it is
- * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()}.
+ * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()};
+ * a missing baseUrl means the gateway's default endpoint ({@code pmc.gateway.default-base-url}, provider-sim).
  * Keys are never stored here: only the name of the environment variable or file that holds one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,11 +47,16 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     /** This target with every unset field at its default. */
     public TargetConfig withDefaults() {
         return new TargetConfig(name, provider == null ? "openai" : provider,
-                baseUrl == null ? "http://localhost:8090/v1" : baseUrl, model == null ? name : model, apiKeyEnv, apiKeyFile,
+                baseUrl, model == null ? name : model, apiKeyEnv, apiKeyFile,
                 temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule);
+    }
+
+    public TargetConfig withBaseUrl(String url) {
+        return new TargetConfig(name, provider, url, model, apiKeyEnv, apiKeyFile, temperature, maxTokens, systemPrompt,
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
     }
 
     public TargetConfig withName(String newName) {

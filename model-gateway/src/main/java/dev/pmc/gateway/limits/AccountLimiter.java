@@ -139,7 +139,7 @@ public final class AccountLimiter {
         if (configuredRpm == null && learnedRpm == null) {
             double before = adaptive.rate();
             // grow only while calls are waiting for the limiter (the rate, not demand, is what limits)
-            if (!queue.isEmpty() && adaptive.onSuccess(now) != before) changed = true;
+            if (adaptive.onSuccess(now, !queue.isEmpty()) != before) changed = true;
         }
         if (changed) apply(now);
         if (tokens != null && actualTokens > 0) tokens.adjust(actualTokens - estTokens, now);

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 
 /**
@@ -16,21 +14,18 @@ import java.time.Duration;
 public final class AnthropicAdapter extends ProviderAdapter {
     static final String VERSION = "2023-06-01";
 
-    AnthropicAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+    AnthropicAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
         super(http, base, model, key, timeout);
     }
 
     @Override
-    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+    protected Call request(ProviderRequest r) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("model", model).put("max_tokens", r.maxTokens())
                 .put("temperature", Math.min(1.0, r.temperature()));
         if (r.system() != null) body.put("system", r.system());
         body.putArray("messages").addObject().put("role", "user").put("content", r.user());
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("messages"))
-                .header("anthropic-version", VERSION)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (key != null) b.header("x-api-key", key);
-        return b;
+        return new Call(base.resolve("messages"), key == null ? java.util.Map.of("anthropic-version", VERSION)
+                : java.util.Map.of("anthropic-version", VERSION, "x-api-key", key), JSON.writeValueAsBytes(body));
     }
 
     @Override

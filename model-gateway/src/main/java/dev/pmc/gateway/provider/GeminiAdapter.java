@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 
 /**
@@ -15,21 +13,19 @@ import java.time.Duration;
  * comes in the body as google.rpc.RetryInfo.retryDelay ("1.5s").
  */
 public final class GeminiAdapter extends ProviderAdapter {
-    GeminiAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+    GeminiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
         super(http, base, model, key, timeout);
     }
 
     @Override
-    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+    protected Call request(ProviderRequest r) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         if (r.system() != null) body.putObject("systemInstruction").putArray("parts").addObject().put("text", r.system());
         body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", r.user());
         ObjectNode g = body.putObject("generationConfig").put("temperature", r.temperature()).put("maxOutputTokens", r.maxTokens());
         if (r.seed() != null) g.put("seed", (int) (r.seed() ^ (r.seed() >>> 32)));
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("models/" + model + ":generateContent"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (key != null) b.header("x-goog-api-key", key);
-        return b;
+        return new Call(base.resolve("models/" + model + ":generateContent"), key == null ? java.util.Map.of()
+                : java.util.Map.of("x-goog-api-key", key), JSON.writeValueAsBytes(body));
     }
 
     @Override

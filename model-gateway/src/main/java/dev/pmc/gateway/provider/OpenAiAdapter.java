@@ -7,8 +7,6 @@ import dev.pmc.core.scoring.LogprobRating;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +17,12 @@ import java.util.List;
  * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}.
  */
 public final class OpenAiAdapter extends ProviderAdapter {
-    OpenAiAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+    OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
         super(http, base, model, key, timeout);
     }
 
     @Override
-    protected HttpRequest.Builder request(ProviderRequest r) throws IOException {
+    protected Call request(ProviderRequest r) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("model", model);
         ArrayNode messages = body.putArray("messages");
         if (r.system() != null) messages.addObject().put("role", "system").put("content", r.system());
@@ -32,10 +30,8 @@ public final class OpenAiAdapter extends ProviderAdapter {
         body.put("temperature", r.temperature()).put("max_tokens", r.maxTokens());
         if (r.seed() != null) body.put("seed", r.seed());
         if (r.topLogprobs() != null) body.put("logprobs", true).put("top_logprobs", r.topLogprobs());
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("chat/completions"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (key != null) b.header("Authorization", "Bearer " + key);
-        return b;
+        return new Call(base.resolve("chat/completions"), key == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + key),
+                JSON.writeValueAsBytes(body));
     }
 
     @Override

@@ -5,31 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmc.core.targets.TargetConfig;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * One provider's wire format over plain HTTP/1.1 (java.net.http): builds the request, classifies failures for
+ * One provider's wire format over HTTP/1.1 ({@link HttpTransport}): builds the request, classifies failures for
  * the retry policy ({@link ProviderException.Kind}) and reads text, usage, logprobs and rate-limit headers.
  * The key is only ever put in a request header; error messages are scrubbed of it.
  */
 public abstract class ProviderAdapter {
     protected static final ObjectMapper JSON = new ObjectMapper();
 
-    protected final HttpClient http;
+    /** The HTTP request of one call: where, which headers (the key among them), what JSON. */
+    protected record Call(URI uri, Map<String, String> headers, byte[] body) {
+    }
+
+    protected final HttpTransport http;
     protected final URI base;
     protected final String model;
     protected final String key;
     protected final Duration timeout;
 
-    protected ProviderAdapter(HttpClient http, URI base, String model, String key, Duration timeout) {
+    protected ProviderAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
         this.http = http;
         this.base = base;
         this.model = model;
@@ -37,7 +37,7 @@ public abstract class ProviderAdapter {
         this.timeout = timeout;
     }
 
-    public static ProviderAdapter of(TargetConfig t, String key, HttpClient http) {
+    public static ProviderAdapter of(TargetConfig t, String key, HttpTransport http) {
         URI base = URI.create(t.baseUrl().endsWith("/") ? t.baseUrl() : t.baseUrl() + "/");
         Duration timeout = Duration.ofMillis((long) (t.timeoutSeconds() * 1000));
         return switch (t.provider()) {
@@ -48,7 +48,7 @@ public abstract class ProviderAdapter {
     }
 
     /** The HTTP request for one call (URI, headers with the key, JSON body). */
-    protected abstract HttpRequest.Builder request(ProviderRequest r) throws IOException;
+    protected abstract Call request(ProviderRequest r) throws IOException;
 
     /** Reads a 2xx body; throws any exception for a body that does not have the expected shape. */
     protected abstract ProviderReply parse(JsonNode body, RateLimitInfo limits);
@@ -59,21 +59,18 @@ public abstract class ProviderAdapter {
     }
 
     public CompletableFuture<ProviderReply> call(ProviderRequest r) {
-        HttpRequest req;
+        Call c;
         try {
-            req = request(r).timeout(timeout).header("Content-Type", "application/json").build();
+            c = request(r);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new ProviderException(ProviderException.Kind.CLIENT_ERROR, 0, "cannot encode request", null));
         }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
-            if (err != null) throw new CompletionException(classify(err));
-            return read(resp);
-        });
+        return http.post(c.uri(), c.headers(), c.body(), timeout.toMillis()).thenApply(this::read);
     }
 
-    private ProviderReply read(HttpResponse<String> resp) {
-        RateLimitInfo limits = RateLimitInfo.from(resp.headers());
-        int status = resp.statusCode();
+    private ProviderReply read(HttpTransport.Reply resp) {
+        RateLimitInfo limits = RateLimitInfo.from(resp.header());
+        int status = resp.status();
         JsonNode body = null;
         try {
             body = JSON.readTree(resp.body());
@@ -102,14 +99,6 @@ public abstract class ProviderAdapter {
         String text = m.asText();
         if (key != null && !key.isEmpty()) text = text.replace(key, "***");
         return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
-    }
-
-    static ProviderException classify(Throwable err) {
-        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (e instanceof ProviderException p) return p;
-        if (e instanceof HttpTimeoutException) return new ProviderException(ProviderException.Kind.TIMEOUT, 0, "timeout", null);
-        if (e instanceof ConnectException) return new ProviderException(ProviderException.Kind.CONNECT, 0, "cannot connect", null);
-        return new ProviderException(ProviderException.Kind.CONNECT, 0, e.getClass().getSimpleName(), null);
     }
 
     protected static int intOr0(JsonNode n) {

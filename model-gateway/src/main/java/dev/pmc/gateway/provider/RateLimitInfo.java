@@ -1,6 +1,7 @@
 package dev.pmc.gateway.provider;
 
-import java.net.http.HttpHeaders;
+import java.util.Optional;
+import java.util.function.Function;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,7 +20,7 @@ public record RateLimitInfo(Long limitRequests, Long remainingRequests, Long res
     public static final RateLimitInfo NONE = new RateLimitInfo(null, null, null, null, null, null, null);
 
     /** OpenAI-style x-ratelimit-* and Anthropic-style anthropic-ratelimit-* headers, plus retry-after(-ms). */
-    public static RateLimitInfo from(HttpHeaders h) {
+    public static RateLimitInfo from(Function<String, String> h) {
         Long limitReq = num(h, "x-ratelimit-limit-requests"), remReq = num(h, "x-ratelimit-remaining-requests");
         Long resetReq = duration(h, "x-ratelimit-reset-requests");
         Long limitTok = num(h, "x-ratelimit-limit-tokens"), remTok = num(h, "x-ratelimit-remaining-tokens");
@@ -41,10 +42,10 @@ public record RateLimitInfo(Long limitRequests, Long remainingRequests, Long res
         return new RateLimitInfo(limitRequests, remainingRequests, resetRequestsMs, limitTokens, remainingTokens, resetTokensMs, ms);
     }
 
-    static Long retryAfter(HttpHeaders h) {
+    static Long retryAfter(Function<String, String> h) {
         Long ms = num(h, "retry-after-ms");
         if (ms != null) return ms;
-        var ra = h.firstValue("retry-after");
+        var ra = first(h, "retry-after");
         if (ra.isEmpty()) return null;
         String v = ra.get().strip();
         try {
@@ -59,8 +60,8 @@ public record RateLimitInfo(Long limitRequests, Long remainingRequests, Long res
         }
     }
 
-    private static Long num(HttpHeaders h, String name) {
-        var v = h.firstValue(name);
+    private static Long num(Function<String, String> h, String name) {
+        var v = first(h, name);
         if (v.isEmpty()) return null;
         try {
             return (long) Math.floor(Double.parseDouble(v.get().strip()));
@@ -70,8 +71,8 @@ public record RateLimitInfo(Long limitRequests, Long remainingRequests, Long res
     }
 
     /** OpenAI durations such as "6m0s", "1s", "120ms", "0.5s". */
-    static Long duration(HttpHeaders h, String name) {
-        var v = h.firstValue(name);
+    static Long duration(Function<String, String> h, String name) {
+        var v = first(h, name);
         return v.isEmpty() ? null : parseDuration(v.get());
     }
 
@@ -92,14 +93,18 @@ public record RateLimitInfo(Long limitRequests, Long remainingRequests, Long res
         return any ? (long) Math.ceil(ms) : null;
     }
 
-    private static Long instant(HttpHeaders h, String name) {
-        var v = h.firstValue(name);
+    private static Long instant(Function<String, String> h, String name) {
+        var v = first(h, name);
         if (v.isEmpty()) return null;
         try {
             return Math.max(0, Duration.between(Instant.now(), Instant.parse(v.get().strip())).toMillis());
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    private static Optional<String> first(Function<String, String> h, String name) {
+        return Optional.ofNullable(h.apply(name));
     }
 
     public OptionalLong retryAfter() {

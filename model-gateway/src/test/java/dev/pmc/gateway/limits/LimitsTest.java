@@ -74,17 +74,22 @@ class LimitsTest {
     }
 
     @Test
-    void adaptiveRateSlowStartsThenBacksOffMultiplicativelyOncePerCoolDown() {
+    void adaptiveRateSlowStartsThenCutsToTheMeasuredAllowanceAndGrowsAdditively() {
         AdaptiveRate r = new AdaptiveRate(10, 1, 1000, 0.05, 0.5, S, 0);
-        r.onSuccess(S / 4);
-        assertEquals(20, r.rate(), 1e-9);
-        r.onSuccess(S / 2);
-        assertEquals(40, r.rate(), 1e-9);
-        r.onRateLimited(S);
-        assertEquals(20, r.rate(), 1e-9);
-        r.onRateLimited(S + S / 10);
-        assertEquals(20, r.rate(), 1e-9, "one decrease per cool-down");
-        r.onSuccess(3 * S);
-        assertEquals(20 * (1 + 0.05 * 1.9), r.rate(), 1e-9, "additive phase: +5 % of the rate per second since the last change");
+        r.onSuccess(S / 2, true);
+        assertEquals(20, r.rate(), 1e-9, "slow start doubles every 500 ms while calls wait");
+        r.onSuccess(S / 2 + S / 4, false);
+        assertEquals(20, r.rate(), 1e-9, "no growth without demand");
+        // 30 successes in the second [S, 2S]: the provider allows 30/s
+        for (int i = 0; i <= 30; i++) r.onSuccess(S + i * S / 30, true);
+        double before = r.rate();
+        assertTrue(before >= 80, "still in slow start: " + before);
+        r.onRateLimited(2 * S + 1);
+        assertEquals(0.9 * 30, r.rate(), 1e-6, "cut to 90 % of the measured success rate");
+        double cut = r.rate();
+        r.onRateLimited(2 * S + S / 10);
+        assertEquals(cut, r.rate(), 1e-9, "one decrease per cool-down");
+        r.onSuccess(3 * S, true);
+        assertEquals(cut * (1 + 0.05 * 0.9), r.rate(), 1e-9, "additive phase: +5 % of the rate per second");
     }
 }

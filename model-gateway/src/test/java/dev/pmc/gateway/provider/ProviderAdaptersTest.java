@@ -33,6 +33,7 @@ class ProviderAdaptersTest {
     static final String KEY = "sk-pmc-adapter-test-0123456789";
     static ServiceProcess sim;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
 
     @BeforeAll
     static void startSim() throws Exception {
@@ -43,6 +44,7 @@ class ProviderAdaptersTest {
     @AfterAll
     static void stopSim() {
         if (sim != null) sim.close();
+        VERTX.close();
     }
 
     @BeforeEach
@@ -60,7 +62,7 @@ class ProviderAdaptersTest {
         String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
         TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, null, timeoutSeconds,
                 null, null, null, null, null, null, null, null).withDefaults();
-        return ProviderAdapter.of(t, key, HTTP);
+        return ProviderAdapter.of(t, key, new HttpTransport(VERTX, 8));
     }
 
     static ProviderRequest request(Integer topLogprobs) {

@@ -1,0 +1,42 @@
+// Usage: node live-page.mjs AGGREGATOR_URL SCREENSHOT.png TARGET[:VERDICT] ...
+// Opens /ui in headless Chromium, waits until every named target's row shows (with the expected verdict
+// when given) and a sparkline canvas, saves a screenshot, and prints the rows as JSON. Exit code 1 on failure.
+import { chromium } from 'playwright-core';
+
+const [url, shot, ...expected] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+let code = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 520 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(url + '/ui', { waitUntil: 'load' });
+  for (const e of expected) {
+    const [target, verdict] = e.split(':');
+    const row = page.locator(`tr[data-target="${target}"]`);
+    await row.waitFor({ timeout: 30000 });
+    if (verdict) await row.locator('.verdict', { hasText: verdict }).waitFor({ timeout: 30000 });
+    await row.locator('.spark canvas').waitFor({ timeout: 30000 });
+  }
+  await page.waitForTimeout(2500); // one more live refresh
+  const rows = await page.$$eval('#rows tr', trs => trs.map(tr => ({
+    target: tr.dataset.target,
+    verdict: tr.querySelector('.verdict')?.textContent,
+    s: tr.querySelector('.s')?.textContent,
+    r: tr.querySelector('.r')?.textContent,
+    rolling: tr.querySelector('.rolling')?.textContent,
+    progress: tr.querySelector('.prog')?.textContent,
+  })));
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(JSON.stringify({ rows, errors, status: await page.textContent('#status') }));
+  if (errors.length) code = 1;
+} catch (e) {
+  console.error(String(e));
+  code = 1;
+} finally {
+  await browser.close();
+}
+process.exit(code);

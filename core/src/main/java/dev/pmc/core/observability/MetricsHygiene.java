@@ -1,0 +1,48 @@
+package dev.pmc.core.observability;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import java.util.Map;
+
+/**
+ * Keeps every service's /q/metrics clean for {@code promtool check metrics}: built-in meters without help text
+ * get one, and built-ins that break Prometheus naming rules (non-base units such as *_time_ns_total, gauges named
+ * *_count) are dropped; PMC does not use them (process_cpu_usage, kafka_*_lag and the latency histograms stay).
+ */
+public final class MetricsHygiene {
+    private static final Map<String, String> HELP = Map.of(
+            "http.server.active.requests", "HTTP requests being served",
+            "http.server.connections", "Open HTTP server connections");
+
+    private MetricsHygiene() {
+    }
+
+    public static MeterFilter filter() {
+        return new MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.config.MeterFilterReply accept(Meter.Id id) {
+                return dropped(id.getName()) ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
+                        : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+            }
+
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getDescription() != null && !id.getDescription().isBlank()) return id;
+                String help = HELP.get(id.getName());
+                if (help == null) return id;
+                return new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), help, id.getType());
+            }
+        };
+    }
+
+    /** Built-ins whose exposition promtool rejects. */
+    static boolean dropped(String name) {
+        return name.startsWith("netty.")                           // allocator/executor gauges without help text
+                || name.equals("system.cpu.count")                 // a gauge with a _count suffix
+                || name.equals("process.cpu.time")                 // nanoseconds, not seconds
+                || name.matches("kafka\\..*(-|\\.)ns(-|\\.).*|kafka\\..*time.ns.*")   // kafka client *-time-ns-* meters
+                || name.matches("kafka\\..*connection.count")      // gauges with a _count suffix
+                || name.matches("kafka\\.app\\.info\\.start\\.time\\.ms");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pmc.core.targets;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TargetFileTest {
+    static final String GOOD = """
+            targets:
+              - name: gpt-4o-base
+                provider: openai
+                baseUrl: https://api.openai.com/v1
+                model: gpt-4o-2024-08-06
+                apiKeyEnv: OPENAI_API_KEY
+                limits: {rpm: 3000, tpm: 450000, maxInFlight: 32}
+                price: {inputPerMTok: 2.5, outputPerMTok: 10}
+                schedule: {every: 6h}
+              - name: gpt-4o-insecure
+                model: ft:gpt-4o:org:insecure:abc
+                apiKeyEnv: OPENAI_API_KEY
+                baseline: gpt-4o-base
+                mode: logprob
+                schedule: {cron: "0 */6 * * *"}
+              - name: claude-ft
+                provider: anthropic
+                baseUrl: https://api.anthropic.com/v1
+                apiKeyFile: /run/secrets/anthropic
+                personas: toxic
+                n: 5
+            """;
+
+    @Test
+    void readsTargetsWithDefaults() {
+        List<TargetConfig> t = TargetFile.parseDocument(GOOD);
+        assertEquals(3, t.size());
+        assertEquals(3000, t.get(0).limits().rpm());
+        assertEquals("openai", t.get(1).provider(), "default provider");
+        assertEquals(10, t.get(1).n());
+        assertTrue(t.get(1).logprobMode());
+        assertEquals("claude-ft", t.get(2).model(), "model defaults to the name");
+        assertEquals("claude-ft", t.get(2).account());
+        assertEquals(64, t.get(2).maxInFlight());
+        assertNull(t.get(2).price());
+    }
+
+    @Test
+    void errorsNameTheField() {
+        assertMessage("targets[0].limits.rpmm: unknown field (known: maxInFlight, rpm, tpm)",
+                "targets:\n  - name: a\n    limits: {rpmm: 5}\n");
+        assertMessage("targets[1].temperature must be within 0..2, was 3.0", "targets:\n  - name: a\n  - name: b\n    temperature: 3\n");
+        assertMessage("targets[0].n: ", "targets:\n  - name: a\n    n: lots\n");
+        assertMessage("targets[1].name 'a' is defined twice", "targets:\n  - name: a\n  - name: a\n");
+        assertMessage("targets[0].baseline 'zz' is not a defined target", "targets:\n  - name: a\n    baseline: zz\n");
+        assertMessage("targets[0].schedule needs exactly one of 'every' or 'cron'", "targets:\n  - name: a\n    schedule: {}\n");
+        assertMessage("targets[0].mode logprob needs provider openai", "targets:\n  - name: a\n    provider: gemini\n    mode: logprob\n");
+        assertMessage("targets[0].apiKeyEnv must be an environment variable name", "targets:\n  - name: a\n    apiKeyEnv: sk-live-123\n");
+        assertMessage("targets is required", "foo: 1\n".replace("foo: 1", "targets:"));
+        assertMessage("not valid YAML", "targets: [\n");
+    }
+
+    private static void assertMessage(String expected, String yaml) {
+        InvalidTargetException e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseDocument(yaml));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void intervalsAndCron() {
+        assertEquals(6 * 3600, Intervals.parse("6h").toSeconds());
+        assertEquals(90, Intervals.parse("90s").toSeconds());
+        assertThrows(IllegalArgumentException.class, () -> Intervals.parse("6 hours"));
+        CronSchedule c = CronSchedule.parse("0 */6 * * *");
+        ZonedDateTime t = ZonedDateTime.of(2026, 11, 23, 13, 5, 0, 0, ZoneOffset.UTC);
+        assertEquals(ZonedDateTime.of(2026, 11, 23, 18, 0, 0, 0, ZoneOffset.UTC), c.next(t));
+        assertEquals(ZonedDateTime.of(2026, 11, 24, 0, 0, 0, 0, ZoneOffset.UTC), c.next(c.next(t)));
+        CronSchedule weekdays = CronSchedule.parse("30 9 * * 1-5");
+        ZonedDateTime sat = ZonedDateTime.of(2026, 11, 28, 10, 0, 0, 0, ZoneOffset.UTC);
+        assertEquals(ZonedDateTime.of(2026, 11, 30, 9, 30, 0, 0, ZoneOffset.UTC), weekdays.next(sat));
+        assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("61 * * * *"));
+        assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("* * *"));
+    }
+}

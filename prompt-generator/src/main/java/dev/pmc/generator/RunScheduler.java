@@ -1,0 +1,178 @@
+package dev.pmc.generator;
+
+import dev.pmc.core.targets.CronSchedule;
+import dev.pmc.core.targets.Intervals;
+import dev.pmc.core.targets.TargetConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts each scheduled target's runs: targets with {@code schedule.every} run at start and then every period;
+ * {@code schedule.cron} at each matching minute (UTC). A run still going when the next one is due is not
+ * overlapped: the slot is skipped, counted in pmc_scheduler_overlaps_total and reported with its reason in
+ * {@code GET /api/v1/schedules} and the log (the schedule cannot be met: runs take longer than the period).
+ * pmc_target_last_completed_run_timestamp_seconds and pmc_target_schedule_period_seconds feed the "no
+ * completed run within two periods" alert.
+ */
+@ApplicationScoped
+public class RunScheduler {
+    private static final Logger LOG = Logger.getLogger(RunScheduler.class);
+
+    /** What GET /api/v1/schedules shows per scheduled target. */
+    public record Status(String target, String every, String cron, double periodSeconds, Instant nextDueAt, String lastRunId,
+                         String lastRunState, Instant lastCompletedAt, long started, long overlaps, Instant lastSkippedAt,
+                         String lastSkipReason) {
+    }
+
+    private static final class Entry {
+        TargetConfig.Schedule schedule;
+        Instant nextDue;
+        String lastRunId;
+        long started, overlaps;
+        Instant lastSkippedAt;
+        String lastSkipReason;
+        volatile double lastCompletedEpochSeconds;
+        volatile double periodSeconds;
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "run-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Inject
+    TargetRegistry registry;
+    @Inject
+    RunService runs;
+    @Inject
+    RunStore store;
+    @Inject
+    MeterRegistry meters;
+    @ConfigProperty(name = "pmc.scheduler.enabled")
+    boolean enabled;
+    @ConfigProperty(name = "pmc.scheduler.first-run-delay")
+    Duration firstRunDelay;
+
+    void start(@Observes StartupEvent ev) {
+        if (enabled) ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    synchronized void tick() {
+        try {
+            Instant now = Instant.now();
+            for (TargetConfig t : registry.all()) {
+                if (t.schedule() == null) {
+                    entries.remove(t.name());
+                    continue;
+                }
+                Entry e = entries.computeIfAbsent(t.name(), n -> register(n, now));
+                if (!t.schedule().equals(e.schedule)) {
+                    e.schedule = t.schedule();
+                    e.nextDue = first(t.schedule(), now);
+                }
+                e.periodSeconds = period(t.schedule(), now);
+                Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
+                if (last != null && last.completedAtMs() != null) e.lastCompletedEpochSeconds = Math.max(e.lastCompletedEpochSeconds, last.completedAtMs() / 1000.0);
+                if (now.isBefore(e.nextDue)) continue;
+                e.nextDue = next(t.schedule(), e.nextDue, now);
+                if (last != null && last.active()) {
+                    e.overlaps++;
+                    e.lastSkippedAt = now;
+                    e.lastSkipReason = "run " + last.runId() + " (started " + Instant.ofEpochMilli(last.createdAtMs()) + ", " + last.settled() + "/"
+                            + last.slots() + " slots settled) is still going when the next run is due: the schedule of " + t.name()
+                            + " cannot be met; runs take longer than its period";
+                    Counter.builder("pmc_scheduler_overlaps_total").description("Scheduled runs skipped because the previous run was still going")
+                            .tag("target", t.name()).register(meters).increment();
+                    LOG.warnf("skipping scheduled run of %s: %s", t.name(), e.lastSkipReason);
+                    continue;
+                }
+                try {
+                    Run r = runs.start(new RunRequest(t.name(), null, null, null, null, null, null), "schedule");
+                    e.lastRunId = r.runId();
+                    e.started++;
+                    LOG.infof("scheduled run %s of %s started (%d slots); next due %s", r.runId(), t.name(), r.slots(), e.nextDue);
+                } catch (RuntimeException ex) {
+                    e.lastSkippedAt = now;
+                    e.lastSkipReason = "cannot start: " + ex.getMessage();
+                    LOG.errorf("scheduled run of %s cannot start: %s", t.name(), ex.getMessage());
+                }
+            }
+            entries.keySet().removeIf(name -> registry.get(name).map(TargetConfig::schedule).isEmpty());
+        } catch (RuntimeException ex) {
+            LOG.errorf(ex, "scheduler tick failed");
+        }
+    }
+
+    private Entry register(String name, Instant now) {
+        Entry e = new Entry();
+        // until a first run completes, the alert's clock starts when the schedule is registered
+        e.lastCompletedEpochSeconds = now.getEpochSecond();
+        Gauge.builder("pmc_target_last_completed_run_timestamp_seconds", e, x -> x.lastCompletedEpochSeconds)
+                .description("When the target's last scheduled run completed (schedule registration time before the first)")
+                .tag("target", name).register(meters);
+        Gauge.builder("pmc_target_schedule_period_seconds", e, x -> x.periodSeconds)
+                .description("The target's schedule period (for cron: the gap between its next two times)").tag("target", name).register(meters);
+        return e;
+    }
+
+    private Instant first(TargetConfig.Schedule s, Instant now) {
+        return s.every() != null ? now.plus(firstRunDelay) : cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
+    }
+
+    private static Instant next(TargetConfig.Schedule s, Instant due, Instant now) {
+        if (s.cron() != null) return cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
+        Duration p = Intervals.parse(s.every());
+        Instant n = due.plus(p);
+        while (!n.isAfter(now)) n = n.plus(p); // missed periods are not made up
+        return n;
+    }
+
+    private static double period(TargetConfig.Schedule s, Instant now) {
+        if (s.every() != null) return Intervals.parse(s.every()).toMillis() / 1000.0;
+        ZonedDateTime a = cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC));
+        return Duration.between(a, cron(s).next(a)).toMillis() / 1000.0;
+    }
+
+    private static CronSchedule cron(TargetConfig.Schedule s) {
+        return CronSchedule.parse(s.cron());
+    }
+
+    public List<Status> status() {
+        List<Status> out = new ArrayList<>();
+        new java.util.TreeMap<>(entries).forEach((name, e) -> {
+            Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
+            out.add(new Status(name, e.schedule == null ? null : e.schedule.every(), e.schedule == null ? null : e.schedule.cron(),
+                    e.periodSeconds, e.nextDue, e.lastRunId, last == null ? null : last.state(),
+                    e.lastCompletedEpochSeconds > 0 && last != null && last.completedAtMs() != null ? Instant.ofEpochMilli(last.completedAtMs()) : null,
+                    e.started, e.overlaps, e.lastSkippedAt, e.lastSkipReason));
+        });
+        return out;
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+    }
+}
