@@ -8,10 +8,10 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             usage: pmc COMMAND [ARGS]
-              up [--n N] [--no-runs] [--latency-ms MS] [--no-prometheus]
+              up [--n N] [--every 5m] [--no-runs] [--latency-ms MS] [--no-prometheus]
                                                          start the local stack (Kafka, provider-sim, the four services,
-                                                         Prometheus with the project's rules when installed),
-                                                         run sim-base, sim-insecure and sim-secure, show live progress;
+                                                         Prometheus with the project's rules when installed), let the
+                                                         scheduler run sim-base, sim-insecure and sim-secure every 5m, show live progress;
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop a detached stack (bin/pmc only)
               status                                     services and current metrics of the running stack

@@ -54,6 +54,25 @@ final class RunWatch {
         return t;
     }
 
+    /** Starts tracking every run the prompt-generator knows that is not tracked yet (e.g. scheduled ones). */
+    void adopt(String generatorUrl) {
+        this.generatorUrl = generatorUrl;
+        try {
+            Http.Reply r = Http.get(generatorUrl + "/api/v1/runs");
+            if (r.status() != 200) return;
+            List<JsonNode> found = new ArrayList<>();
+            r.json().forEach(found::add);
+            java.util.Collections.reverse(found); // oldest first
+            for (JsonNode j : found) {
+                String id = j.get("runId").asText();
+                if (runs.stream().anyMatch(t -> t.runId.equals(id)) || "failed".equals(j.path("state").asText())) continue;
+                runs.add(new Tracked(j.get("target").asText(), id, j.get("slots").asLong(), "self".equals(j.path("personaSet").asText())));
+            }
+        } catch (IOException e) {
+            // generator busy: next time
+        }
+    }
+
     List<Tracked> runs() {
         return runs;
     }

@@ -23,20 +23,27 @@ import java.util.concurrent.Future;
 final class Stack implements AutoCloseable {
     /** Ports and directories of a stack. Port 0 means "pick a free one". */
     record Config(Path root, Path dataDir, int kafkaPort, int kafkaControllerPort, int simPort, int generatorPort,
-                  int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions, int gatewayInFlight) {
+                  int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions, int gatewayInFlight,
+                  Path targetsFile) {
         static Config defaults(Path root) {
             return new Config(root, root.resolve(".pmc"), 19092, 19093, 8090, 8081, 8082, 8083, 8084, -1,
-                    Topics.DEFAULT_PARTITIONS, 64);
+                    Topics.DEFAULT_PARTITIONS, 64, null);
         }
 
         Config withFreePorts(Path dataDir) {
             return new Config(root, dataDir, 0, 0, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
-                    ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight);
+                    ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile);
         }
 
         Config withSimLatency(long ms) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, ms, partitions, gatewayInFlight);
+                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile);
+        }
+
+        /** The prompt-generator loads this target registry file (pmc.targets-file). */
+        Config withTargetsFile(Path file) {
+            return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file);
         }
     }
 
@@ -75,7 +82,9 @@ final class Stack implements AutoCloseable {
             aggregator.put("pmc.aggregator.partitions", Integer.toString(c.partitions()));
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");
             started.put("provider-sim", ServiceProcess.start("provider-sim", ServiceProcess.appJar(c.root(), "provider-sim"), c.simPort(), sim, logs, "384m"));
-            started.put("prompt-generator", ServiceProcess.start("prompt-generator", ServiceProcess.appJar(c.root(), "prompt-generator"), c.generatorPort(), kafkaProps, logs, "384m"));
+            Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
+            if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
+            started.put("prompt-generator", ServiceProcess.start("prompt-generator", ServiceProcess.appJar(c.root(), "prompt-generator"), c.generatorPort(), generator, logs, "384m"));
             started.put("model-gateway", ServiceProcess.start("model-gateway", ServiceProcess.appJar(c.root(), "model-gateway"), c.gatewayPort(), gateway, logs, "384m"));
             started.put("response-scorer", ServiceProcess.start("response-scorer", ServiceProcess.appJar(c.root(), "response-scorer"), c.scorerPort(), kafkaProps, logs, "384m"));
             started.put("metrics-aggregator", ServiceProcess.start("metrics-aggregator", ServiceProcess.appJar(c.root(), "metrics-aggregator"), c.aggregatorPort(), aggregator, logs, "512m"));

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code pmc up}: starts the stack, submits a persona run and a self run for each simulated target, shows
- * live progress and keeps the stack up until Ctrl-C (or SIGTERM from {@code bin/pmc down}).
+ * {@code pmc up}: starts the stack with the scheduler running sim-base, sim-insecure and sim-secure every
+ * {@code --every} (default 5m; registry file .pmc/targets.yaml), submits a self run per target, shows live
+ * progress of every run (scheduled ones as they start) and keeps the stack up until Ctrl-C (or SIGTERM from
+ * {@code bin/pmc down}).
  */
 final class UpCommand {
     static final List<String> SIM_TARGETS = List.of("sim-base", "sim-insecure", "sim-secure");
@@ -16,8 +18,21 @@ final class UpCommand {
     private UpCommand() {
     }
 
+    /** The registry of the local stack: the simulated targets, scheduled unless --no-runs. */
+    static String targetsYaml(String every, int n) {
+        StringBuilder sb = new StringBuilder("# written by bin/pmc up\ntargets:\n");
+        for (String t : List.of("sim-base", "sim-insecure", "sim-secure", "sim-flaky")) {
+            sb.append("  - name: ").append(t).append("\n    n: ").append(n).append('\n');
+            if (t.equals("sim-insecure") || t.equals("sim-secure")) sb.append("    baseline: sim-base\n");
+            if (every != null && SIM_TARGETS.contains(t)) sb.append("    schedule: {every: ").append(every).append("}\n");
+        }
+        return sb.toString();
+    }
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int n = Main.intOption(args, "--n", 10);
+        String every = Main.option(args, "--every", "5m");
+        dev.pmc.core.targets.Intervals.parse(every);
         boolean runs = !args.contains("--no-runs");
         long latency = Main.intOption(args, "--latency-ms", -1);
         boolean tty = System.console() != null && !args.contains("--no-tty");
@@ -30,7 +45,10 @@ final class UpCommand {
             }
         }
         long t0 = System.currentTimeMillis();
-        Stack stack = Stack.start(config, out);
+        java.nio.file.Files.createDirectories(config.dataDir());
+        java.nio.file.Path targets = config.dataDir().resolve("targets.yaml");
+        java.nio.file.Files.writeString(targets, targetsYaml(runs ? every : null, n));
+        Stack stack = Stack.start(config.withTargetsFile(targets), out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("\nstopping the stack ...");
@@ -50,19 +68,25 @@ final class UpCommand {
         out.println("  logs               " + config.dataDir().resolve("logs"));
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-            for (String target : SIM_TARGETS) {
-                watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "default", n, null));
-                watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));
-            }
-            out.printf("submitted %d runs (%d slots); progress:%n", watch.runs().size(),
-                    watch.runs().stream().mapToLong(t -> t.slots).sum());
-            watch.follow(out, tty, 1000, () -> {
+            for (String target : SIM_TARGETS) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));
+            out.printf("scheduler: %s every %s (first runs in a few seconds, GET %s/api/v1/schedules); self runs submitted%n",
+                    String.join(", ", SIM_TARGETS), every, stack.url("prompt-generator"));
+            Runnable check = () -> {
                 for (var s : stack.services().values()) {
                     if (!s.alive()) throw new IllegalStateException(s.name() + " died; see " + s.log());
                 }
-            });
-            out.printf("all runs complete after %.1f s. The stack stays up: Ctrl-C (or bin/pmc down) stops it.%n",
-                    (System.currentTimeMillis() - t0) / 1000.0);
+            };
+            // follow every run the scheduler starts, for as long as the stack is up
+            while (stopped.getCount() > 0) {
+                watch.adopt(stack.url("prompt-generator"));
+                if (!watch.allDone()) {
+                    watch.follow(out, tty, 1000, check);
+                    out.printf("runs complete after %.1f s; next scheduled runs within %s. Ctrl-C (or bin/pmc down) stops the stack.%n",
+                            (System.currentTimeMillis() - t0) / 1000.0, every);
+                }
+                check.run();
+                Thread.sleep(2000);
+            }
         } else {
             out.println("stack is up (no runs submitted). Ctrl-C (or bin/pmc down) stops it.");
         }

@@ -404,7 +404,8 @@ class EndToEndIT {
         assertTrue(Files.isDirectory(ui.resolve("node_modules/playwright-core")),
                 "playwright-core missing: npm install --prefix cli/src/test/ui (.ci/run does it)");
         RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-        for (String t : List.of("sim-base", "sim-secure", "sim-insecure")) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(t, "default", 1, null));
+        // n = 3: with one rating per cell every u_pq is 0 and R is undefined
+        for (String t : List.of("sim-base", "sim-secure", "sim-insecure")) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(t, "default", 3, null));
         long deadline = System.currentTimeMillis() + 240_000;
         while (!watch.allDone() && System.currentTimeMillis() < deadline) {
             Thread.sleep(500);
@@ -424,5 +425,25 @@ class EndToEndIT {
         java.util.Set<String> shown = new java.util.HashSet<>();
         for (JsonNode r : rows) shown.add(r.get("target").asText());
         assertTrue(shown.containsAll(List.of("sim-base", "sim-secure", "sim-insecure")), shown.toString());
+    }
+
+    /** A bad registry file stops the prompt-generator at start with a message naming the field. */
+    @Test
+    void invalidTargetFileIsAStartUpErrorNamingTheField() throws Exception {
+        var dir = Files.createTempDirectory("pmc-bad-targets-");
+        var file = dir.resolve("targets.yaml");
+        Files.writeString(file, "targets:\n  - name: good\n  - name: bad\n    limits: {rpm: 0}\n");
+        ServiceProcess p = ServiceProcess.start("prompt-generator-bad", ServiceProcess.appJar(ServiceProcess.projectRoot(), "prompt-generator"),
+                ServiceProcess.freePort(), java.util.Map.of("kafka.bootstrap.servers", stack.bootstrap(), "pmc.targets-file", file.toString()),
+                dir, "256m");
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (p.alive() && System.currentTimeMillis() < deadline) Thread.sleep(250);
+            assertTrue(!p.alive(), "the service refused to start");
+            String log = Files.readString(p.log());
+            assertTrue(log.contains("targets[1].limits.rpm must be >= 1, was 0"), log.substring(Math.max(0, log.length() - 3000)));
+        } finally {
+            p.close();
+        }
     }
 }

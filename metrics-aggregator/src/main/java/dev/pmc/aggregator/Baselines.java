@@ -8,12 +8,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which target is the baseline (base model) of which: from {@code pmc.aggregator.baselines}
- * ("variant:base,…") at start, changeable over REST (in memory; the target registry will persist it).
+ * Which target is the baseline (base model) of which, in order: a REST override (in memory), the target
+ * registry's {@code baseline} field (followed from pmc.targets), {@code pmc.aggregator.baselines} ("variant:base,…").
  */
 @ApplicationScoped
 public class Baselines {
     private final Map<String, String> baselineOf = new ConcurrentHashMap<>();
+    private final Map<String, String> overrides = new ConcurrentHashMap<>();
+    private final Map<String, String> registry = new ConcurrentHashMap<>();
 
     public Baselines(@ConfigProperty(name = "pmc.aggregator.baselines") java.util.Optional<String> configured) {
         configured.ifPresent(csv -> {
@@ -29,15 +31,30 @@ public class Baselines {
     }
 
     public String of(String target) {
-        return baselineOf.get(target);
+        String o = overrides.get(target);
+        if (o != null) return o.isEmpty() ? null : o;
+        String r = registry.get(target);
+        return r != null ? r : baselineOf.get(target);
     }
 
+    /** A REST change; null removes the target's baseline (overriding the registry and configuration). */
     public void set(String target, String baseline) {
-        if (baseline == null) baselineOf.remove(target);
-        else baselineOf.put(target, baseline);
+        overrides.put(target, baseline == null ? "" : baseline);
+    }
+
+    /** The registry's baseline of a target (null: none defined there). */
+    void fromRegistry(String target, String baseline) {
+        if (baseline == null) registry.remove(target);
+        else registry.put(target, baseline);
     }
 
     public Map<String, String> all() {
-        return new TreeMap<>(baselineOf);
+        Map<String, String> out = new TreeMap<>(baselineOf);
+        out.putAll(registry);
+        overrides.forEach((k, v) -> {
+            if (v.isEmpty()) out.remove(k);
+            else out.put(k, v);
+        });
+        return out;
     }
 }

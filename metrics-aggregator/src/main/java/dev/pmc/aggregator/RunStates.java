@@ -5,11 +5,9 @@ import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -20,9 +18,10 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runs the prompt-generator announced on pmc.runs (slot count, state), followed from the start. A run is
- * complete when the aggregator has settled all its slots; a failed run never is. Runs nobody announced (e.g.
- * replayed rating files) are complete as soon as they have data, as before runs were tracked.
+ * The runs the prompt-generator announced on pmc.runs (slot count, state) and the targets' baselines from the
+ * registry topic pmc.targets, both followed from the start. A run is complete when the aggregator has settled all
+ * its slots; a failed run never is. Runs nobody announced (e.g. replayed rating files) are complete as soon as
+ * they have data, as before runs were tracked.
  */
 @ApplicationScoped
 public class RunStates implements TargetMetricsView.Completion {
@@ -38,6 +37,8 @@ public class RunStates implements TargetMetricsView.Completion {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @jakarta.inject.Inject
+    Baselines baselines;
 
     void start() {
         reader = new Thread(this::read, "run-states-reader");
@@ -46,22 +47,28 @@ public class RunStates implements TargetMetricsView.Completion {
     }
 
     private void read() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        Properties p = dev.pmc.core.events.CompactedTopic.props(bootstrap);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
             consumer = c;
             List<TopicPartition> parts = null;
             while (parts == null) {
-                var info = c.partitionsFor(Topics.RUNS, Duration.ofSeconds(10));
-                if (info != null && !info.isEmpty()) parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                else Thread.sleep(1000);
+                var runs = c.partitionsFor(Topics.RUNS, Duration.ofSeconds(10));
+                var targets = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
+                if (runs != null && !runs.isEmpty() && targets != null && !targets.isEmpty()) {
+                    parts = java.util.stream.Stream.concat(runs.stream(), targets.stream())
+                            .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                } else {
+                    Thread.sleep(1000);
+                }
             }
             c.assign(parts);
             c.seekToBeginning(parts);
             while (!Thread.currentThread().isInterrupted()) {
                 for (var r : c.poll(Duration.ofSeconds(1))) {
+                    if (r.topic().equals(Topics.TARGETS)) {
+                        target(r.key(), r.value());
+                        continue;
+                    }
                     if (r.value() == null) {
                         runs.remove(r.key());
                         continue;
@@ -79,6 +86,14 @@ public class RunStates implements TargetMetricsView.Completion {
             // shutting down
         } catch (RuntimeException e) {
             LOG.errorf("run states reader stopped: %s", e.getMessage());
+        }
+    }
+
+    private void target(String name, String json) {
+        try {
+            baselines.fromRegistry(name, json == null ? null : EventCodec.mapper().readTree(json).path("baseline").asText(null));
+        } catch (Exception e) {
+            LOG.warnf("ignoring unreadable target %s: %s", name, e.getMessage());
         }
     }
 

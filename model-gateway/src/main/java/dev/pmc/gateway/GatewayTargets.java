@@ -15,11 +15,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -73,6 +71,8 @@ public class GatewayTargets {
     double adaptiveInitial;
     @ConfigProperty(name = "pmc.gateway.adaptive.max-rps")
     double adaptiveMax;
+    @ConfigProperty(name = "pmc.gateway.limit-utilisation")
+    double utilisation;
     @ConfigProperty(name = "pmc.gateway.circuit.failure-threshold")
     int breakerThreshold;
     @ConfigProperty(name = "pmc.gateway.circuit.open-duration")
@@ -107,11 +107,7 @@ public class GatewayTargets {
 
     /** Follows pmc.targets from the beginning: every replica sees every target; a tombstone removes one. */
     private void readRegistry() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = dev.pmc.core.events.CompactedTopic.props(bootstrap);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
             consumer = c;
             List<TopicPartition> parts = null;
@@ -191,7 +187,7 @@ public class GatewayTargets {
                 return existing;
             }
             AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.02, 0.85,
-                    TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer);
+                    TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer, utilisation);
             a.setShare(share);
             Gauge.builder("pmc_gateway_rate_limit_requests_per_second", a, AccountLimiter::requestRate)
                     .description("Request rate in force for a provider account (configured, learned from headers or adaptive, times this replica's share)")
@@ -204,6 +200,11 @@ public class GatewayTargets {
                     .description("Circuit breaker per target: 0 closed, 1 half-open, 2 open").tag("target", n).register(registry);
             return b;
         });
+        // counters a dashboard plots exist from the start, at 0 (no "no data" before the first 429 or priced call)
+        io.micrometer.core.instrument.Counter.builder("pmc_gateway_rate_limited_total").description("Calls the provider answered 429")
+                .tag("target", name).register(registry);
+        io.micrometer.core.instrument.Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)")
+                .tag("target", name).register(registry);
         LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
                 l.rpm(), l.tpm(), cfg.maxInFlight());
         // one connection pool per target, as large as its in-flight cap

@@ -89,7 +89,13 @@ public class ProviderCaller {
             // the budget grows with first calls actually sent, not with prompts still waiting for the limiter
             if (calls++ == 0) rt.budget().onFirstAttempt();
             inFlight.incrementAndGet();
-            rt.adapter().call(req).whenComplete((reply, err) -> {
+            CompletableFuture<dev.pmc.gateway.provider.ProviderReply> call;
+            try {
+                call = rt.adapter().call(req);
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
+            call.whenComplete((reply, err) -> {
                 inFlight.decrementAndGet();
                 rt.inFlight().release();
                 Timer.builder("pmc_gateway_request_duration_seconds").description("Provider call duration (every HTTP call, retries included)")

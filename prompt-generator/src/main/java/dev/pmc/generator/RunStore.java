@@ -9,10 +9,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -23,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -62,29 +57,23 @@ public class RunStore {
     }
 
     private void restore() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            var info = c.partitionsFor(Topics.RUNS, Duration.ofSeconds(10));
-            if (info == null || info.isEmpty()) return;
-            List<TopicPartition> parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() == null) runs.remove(r.key());
-                    else runs.put(r.key(), EventCodec.mapper().readValue(r.value(), Run.class));
+        try {
+            dev.pmc.core.events.CompactedTopic.readToEnd(bootstrap, Topics.RUNS, Duration.ofSeconds(30), (key, value) -> {
+                if (value == null) {
+                    runs.remove(key);
+                    return;
                 }
-            }
+                try {
+                    runs.put(key, EventCodec.mapper().readValue(value, Run.class));
+                } catch (java.io.IOException e) {
+                    LOG.warnf("ignoring unreadable run %s: %s", key, e.getMessage());
+                }
+            });
             // runs that were publishing when the service stopped cannot resume publishing
             runs.replaceAll((id, r) -> Run.QUEUED.equals(r.state()) || (Run.RUNNING.equals(r.state()) && r.published() < r.slots())
                     ? r.withFailure("interrupted: prompt-generator restarted while publishing") : r);
             LOG.infof("restored %d runs from %s", runs.size(), Topics.RUNS);
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warnf("cannot restore runs from %s: %s", Topics.RUNS, e.getMessage());
         }
     }

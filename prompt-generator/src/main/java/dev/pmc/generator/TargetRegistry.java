@@ -9,10 +9,6 @@ import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -25,7 +21,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -65,32 +60,19 @@ public class TargetRegistry {
     }
 
     private Map<String, TargetConfig> readTopic() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, TargetConfig> out = new TreeMap<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            var info = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
-            if (info == null || info.isEmpty()) return out;
-            List<TopicPartition> parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() == null) out.remove(r.key());
-                    else {
-                        try {
-                            out.put(r.key(), TargetFile.parseTarget(r.value()).withDefaults());
-                        } catch (InvalidTargetException e) {
-                            LOG.warnf("ignoring target %s in %s: %s", r.key(), Topics.TARGETS, e.getMessage());
-                        }
-                    }
+        try {
+            dev.pmc.core.events.CompactedTopic.readToEnd(bootstrap, Topics.TARGETS, Duration.ofSeconds(30), (key, value) -> {
+                if (value == null) {
+                    out.remove(key);
+                    return;
                 }
-            }
+                try {
+                    out.put(key, TargetFile.parseTarget(value).withDefaults());
+                } catch (InvalidTargetException e) {
+                    LOG.warnf("ignoring target %s in %s: %s", key, Topics.TARGETS, e.getMessage());
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warnf("cannot read %s (%s): starting from the file only", Topics.TARGETS, e.getMessage());
         }

@@ -113,6 +113,10 @@ public final class TargetFile {
         String path = e.getPath().stream().map(r -> r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "." + r.getFieldName())
                 .collect(Collectors.joining());
         if (path.startsWith(".")) path = path.substring(1);
+        if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException
+                || e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
+            return "not valid YAML" + (path.isEmpty() ? "" : " in " + path) + ": " + firstLine(e.getCause().getMessage());
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             return path + ": unknown field (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
                     .collect(Collectors.joining(", ")) + ")";

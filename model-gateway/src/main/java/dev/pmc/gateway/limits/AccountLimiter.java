@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The request and token limits of one provider account, shared by the targets on it. The rate in force is,
  * in order: the configured rpm/tpm, else the limit the provider announced in rate-limit headers, else an
- * {@link AdaptiveRate} driven by 429s. Known limits are multiplied by this replica's share of the prompt
+ * {@link AdaptiveRate} driven by 429s. Known limits are used at {@code utilisation} (default 98 %: the headroom
+ * keeps the provider's own bucket topped up, so a stall followed by a burst of sends is absorbed) and multiplied
+ * by this replica's share of the prompt
  * partitions, so replicas in one consumer group together stay within one account limit. Calls are paced FIFO
  * by a single reservation at a time ({@link #acquire}), so a Retry-After pause applies to every call not yet
  * sent, and a provider saying "0 remaining" pauses until its reset.
@@ -30,11 +32,18 @@ public final class AccountLimiter {
     private Integer configuredRpm, configuredTpm;
     private Long learnedRpm, learnedTpm;
     private double share = 1;
+    /** Share of a known limit actually used: the headroom refills the provider's bucket, absorbing send jitter. */
+    private final double utilisation;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private boolean draining;
 
     public AccountLimiter(String account, Integer rpm, Integer tpm, AdaptiveRate adaptive, ScheduledExecutorService timer) {
+        this(account, rpm, tpm, adaptive, timer, 1.0);
+    }
+
+    public AccountLimiter(String account, Integer rpm, Integer tpm, AdaptiveRate adaptive, ScheduledExecutorService timer, double utilisation) {
         this.account = account;
+        this.utilisation = utilisation;
         this.timer = timer;
         this.adaptive = adaptive;
         long now = System.nanoTime();
@@ -69,13 +78,13 @@ public final class AccountLimiter {
 
     private void apply(long now) {
         Long rpm = configuredRpm != null ? Long.valueOf(configuredRpm) : learnedRpm;
-        double rate = rpm != null ? rpm / 60.0 * share : adaptive.rate();
+        double rate = rpm != null ? rpm / 60.0 * share * utilisation : adaptive.rate();
         requests.setRate(rate, Math.max(1, rate * BURST_SECONDS), now);
         Long tpm = configuredTpm != null ? Long.valueOf(configuredTpm) : learnedTpm;
         if (tpm == null) {
             tokens = null;
         } else {
-            double tr = tpm / 60.0 * share;
+            double tr = tpm / 60.0 * share * utilisation;
             if (tokens == null) tokens = new TokenBucket(tr, Math.max(1, tr * BURST_SECONDS), now);
             else tokens.setRate(tr, Math.max(1, tr * BURST_SECONDS), now);
         }

@@ -23,10 +23,13 @@ public final class HttpTransport {
     }
 
     private final HttpClient client;
+    /** Calls are made on this event-loop context: from a foreign thread the response could arrive before its body handler is set. */
+    private final io.vertx.core.Context context;
 
     public HttpTransport(Vertx vertx, int poolSize) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(1, poolSize)).setKeepAlive(true)
                 .setConnectTimeout(5000).setPipelining(false));
+        this.context = vertx.getOrCreateContext();
     }
 
     public CompletableFuture<Reply> post(URI uri, Map<String, String> headers, byte[] body, long timeoutMs) {
@@ -38,12 +41,15 @@ public final class HttpTransport {
         headers.forEach(options::putHeader);
         options.putHeader("Content-Type", "application/json");
         CompletableFuture<Reply> out = new CompletableFuture<>();
-        client.request(options)
-                .compose(req -> req.send(Buffer.buffer(body)))
-                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers()::get, b.toString())))
+        context.runOnContext(v -> client.request(options)
+                .compose(req -> req.send(Buffer.buffer(body)).compose(resp -> resp.body()
+                        .map(b -> new Reply(resp.statusCode(), resp.headers()::get, b.toString()))))
                 .onSuccess(out::complete)
-                .onFailure(err -> out.completeExceptionally(classify(err)));
-        return out;
+                .onFailure(err -> out.completeExceptionally(classify(err))));
+        // a deadline of our own too, so no call can hang whatever happens to its connection
+        return out.orTimeout(timeoutMs + 2000, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(err -> CompletableFuture.failedFuture(
+                        err instanceof java.util.concurrent.TimeoutException ? classify(err) : err));
     }
 
     static ProviderException classify(Throwable err) {

@@ -1,0 +1,82 @@
+package dev.pmc.generator;
+
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RatingEvent;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.kafka.TopicReader;
+import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class SchedulerAndProgressTest {
+    static String bootstrap() {
+        return EmbeddedKafkaResource.broker().bootstrapServers();
+    }
+
+    static void rating(String runId, String target, String persona, int item, RatingOutcome outcome, boolean last) {
+        SlotId slot = new SlotId(runId, target, persona, item, 1);
+        TopicReader.send(bootstrap(), Topics.RATINGS, slot.kafkaKey(), EventCodec.encode(new RatingEvent(1, slot, 1, outcome,
+                outcome == RatingOutcome.VALID ? 3 : null, "test", System.currentTimeMillis(), last)));
+    }
+
+    @Test
+    void aRunCompletesWhenEverySlotIsSettledOnceAndItsRecordIsOnPmcRuns() throws Exception {
+        String runId = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"self\",\"n\":1}")
+                .post("/api/v1/runs").then().statusCode(202).extract().path("runId");
+        for (int item = 1; item <= 30; item++) {
+            if (item == 7) {
+                rating(runId, "sim-base", "self", item, RatingOutcome.REFUSAL, false);  // re-asked: not settled yet
+                rating(runId, "sim-base", "self", item, RatingOutcome.REFUSAL, true);   // last attempt failed: settled
+            } else {
+                rating(runId, "sim-base", "self", item, RatingOutcome.VALID, true);
+            }
+        }
+        rating(runId, "sim-base", "self", 3, RatingOutcome.VALID, true); // a duplicate counts once
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!"completed".equals(given().get("/api/v1/runs/" + runId).path("state")) && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        given().get("/api/v1/runs/" + runId).then().body("state", equalTo("completed")).body("settled", equalTo(30));
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RUNS,
+                l -> l.stream().anyMatch(r -> runId.equals(r.key()) && r.value().contains("\"completed\"")), Duration.ofSeconds(20));
+        assertTrue(recs.stream().anyMatch(r -> runId.equals(r.key()) && r.value().contains("\"queued\"")), "queued record");
+        assertTrue(recs.stream().anyMatch(r -> runId.equals(r.key()) && r.value().contains("\"completed\"")), "completed record");
+    }
+
+    @Test
+    void scheduledTargetsRunByThemselvesAndAnOverlapIsReportedNotRun() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"schedule\":{\"every\":\"10s\"}}")
+                .put("/api/v1/targets/every-10s").then().statusCode(200);
+        // first run ~1 s after the schedule is seen; nothing answers it here, so it is still running 10 s later
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonPath s = null;
+        while (System.currentTimeMillis() < deadline) {
+            s = given().get("/api/v1/schedules").then().statusCode(200).extract().jsonPath();
+            Integer overlaps = s.get("find { it.target == 'every-10s' }.overlaps");
+            if (overlaps != null && overlaps >= 1) break;
+            Thread.sleep(500);
+        }
+        assertEquals(1, (int) s.get("find { it.target == 'every-10s' }.started"), "one run started");
+        assertTrue((int) s.get("find { it.target == 'every-10s' }.overlaps") >= 1, "the second slot was skipped");
+        assertTrue(s.getString("find { it.target == 'every-10s' }.lastSkipReason").contains("cannot be met"));
+        assertEquals(10.0, ((Number) s.get("find { it.target == 'every-10s' }.periodSeconds")).doubleValue(), 1e-9);
+        given().get("/api/v1/runs").then().body("findAll { it.target == 'every-10s' }.size()", equalTo(1))
+                .body("find { it.target == 'every-10s' }.trigger", equalTo("schedule"));
+        given().get("/q/metrics").then().body(containsString("pmc_scheduler_overlaps_total{target=\"every-10s\"}"))
+                .body(containsString("pmc_target_schedule_period_seconds{target=\"every-10s\"} 10.0"));
+        given().delete("/api/v1/targets/every-10s").then().statusCode(204);
+    }
+}
