@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Keeps every service's /q/metrics clean for {@code promtool check metrics}: built-in meters without help text
- * get one, and built-ins that break Prometheus naming rules (non-base units such as *_time_ns_total, gauges named
+ * get one (a known text, else their name), and built-ins that break Prometheus naming rules (non-base units such as *_time_ns_total, gauges named
  * *_count) are dropped; PMC does not use them (process_cpu_usage, kafka_*_lag and the latency histograms stay).
  */
 public final class MetricsHygiene {
@@ -28,8 +28,8 @@ public final class MetricsHygiene {
             @Override
             public Meter.Id map(Meter.Id id) {
                 if (id.getDescription() != null && !id.getDescription().isBlank()) return id;
-                String help = HELP.get(id.getName());
-                if (help == null) return id;
+                // built-ins without a description (e.g. Kafka's per-node client metrics) get one from their name
+                String help = HELP.getOrDefault(id.getName(), id.getName().replace('.', ' ') + " (built-in)");
                 return new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), help, id.getType());
             }
         };
