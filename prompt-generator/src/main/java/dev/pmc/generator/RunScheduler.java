@@ -98,11 +98,11 @@ public class RunScheduler {
                 if (now.isBefore(e.nextDue)) continue;
                 e.nextDue = next(t.schedule(), e.nextDue, now);
                 if (last != null && last.active()) {
-                    e.overlaps++;
                     e.lastSkippedAt = now;
                     e.lastSkipReason = "run " + last.runId() + " (started " + Instant.ofEpochMilli(last.createdAtMs()) + ", " + last.settled() + "/"
                             + last.slots() + " slots settled) is still going when the next run is due: the schedule of " + t.name()
                             + " cannot be met; runs take longer than its period";
+                    e.overlaps++;
                     Counter.builder("pmc_scheduler_overlaps_total").description("Scheduled runs skipped because the previous run was still going")
                             .tag("target", t.name()).register(meters).increment();
                     LOG.warnf("skipping scheduled run of %s: %s", t.name(), e.lastSkipReason);
@@ -159,7 +159,8 @@ public class RunScheduler {
         return CronSchedule.parse(s.cron());
     }
 
-    public List<Status> status() {
+    /** Synchronized with {@link #tick()}, so a status never shows an overlap without its reason. */
+    public synchronized List<Status> status() {
         List<Status> out = new ArrayList<>();
         new java.util.TreeMap<>(entries).forEach((name, e) -> {
             Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
