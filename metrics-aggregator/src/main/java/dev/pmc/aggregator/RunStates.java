@@ -5,16 +5,12 @@ import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,8 +28,7 @@ public class RunStates implements TargetMetricsView.Completion {
     }
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread reader;
+    private dev.pmc.core.events.CompactedTopic.Follower follower;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -41,51 +36,23 @@ public class RunStates implements TargetMetricsView.Completion {
     Baselines baselines;
 
     void start() {
-        reader = new Thread(this::read, "run-states-reader");
-        reader.setDaemon(true);
-        reader.start();
+        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
+                this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
     }
 
-    private void read() {
-        Properties p = dev.pmc.core.events.CompactedTopic.props(bootstrap);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            consumer = c;
-            List<TopicPartition> parts = null;
-            while (parts == null) {
-                var runs = c.partitionsFor(Topics.RUNS, Duration.ofSeconds(10));
-                var targets = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
-                if (runs != null && !runs.isEmpty() && targets != null && !targets.isEmpty()) {
-                    parts = java.util.stream.Stream.concat(runs.stream(), targets.stream())
-                            .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                } else {
-                    Thread.sleep(1000);
-                }
+    private void onRecord(String topic, String key, String value) {
+        if (topic.equals(Topics.TARGETS)) {
+            target(key, value);
+        } else if (value == null) {
+            runs.remove(key);
+        } else {
+            try {
+                JsonNode j = EventCodec.mapper().readTree(value);
+                runs.put(key, new RunInfo(j.path("target").asText(), j.path("slots").asLong(), j.path("state").asText(),
+                        j.path("trigger").asText(null)));
+            } catch (Exception e) {
+                LOG.warnf("ignoring unreadable run record %s: %s", key, e.getMessage());
             }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            while (!Thread.currentThread().isInterrupted()) {
-                for (var r : c.poll(Duration.ofSeconds(1))) {
-                    if (r.topic().equals(Topics.TARGETS)) {
-                        target(r.key(), r.value());
-                        continue;
-                    }
-                    if (r.value() == null) {
-                        runs.remove(r.key());
-                        continue;
-                    }
-                    try {
-                        JsonNode j = EventCodec.mapper().readTree(r.value());
-                        runs.put(r.key(), new RunInfo(j.path("target").asText(), j.path("slots").asLong(), j.path("state").asText(),
-                                j.path("trigger").asText(null)));
-                    } catch (Exception e) {
-                        LOG.warnf("ignoring unreadable run record %s: %s", r.key(), e.getMessage());
-                    }
-                }
-            }
-        } catch (WakeupException | InterruptedException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.errorf("run states reader stopped: %s", e.getMessage());
         }
     }
 
@@ -112,7 +79,6 @@ public class RunStates implements TargetMetricsView.Completion {
 
     @PreDestroy
     void stop() {
-        var c = consumer;
-        if (c != null) c.wakeup();
+        if (follower != null) follower.stop();
     }
 }

@@ -128,7 +128,7 @@ public final class TargetMetricsView {
         Map<String, List<PersonaStats>> complete = new TreeMap<>(runs);
         complete.keySet().retainAll(completeRuns);
         String latestSelfRun = latestRun(complete, true), latestPersonaRun = latestRun(complete, false);
-        TargetMetrics.Rolling rolling = rolling(complete, window);
+        TargetMetrics.Rolling rolling = rolling(summaries, window);
         TargetMetrics.SelfView selfView = null;
         if (latestSelfRun != null) {
             SelfProfile sp = SelfProfile.of(runs.get(latestSelfRun).get(0));
@@ -161,21 +161,23 @@ public final class TargetMetricsView {
                 fm, null, counted, totals, selfView, summaries, rolling);
     }
 
-    /** Mean S and R over the last {@code window.runs()} complete persona runs (started within window.hours()). */
-    static TargetMetrics.Rolling rolling(Map<String, List<PersonaStats>> complete, Window window) {
-        List<String> ids = new ArrayList<>();
-        for (var e : complete.entrySet()) if (!isSelfRun(e.getValue())) ids.add(e.getKey());
+    /**
+     * Mean S and R over the last {@code window.runs()} complete persona runs (started within window.hours()),
+     * from the per-run readings already in the run summaries (oldest first).
+     */
+    static TargetMetrics.Rolling rolling(List<TargetMetrics.RunSummary> summaries, Window window) {
         long cutoff = window.hours() > 0 ? System.currentTimeMillis() - (long) (window.hours() * 3_600_000) : Long.MIN_VALUE;
         List<String> used = new ArrayList<>();
         double s = 0, r = 0;
-        for (int i = ids.size() - 1; i >= 0 && used.size() < window.runs(); i--) {
-            Long started = startedAtMs(ids.get(i));
+        for (int i = summaries.size() - 1; i >= 0 && used.size() < window.runs(); i--) {
+            TargetMetrics.RunSummary run = summaries.get(i);
+            if (!run.complete() || run.self()) continue;
+            Long started = startedAtMs(run.runId());
             if (started != null && started < cutoff) break;
-            Estimate o = MoralMetrics.compute(complete.get(ids.get(i))).overall();
-            if (Double.isNaN(o.susceptibility())) continue;
-            used.add(0, ids.get(i));
-            s += o.susceptibility();
-            r += o.robustness();
+            if (Double.isNaN(run.susceptibility())) continue;
+            used.add(0, run.runId());
+            s += run.susceptibility();
+            r += run.robustness();
         }
         int k = used.size();
         return new TargetMetrics.Rolling(window.runs(), window.hours(), used, k == 0 ? Double.NaN : s / k, k == 0 ? Double.NaN : r / k);

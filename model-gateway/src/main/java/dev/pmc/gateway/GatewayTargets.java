@@ -15,9 +15,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,8 +78,7 @@ public class GatewayTargets {
     @ConfigProperty(name = "pmc.gateway.retry.budget-reserve")
     double budgetReserve;
     final MeterRegistry registry;
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread reader;
+    private dev.pmc.core.events.CompactedTopic.Follower follower;
 
     public GatewayTargets(MeterRegistry registry, io.vertx.core.Vertx vertx) {
         this.registry = registry;
@@ -99,43 +94,22 @@ public class GatewayTargets {
             LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
         }
         if (registryEnabled) {
-            reader = new Thread(this::readRegistry, "target-registry-reader");
-            reader.setDaemon(true);
-            reader.start();
+            follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-reader", this::onTarget,
+                    e -> LOG.errorf("target registry reader stopped: %s", e.getMessage()));
         }
     }
 
     /** Follows pmc.targets from the beginning: every replica sees every target; a tombstone removes one. */
-    private void readRegistry() {
-        Properties p = dev.pmc.core.events.CompactedTopic.props(bootstrap);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            consumer = c;
-            List<TopicPartition> parts = null;
-            while (parts == null) {
-                var info = c.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10));
-                if (info != null && !info.isEmpty()) parts = info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                else Thread.sleep(1000);
+    private void onTarget(String topic, String key, String value) {
+        try {
+            if (value == null) {
+                defined.remove(key);
+                runtimes.remove(key);
+            } else {
+                define(TargetFile.parseTarget(value).withDefaults());
             }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            while (!Thread.currentThread().isInterrupted()) {
-                for (var r : c.poll(Duration.ofSeconds(1))) {
-                    try {
-                        if (r.value() == null) {
-                            defined.remove(r.key());
-                            runtimes.remove(r.key());
-                        } else {
-                            define(TargetFile.parseTarget(r.value()).withDefaults());
-                        }
-                    } catch (RuntimeException e) {
-                        LOG.warnf("ignoring target %s from %s: %s", r.key(), Topics.TARGETS, e.getMessage());
-                    }
-                }
-            }
-        } catch (WakeupException | InterruptedException e) {
-            // shutting down
         } catch (RuntimeException e) {
-            LOG.errorf("target registry reader stopped: %s", e.getMessage());
+            LOG.warnf("ignoring target %s from %s: %s", key, Topics.TARGETS, e.getMessage());
         }
     }
 
@@ -222,8 +196,7 @@ public class GatewayTargets {
 
     @PreDestroy
     void stop() {
-        var c = consumer;
-        if (c != null) c.wakeup();
+        if (follower != null) follower.stop();
         timer.shutdownNow();
     }
 }

@@ -21,7 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class ProgressTracker {
-    private final Map<String, BitSet> settled = new ConcurrentHashMap<>();
+    /** Per run: which slots settled, and how many (kept alongside so no event has to count the bits). */
+    private static final class Settled {
+        final BitSet slots;
+        long count;
+
+        Settled(int size) {
+            slots = new BitSet(size);
+        }
+    }
+
+    private final Map<String, Settled> settled = new ConcurrentHashMap<>();
 
     @Inject
     RunStore store;
@@ -40,12 +50,12 @@ public class ProgressTracker {
         if (persona < 0 || e.slot().repetition() > run.n()) return;
         long index = ((long) persona * Mfq30.ITEMS + (e.slot().itemId() - 1)) * run.n() + (e.slot().repetition() - 1);
         if (index >= run.slots() || index > Integer.MAX_VALUE) return;
-        BitSet bits = settled.computeIfAbsent(run.runId(), k -> new BitSet((int) run.slots()));
+        Settled bits = settled.computeIfAbsent(run.runId(), k -> new Settled((int) run.slots()));
         long count;
         synchronized (bits) {
-            if (bits.get((int) index)) return;
-            bits.set((int) index);
-            count = bits.cardinality();
+            if (bits.slots.get((int) index)) return;
+            bits.slots.set((int) index);
+            count = ++bits.count;
         }
         long now = System.currentTimeMillis();
         Run after = store.update(run.runId(), r -> r.withSettled(Math.max(r.settled(), count), now));

@@ -12,8 +12,9 @@ import java.util.Properties;
 import java.util.function.BiConsumer;
 
 /**
- * Reading a compacted state topic (pmc.targets, pmc.runs) whole, without a consumer group: every record from the
- * beginning to the end offsets of the moment, key and value (null = tombstone) handed to {@code onRecord}.
+ * Reading compacted state topics (pmc.targets, pmc.runs) whole, without a consumer group: every record from the
+ * beginning, key and value (null = tombstone) handed to a callback — up to the end offsets of the moment
+ * ({@link #readToEnd}) or for as long as the service runs ({@link #follow}).
  */
 public final class CompactedTopic {
     private CompactedTopic() {
@@ -34,6 +35,60 @@ public final class CompactedTopic {
             }
             return true;
         }
+    }
+
+    /** A record of a followed topic. */
+    public interface RecordHandler {
+        void accept(String topic, String key, String value);
+    }
+
+    /** A background follower; {@link #stop()} ends it. */
+    public static final class Follower {
+        private volatile KafkaConsumer<String, String> consumer;
+        private volatile boolean stopped;
+
+        public void stop() {
+            stopped = true;
+            var c = consumer;
+            if (c != null) c.wakeup();
+        }
+    }
+
+    /**
+     * Follows {@code topics} from their beginning on a daemon thread, waiting until they all exist. Exceptions
+     * from {@code onRecord} are the handler's to catch; {@code onFailure} hears why the follower stopped early.
+     */
+    public static Follower follow(String bootstrap, List<String> topics, String threadName, RecordHandler onRecord,
+                                  java.util.function.Consumer<RuntimeException> onFailure) {
+        Follower f = new Follower();
+        Thread t = new Thread(() -> {
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(bootstrap))) {
+                f.consumer = c;
+                List<TopicPartition> parts = null;
+                while (parts == null && !f.stopped) {
+                    List<TopicPartition> found = new java.util.ArrayList<>();
+                    for (String topic : topics) {
+                        var info = c.partitionsFor(topic, Duration.ofSeconds(10));
+                        if (info != null) info.forEach(i -> found.add(new TopicPartition(i.topic(), i.partition())));
+                    }
+                    if (found.stream().map(TopicPartition::topic).distinct().count() == topics.size()) parts = found;
+                    else Thread.sleep(1000);
+                }
+                if (parts == null) return;
+                c.assign(parts);
+                c.seekToBeginning(parts);
+                while (!f.stopped) {
+                    for (var r : c.poll(Duration.ofSeconds(1))) onRecord.accept(r.topic(), r.key(), r.value());
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                onFailure.accept(e);
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     /** Plain string consumer settings without a group (assign, never commit). */
