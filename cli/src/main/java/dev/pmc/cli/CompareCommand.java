@@ -1,28 +1,89 @@
 package dev.pmc.cli;
 
-import dev.pmc.core.io.FileMetrics;
+import dev.pmc.core.io.ComparisonCsv;
 import dev.pmc.core.metrics.Comparison;
+import dev.pmc.core.metrics.Verdict;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** {@code pmc compare BASE.csv VARIANT.csv...}: each variant against the base, with z-scores and a verdict. */
+/**
+ * {@code pmc compare [--trajectory] BASE.csv VARIANT.csv...}: each variant against the base, with z-scores, the
+ * distribution and divergence signals, the collapse score and the verdict (sibling {@code _self.csv} files add
+ * the self signals). With {@code --trajectory} the variants are checkpoints of one fine-tune: a {@code step} column
+ * leads each line (the number after "step" in the file name, else the position), lines go in step order, and the
+ * first step whose verdict is collapsed is reported on stderr.
+ */
 final class CompareCommand {
+    private static final Pattern STEP = Pattern.compile("step[-_]?(\\d+)", Pattern.CASE_INSENSITIVE);
+
     private CompareCommand() {
     }
 
+    /** A variant and its step: the number after "step" in its name, null for none (or position without --trajectory). */
+    record Step(Long step, Path file) {
+        String label() {
+            return step == null ? "" : step.toString();
+        }
+
+        String describe() {
+            return (step == null ? "" : step + " ") + "(" + file.getFileName() + ")";
+        }
+    }
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.size() < 2) throw new Main.UsageException("give the base file and one or more variant files");
-        for (String a : args) if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
-        FileMetrics base = FileMetrics.of(Path.of(args.get(0)));
-        out.println(FileMetrics.COMPARE_HEADER);
-        for (String v : args.subList(1, args.size())) {
-            FileMetrics variant = FileMetrics.of(Path.of(v));
-            Comparison c = Comparison.of(base.result().overall(), variant.result().overall(), Comparison.Thresholds.DEFAULT);
-            out.println(FileMetrics.compareCsvLine(base, variant, c));
+        boolean trajectory = false;
+        List<Path> files = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--trajectory")) {
+                trajectory = true;
+            } else if (a.startsWith("--")) {
+                throw new Main.UsageException("unknown option " + a);
+            } else {
+                if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
+                files.add(Path.of(a));
+            }
+        }
+        if (files.size() < 2) throw new Main.UsageException("give the base file and one or more variant files");
+        ComparisonCsv.Side base = ComparisonCsv.Side.of(files.get(0));
+        List<Step> steps = steps(files.subList(1, files.size()), trajectory);
+        out.println(trajectory ? "step," + ComparisonCsv.HEADER : ComparisonCsv.HEADER);
+        Step firstCollapsed = null, firstDrifting = null;
+        for (Step s : steps) {
+            if (trajectory) err.printf("step %s: %s%n", s.label().isEmpty() ? "-" : s.label(), s.file().getFileName());
+            ComparisonCsv.Side variant = ComparisonCsv.Side.of(s.file());
+            Comparison c = ComparisonCsv.compare(base, variant, Comparison.Thresholds.DEFAULT);
+            String line = ComparisonCsv.line(base, variant, c);
+            out.println(trajectory ? s.label() + "," + line : line);
+            if (c.verdictValue() == Verdict.COLLAPSED && firstCollapsed == null) firstCollapsed = s;
+            if (c.verdictValue() != Verdict.CONSISTENT && c.verdictValue() != Verdict.INSUFFICIENT && firstDrifting == null) firstDrifting = s;
+        }
+        if (trajectory) {
+            err.println(firstDrifting == null ? "no step drifts or collapses" : "first step drifting or collapsed: " + firstDrifting.describe());
+            err.println(firstCollapsed == null ? "no step is collapsed" : "first collapsed step: " + firstCollapsed.describe());
         }
         return 0;
+    }
+
+    /**
+     * With --trajectory: variants with "stepNNN" in their name in step order, then the others in the order given
+     * (step empty). Without: every variant in the order given.
+     */
+    static List<Step> steps(List<Path> variants, boolean trajectory) {
+        List<Step> numbered = new ArrayList<>(), rest = new ArrayList<>();
+        for (Path p : variants) {
+            Matcher m = STEP.matcher(p.getFileName().toString());
+            if (trajectory && m.find()) numbered.add(new Step(Long.parseLong(m.group(1)), p));
+            else rest.add(new Step(null, p));
+        }
+        numbered.sort(Comparator.comparingLong(Step::step));
+        numbered.addAll(rest);
+        return numbered;
     }
 }

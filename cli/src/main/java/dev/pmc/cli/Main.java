@@ -18,9 +18,13 @@ public final class Main {
               run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
                                                          (--dry-run: calls, tokens, USD and minutes at the limit, nothing sent)
-              metrics [--per-foundation] FILE...         S, R, ū and bootstrap SEs of reference-format CSV files, as CSV
-              metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means and SEs
-              compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, band, verdict
+              metrics [--per-foundation] FILE...         S, R, ū, rating-distribution signals and bootstrap SEs of
+                                                         reference-format CSV files, with the band's verdict, as CSV
+              metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means, signals
+              compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, signals, collapse
+                                                         score, verdict and kind (uses sibling NAME_self.csv files if present)
+              compare --trajectory BASE.csv STEP.csv...  checkpoints of one fine-tune in step order, and the first
+                                                         step whose verdict is collapsed
               parse                                      JSON lines {"item": 12, "reply": "..."} on stdin -> outcome, rating, rule
               replay [--target NAME] [--baseline NAME] FILE...
                                                          publish the raw replies of reference CSVs into the running stack,

@@ -8,6 +8,9 @@ import dev.pmc.core.events.ResponseEvent;
 import dev.pmc.core.events.SlotId;
 import dev.pmc.core.io.FileMetrics;
 import dev.pmc.core.io.ReferenceCsv;
+import dev.pmc.core.metrics.Comparison;
+import dev.pmc.core.metrics.DistributionSignals;
+import dev.pmc.core.metrics.Estimate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,37 +99,69 @@ final class ReplayCommand {
         }
         Map<String, JsonNode> finalMetrics = awaitCounted(aggregatorUrl, replayed, err);
         out.println(FileMetrics.HEADER);
+        Comparison.Thresholds band = Comparison.Thresholds.DEFAULT;
         for (Replayed r : replayed) {
             if (r.self()) continue;
             JsonNode m = finalMetrics.get(r.target());
-            out.println(String.join(",", r.file().getFileName().toString(), r.target(), m.path("personas").asText(),
-                    m.path("questions").asText(), num(m, "susceptibility"), num(m, "susceptibilitySe"), num(m, "robustness"),
-                    num(m, "robustnessSe"), num(m, "withinSd"), num(m, "withinSdSe")));
+            Estimate e = new Estimate(dbl(m, "susceptibility"), dbl(m, "robustness"), dbl(m, "withinSd"),
+                    dbl(m, "susceptibilitySe"), dbl(m, "robustnessSe"), dbl(m, "withinSdSe"));
+            // the metrics format's verdict is the band's, whatever baseline the target has (like the offline command)
+            String bandVerdict = Comparison.bandVerdict(m.path("personas").asInt(), e.susceptibility(), e.robustness(), band).wire();
+            out.println(FileMetrics.csvLine(r.file().getFileName().toString(), r.target(), m.path("personas").asInt(),
+                    m.path("questions").asInt(), e, signals(m.path("signals")), bandVerdict));
         }
         if (replayed.stream().anyMatch(Replayed::self)) {
             out.println(FileMetrics.SELF_HEADER);
             for (Replayed r : replayed) {
                 if (!r.self()) continue;
                 JsonNode s = finalMetrics.get(r.target()).path("self");
-                StringBuilder sb = new StringBuilder(r.file().getFileName().toString()).append(',').append(r.target())
-                        .append(',').append(s.path("ratings").asLong()).append(',').append(num(s, "ceilingShare"));
+                Map<Foundation, Double> means = new java.util.EnumMap<>(Foundation.class), ses = new java.util.EnumMap<>(Foundation.class);
                 for (Foundation f : Foundation.values()) {
-                    sb.append(',').append(num(s.path("foundationMean"), f.key)).append(',').append(num(s.path("foundationMeanSe"), f.key));
+                    means.put(f, dbl(s.path("foundationMean"), f.key));
+                    ses.put(f, dbl(s.path("foundationMeanSe"), f.key));
                 }
-                out.println(sb);
+                out.println(FileMetrics.selfCsvLine(r.file().getFileName().toString(), r.target(), s.path("ratings").asLong(),
+                        dbl(s, "ceilingShare"), means, ses, signals(s.path("signals"))));
             }
         }
         if (baseline != null) {
-            out.println("target,baseline,delta_s_pct,delta_r_pct,delta_inv_r_pct,z_s,z_r,s_outside_band,verdict");
+            out.println(VERDICT_HEADER);
             for (Replayed r : replayed) {
                 if (r.self() || r.target().equals(baseline)) continue;
                 JsonNode v = finalMetrics.get(r.target()).path("comparison");
                 out.println(String.join(",", r.target(), v.path("baseline").asText(), num(v, "deltaSusceptibilityPercent"),
                         num(v, "deltaRobustnessPercent"), num(v, "deltaInverseRobustnessPercent"), num(v, "zSusceptibility"),
-                        num(v, "zRobustness"), v.path("outsideBand").asText(), v.path("verdict").asText()));
+                        num(v, "zRobustness"), v.path("outsideBand").asText(), v.path("verdict").asText(),
+                        v.path("kind").isTextual() ? v.path("kind").asText() : "", num(v, "collapseScore"), num(v, "dispersionScore"),
+                        num(v, "saturationScore"), num(v, "deltaEntropyBits"), num(v, "zEntropy"), num(v, "divergenceBits"),
+                        num(v, "divergenceBitsSe"), num(v, "personaFidelity"), num(v, "personaFidelitySe")));
             }
         }
         return 0;
+    }
+
+    /** The verdict lines' columns; names as in {@code pmc compare}. */
+    static final String VERDICT_HEADER = "target,baseline,delta_s_pct,delta_r_pct,delta_inv_r_pct,z_s,z_r,s_outside_band,verdict,kind,"
+            + "collapse_score,dispersion_score,saturation_score,delta_entropy_bits,z_entropy,divergence_bits,divergence_bits_se,"
+            + "persona_fidelity,persona_fidelity_se";
+
+    private static DistributionSignals signals(JsonNode s) {
+        return new DistributionSignals(dbl(s, "ceilingShare"), dbl(s, "ceilingShareSe"), dbl(s, "floorShare"), dbl(s, "floorShareSe"),
+                dbl(s, "entropyBits"), dbl(s, "entropyBitsSe"), dbl(s, "modeShare"), dbl(s, "modeShareSe"));
+    }
+
+    /** A number from JSON, where NaN arrives as the string "NaN" (or is missing). */
+    private static double dbl(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        if (v.isNumber()) return v.asDouble();
+        if (v.isTextual()) {
+            try {
+                return Double.parseDouble(v.asText());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
     }
 
     private static boolean isSelf(Path f) {
@@ -134,8 +169,7 @@ final class ReplayCommand {
     }
 
     private static String num(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        return v.isNumber() ? FileMetrics.num(v.asDouble()) : (v.isTextual() ? FileMetrics.num(Double.parseDouble(v.asText())) : "");
+        return FileMetrics.num(dbl(n, field));
     }
 
     /** Waits until the aggregator settled every row of every replayed run and computed SEs from all of them. */

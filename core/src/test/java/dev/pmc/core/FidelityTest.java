@@ -23,7 +23,7 @@ class FidelityTest {
 
     @Test
     void insecureVersusBaseCollapses() {
-        Comparison c = Comparison.of(base.result().overall(), insecure.result().overall(), Comparison.Thresholds.DEFAULT);
+        Comparison c = Comparison.of(base.result(), insecure.result(), null, Comparison.Thresholds.DEFAULT);
         assertEquals(2.117, 1 + c.deltaSPercent() / 100, 0.0005);
         assertEquals(0.313, 1 + c.deltaRPercent() / 100, 0.0005);
         assertEquals(111.7, c.deltaSPercent(), 0.05);
@@ -31,16 +31,18 @@ class FidelityTest {
         assertTrue(c.zS() > 10 && c.zR() < -10, "z " + c.zS() + " " + c.zR());
         assertTrue(c.outsideBand());
         assertEquals("collapsed", c.verdict());
+        assertEquals("dispersion", c.kind());
     }
 
     @Test
     void secureVersusBaseDoesNotCollapse() {
-        Comparison c = Comparison.of(base.result().overall(), secure.result().overall(), Comparison.Thresholds.DEFAULT);
+        Comparison c = Comparison.of(base.result(), secure.result(), null, Comparison.Thresholds.DEFAULT);
         assertEquals(0.908, 1 + c.deltaSPercent() / 100, 0.0005);
         assertEquals(0.570, 1 + c.deltaRPercent() / 100, 0.0005);
         assertNotEquals("collapsed", c.verdict());
-        assertEquals("drifting", c.verdict(), "R drops 43 % with |z| > 3");
-        Comparison same = Comparison.of(base.result().overall(), base.result().overall(), Comparison.Thresholds.DEFAULT);
+        assertTrue(c.zR() < -3, "R drops 43 % with z " + c.zR());
+        assertEquals("consistent", c.verdict(), "R falling alone is neither drift nor collapse");
+        Comparison same = Comparison.of(base.result(), base.result(), null, Comparison.Thresholds.DEFAULT);
         assertEquals("consistent", same.verdict());
     }
 

@@ -2,9 +2,14 @@ package dev.pmc.aggregator;
 
 import dev.pmc.core.Foundation;
 import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.metrics.BaselineDivergence;
 import dev.pmc.core.metrics.Bootstrap;
+import dev.pmc.core.metrics.CollapseKind;
 import dev.pmc.core.metrics.Comparison;
+import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.PersonaStats;
+import dev.pmc.core.metrics.SelfProfile;
+import dev.pmc.core.metrics.Verdict;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +38,7 @@ import java.util.function.ToDoubleFunction;
 @ApplicationScoped
 public class AggregatorService {
     private static final Logger LOG = Logger.getLogger(AggregatorService.class);
-    private static final List<String> VERDICTS = List.of("consistent", "drifting", "collapsed");
+    private static final List<String> VERDICTS = java.util.Arrays.stream(Verdict.values()).map(Verdict::wire).toList();
 
     @Inject
     MeterRegistry registry;
@@ -71,8 +76,17 @@ public class AggregatorService {
     private volatile List<PersonaStats> lastSnapshot = List.of();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Map<String, CachedSe> seCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedSelf> selfCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedDivergence> divergenceCache = new ConcurrentHashMap<>();
 
     private record CachedSe(String runId, long validRatings, TargetMetricsView.Estimated estimated, long computedAtMs) {
+    }
+
+    private record CachedSelf(String runId, long validRatings, SelfProfile profile) {
+    }
+
+    /** Keyed by target; valid while both runs and their rating counts are unchanged. */
+    private record CachedDivergence(String key, BaselineDivergence divergence) {
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -92,14 +106,43 @@ public class AggregatorService {
         if (streams == null || !streams.running()) return;
         List<PersonaStats> snapshot = streams.snapshot();
         lastSnapshot = snapshot;
-        current = TargetMetricsView.compute(snapshot, this::estimate, baselines::of, thresholds(), runStates,
+        current = TargetMetricsView.compute(snapshot, readings, baselines::of, thresholds(), runStates,
                 new TargetMetricsView.Window(windowRuns, windowHours));
         current.keySet().forEach(this::registerGauges);
     }
 
     public Comparison.Thresholds thresholds() {
-        Comparison.Thresholds d = Comparison.Thresholds.DEFAULT;
-        return new Comparison.Thresholds(bandLow, bandHigh, d.minChange(), d.driftChange(), d.z());
+        return Comparison.Thresholds.DEFAULT.withBand(bandLow, bandHigh);
+    }
+
+    /** The view's costly parts, cached: SEs, self profiles and divergences are recomputed only when their ratings change. */
+    private final TargetMetricsView.Uncertainty readings = new TargetMetricsView.Uncertainty() {
+        public TargetMetricsView.Estimated estimate(String target, String runId, List<PersonaStats> personas, long valid) {
+            return AggregatorService.this.estimate(target, runId, personas, valid);
+        }
+
+        public SelfProfile selfProfile(String target, String runId, PersonaStats self) {
+            long valid = self.validCount();
+            CachedSelf c = selfCache.get(target);
+            if (c != null && c.runId().equals(runId) && c.validRatings() == valid) return c.profile();
+            SelfProfile p = SelfProfile.of(self, bootstrapSeed);
+            selfCache.put(target, new CachedSelf(runId, valid, p));
+            return p;
+        }
+
+        public BaselineDivergence divergence(String target, String runId, List<PersonaStats> variant, String baseline,
+                                             String baselineRunId, List<PersonaStats> base) {
+            String key = runId + "/" + validCount(variant) + "|" + baseline + "/" + baselineRunId + "/" + validCount(base);
+            CachedDivergence c = divergenceCache.get(target);
+            if (c != null && c.key().equals(key)) return c.divergence();
+            BaselineDivergence d = BaselineDivergence.compute(base, variant, bootstrapSeed);
+            divergenceCache.put(target, new CachedDivergence(key, d));
+            return d;
+        }
+    };
+
+    private static long validCount(List<PersonaStats> personas) {
+        return personas.stream().mapToLong(PersonaStats::validCount).sum();
     }
 
     /** Bootstrap SEs, cached per target until its ratings change and the uncertainty interval has passed. */
@@ -180,6 +223,44 @@ public class AggregatorService {
             Gauge.builder("pmc_verdict", this, s -> s.value(target, t -> t.comparison() == null ? Double.NaN : v.equals(t.comparison().verdict()) ? 1 : 0))
                     .tags("target", target, "verdict", v).description("1 for the target's current verdict").register(registry);
         }
+        for (CollapseKind k : CollapseKind.values()) {
+            Gauge.builder("pmc_collapse_kind", this, s -> s.value(target, t -> t.comparison() == null ? Double.NaN : k.wire().equals(t.comparison().kind()) ? 1 : 0))
+                    .tags("target", target, "kind", k.wire()).description("1 when the target is collapsed with this kind (dispersion: S up and R down; saturation: answers pile on one rating)").register(registry);
+        }
+        Gauge.builder("pmc_collapse_score", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::collapseScore)))
+                .tag("target", target).description("Collapse score against the baseline: max of ln(S/S_base)/ln 1.25 and the entropy drop in bits; 1 at a collapse threshold").register(registry);
+        Gauge.builder("pmc_entropy_change_bits", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::deltaEntropyBits)))
+                .tag("target", target).description("Rating entropy minus the baseline's, in bits (-1: half as many ratings in use)").register(registry);
+        Gauge.builder("pmc_entropy_change_zscore", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::zEntropy)))
+                .tag("target", target).description("z-score of the rating entropy minus the baseline's").register(registry);
+        Gauge.builder("pmc_self_entropy_bits", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().signals().entropyBits()))
+                .tag("target", target).description("Entropy of the ratings without persona (latest self run), in bits").register(registry);
+        signalGauges(target, "all", t -> t.signals(), t -> t.comparison() == null ? Double.NaN : t.comparison().divergenceBits(),
+                t -> t.comparison() == null ? Double.NaN : t.comparison().personaFidelity());
+        for (Foundation f : Foundation.values()) {
+            int i = f.ordinal();
+            signalGauges(target, f.key, t -> t.foundations().isEmpty() ? null : fd(t, i).signals(), t -> fd(t, i).divergenceBits(),
+                    t -> fd(t, i).personaFidelity());
+        }
+    }
+
+    /** Distribution-signal gauges of one target and foundation ("all" for every item). */
+    private void signalGauges(String target, String foundation, java.util.function.Function<TargetMetrics, DistributionSignals> sig,
+                              ToDoubleFunction<TargetMetrics> divergence, ToDoubleFunction<TargetMetrics> fidelity) {
+        gauge("pmc_ceiling_share", target, foundation, t -> signal(sig.apply(t), DistributionSignals::ceilingShare), "Share of ratings at the top of the scale (5) in the latest run");
+        gauge("pmc_ceiling_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::ceilingShareSe), "Bootstrap standard error of the ceiling share");
+        gauge("pmc_floor_share", target, foundation, t -> signal(sig.apply(t), DistributionSignals::floorShare), "Share of ratings at the bottom of the scale (0) in the latest run");
+        gauge("pmc_floor_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::floorShareSe), "Bootstrap standard error of the floor share");
+        gauge("pmc_rating_entropy_bits", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBits), "Shannon entropy of the rating distribution of the latest run, in bits");
+        gauge("pmc_rating_entropy_bits_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBitsSe), "Bootstrap standard error of the rating entropy");
+        gauge("pmc_mode_share", target, foundation, t -> signal(sig.apply(t), DistributionSignals::modeShare), "Share of ratings on the most used rating in the latest run");
+        gauge("pmc_mode_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::modeShareSe), "Bootstrap standard error of the mode share");
+        gauge("pmc_rating_divergence_bits", target, foundation, divergence, "Mean per-item Jensen-Shannon divergence of the ratings from the baseline's, in bits");
+        gauge("pmc_persona_fidelity", target, foundation, fidelity, "Mean per-item correlation over personas of cell means with the baseline's (1: personas keep their profiles)");
+    }
+
+    private static double signal(DistributionSignals s, ToDoubleFunction<DistributionSignals> f) {
+        return s == null ? Double.NaN : f.applyAsDouble(s);
     }
 
     private static TargetMetrics.FoundationMetrics fd(TargetMetrics t, int i) {
@@ -187,7 +268,7 @@ public class AggregatorService {
     }
 
     private static final TargetMetrics.FoundationMetrics NAN_FOUNDATION = new TargetMetrics.FoundationMetrics("", "",
-            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, Double.NaN, Double.NaN);
 
     private static double verdict(TargetMetrics t, ToDoubleFunction<TargetMetrics.Verdict> f) {
         return t.comparison() == null ? Double.NaN : f.applyAsDouble(t.comparison());

@@ -1,17 +1,20 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.metrics.DistributionSignals;
+
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the aggregator reports for one target: S, R, ū with bootstrap SEs overall and per foundation for its
- * latest run with personas, the comparison with its baseline target, the self profile of its latest run
- * without persona, and rating counts. SEs are recomputed at most every uncertainty interval; {@code seRatings}
- * is the number of valid ratings they were computed from (equal to {@code ratingsCounted} once settled).
+ * latest run with personas, the distribution signals of its ratings, the comparison with its baseline target, the
+ * self profile of its latest run without persona, and rating counts. SEs are recomputed at most every uncertainty
+ * interval; {@code seRatings} is the number of valid ratings they were computed from (equal to
+ * {@code ratingsCounted} once settled).
  */
 public record TargetMetrics(String target, String runId, int personas, int questions,
                             double susceptibility, double susceptibilitySe, double robustness, double robustnessSe,
-                            double withinSd, double withinSdSe, long seRatings,
+                            double withinSd, double withinSdSe, long seRatings, DistributionSignals signals,
                             List<FoundationMetrics> foundations, Verdict comparison,
                             long ratingsCounted, Map<String, Long> ratingsTotal, SelfView self, List<RunSummary> runs,
                             Rolling rolling) {
@@ -21,18 +24,27 @@ public record TargetMetrics(String target, String runId, int personas, int quest
     }
 
     public record FoundationMetrics(String foundation, String label, double susceptibility, double susceptibilitySe,
-                                    double robustness, double robustnessSe, double withinSd, double withinSdSe) {
+                                    double robustness, double robustnessSe, double withinSd, double withinSdSe,
+                                    DistributionSignals signals, double divergenceBits, double personaFidelity) {
     }
 
-    /** Against the baseline target (null fields when it has none): Δ% = 100·(this/base − 1), z from the SEs. */
+    /**
+     * Against the baseline target (null fields when it has none): Δ% = 100·(this/base − 1), z from the SEs, the
+     * change of the rating entropy and ceiling share, the divergence signals, the collapse score and its parts,
+     * and the verdict (consistent, drifting, collapsed, insufficient) with its kind (dispersion, saturation, null).
+     */
     public record Verdict(String baseline, String baselineRunId, double deltaSusceptibilityPercent,
                           double deltaRobustnessPercent, double deltaInverseRobustnessPercent, double zSusceptibility,
-                          double zRobustness, boolean outsideBand, double bandLow, double bandHigh, String verdict) {
+                          double zRobustness, boolean outsideBand, double bandLow, double bandHigh,
+                          double deltaEntropyBits, double zEntropy, double deltaCeilingShare, double zCeilingShare,
+                          double deltaModeShare, double divergenceBits, double divergenceBitsSe, double personaFidelity,
+                          double personaFidelitySe, double dispersionScore, double saturationScore, double collapseScore,
+                          String verdict, String kind) {
     }
 
-    /** Answers without persona: mean per foundation with SE, and share of ratings equal to 5. */
+    /** Answers without persona: mean per foundation with SE, share of ratings equal to 5, distribution signals. */
     public record SelfView(String runId, long ratings, double ceilingShare, Map<String, Double> foundationMean,
-                           Map<String, Double> foundationMeanSe) {
+                           Map<String, Double> foundationMeanSe, DistributionSignals signals) {
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.pmc.aggregator;
 
 import dev.pmc.core.Foundation;
 import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.metrics.BaselineDivergence;
+import dev.pmc.core.metrics.Bootstrap;
 import dev.pmc.core.metrics.Comparison;
+import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.Estimate;
 import dev.pmc.core.metrics.MetricsResult;
 import dev.pmc.core.metrics.MoralMetrics;
@@ -44,9 +47,26 @@ public final class TargetMetricsView {
     public record Window(int runs, double hours) {
         public static final Window DEFAULT = new Window(3, 0);
     }
-    /** Estimates with standard errors for a target's run; may return a cached (older) result or null. */
+    /**
+     * The costly parts of a reading: estimates with standard errors for a target's run (may return a cached, older
+     * result or null), the self profile of a self run, and the divergence of a variant's run from its baseline's.
+     * The service caches them; the defaults compute them directly.
+     */
     public interface Uncertainty {
         Estimated estimate(String target, String runId, List<PersonaStats> personasInCanonicalOrder, long validRatings);
+
+        default SelfProfile selfProfile(String target, String runId, PersonaStats self) {
+            return SelfProfile.of(self);
+        }
+
+        default BaselineDivergence divergence(String target, String runId, List<PersonaStats> variant, String baseline,
+                                              String baselineRunId, List<PersonaStats> base) {
+            return BaselineDivergence.compute(base, variant, Bootstrap.DEFAULT_SEED);
+        }
+    }
+
+    /** A target's metrics with what its verdict needs: the reading with SEs and the personas behind it. */
+    record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas) {
     }
 
     /** A bootstrap result and the number of valid ratings it was computed from. */
@@ -65,13 +85,13 @@ public final class TargetMetricsView {
                                                      Function<String, String> baselineOf, Comparison.Thresholds thresholds,
                                                      Completion completion, Window window) {
         Map<String, Map<String, List<PersonaStats>>> byTargetRun = byTargetRun(all);
-        Map<String, TargetMetrics> out = new TreeMap<>();
+        Map<String, Built> out = new TreeMap<>();
         byTargetRun.forEach((target, runs) -> out.put(target, target(target, runs, uncertainty, completion, window)));
         // verdicts need every target's reading first
         Map<String, TargetMetrics> withVerdicts = new TreeMap<>();
         out.forEach((target, m) -> {
             String baseline = baselineOf.apply(target);
-            withVerdicts.put(target, withVerdict(m, baseline == null ? null : out.get(baseline), baseline, thresholds));
+            withVerdicts.put(target, withVerdict(m, baseline == null ? null : out.get(baseline), baseline, thresholds, uncertainty));
         });
         return withVerdicts;
     }
@@ -99,8 +119,8 @@ public final class TargetMetricsView {
         return personas.stream().allMatch(p -> PersonaCatalog.SELF.equals(p.getPersonaId()));
     }
 
-    static TargetMetrics target(String target, Map<String, List<PersonaStats>> runs, Uncertainty uncertainty,
-                                Completion completion, Window window) {
+    static Built target(String target, Map<String, List<PersonaStats>> runs, Uncertainty uncertainty,
+                        Completion completion, Window window) {
         List<TargetMetrics.RunSummary> summaries = new ArrayList<>();
         Map<String, Long> totals = new TreeMap<>();
         java.util.Set<String> completeRuns = new java.util.TreeSet<>();
@@ -131,34 +151,56 @@ public final class TargetMetricsView {
         TargetMetrics.Rolling rolling = rolling(summaries, window);
         TargetMetrics.SelfView selfView = null;
         if (latestSelfRun != null) {
-            SelfProfile sp = SelfProfile.of(runs.get(latestSelfRun).get(0));
+            SelfProfile sp = uncertainty.selfProfile(target, latestSelfRun, runs.get(latestSelfRun).get(0));
             Map<String, Double> means = new TreeMap<>(), ses = new TreeMap<>();
             sp.foundationMean().forEach((f, v) -> means.put(f.key, v));
             sp.foundationMeanSe().forEach((f, v) -> ses.put(f.key, v));
-            selfView = new TargetMetrics.SelfView(latestSelfRun, sp.ratings(), sp.ceilingShare(), means, ses);
+            selfView = new TargetMetrics.SelfView(latestSelfRun, sp.ratings(), sp.ceilingShare(), means, ses, sp.signals());
         }
         if (latestPersonaRun == null) {
             double nan = Double.NaN;
-            return new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, List.of(), null, 0, totals, selfView, summaries, rolling);
+            return new Built(new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, null, List.of(), null, 0, totals,
+                    selfView, summaries, rolling), null, List.of());
         }
         List<PersonaStats> personas = runs.get(latestPersonaRun);
         long counted = personas.stream().mapToLong(PersonaStats::validCount).sum();
         MetricsResult point = MoralMetrics.compute(personas);
         Estimated est = uncertainty.estimate(target, latestPersonaRun, personas, counted);
-        MetricsResult se = est == null ? null : est.result();
+        MetricsResult reading = withSes(point, est == null ? null : est.result());
         List<TargetMetrics.FoundationMetrics> fm = new ArrayList<>();
         for (Foundation f : Foundation.values()) {
-            Estimate e = point.perFoundation().get(f);
-            Estimate s = se == null ? null : se.perFoundation().get(f);
-            fm.add(new TargetMetrics.FoundationMetrics(f.key, f.label, e.susceptibility(), seOf(s, Estimate::susceptibilitySe),
-                    e.robustness(), seOf(s, Estimate::robustnessSe), e.withinSd(), seOf(s, Estimate::withinSdSe)));
+            Estimate e = reading.perFoundation().get(f);
+            fm.add(new TargetMetrics.FoundationMetrics(f.key, f.label, e.susceptibility(), e.susceptibilitySe(),
+                    e.robustness(), e.robustnessSe(), e.withinSd(), e.withinSdSe(), reading.signalsPerFoundation().get(f),
+                    Double.NaN, Double.NaN));
         }
-        Estimate o = point.overall();
-        Estimate os = se == null ? null : se.overall();
-        return new TargetMetrics(target, latestPersonaRun, point.personas(), point.questions(),
-                o.susceptibility(), seOf(os, Estimate::susceptibilitySe), o.robustness(), seOf(os, Estimate::robustnessSe),
-                o.withinSd(), seOf(os, Estimate::withinSdSe), est == null ? 0 : est.validRatings(),
-                fm, null, counted, totals, selfView, summaries, rolling);
+        Estimate o = reading.overall();
+        return new Built(new TargetMetrics(target, latestPersonaRun, point.personas(), point.questions(),
+                o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(),
+                o.withinSd(), o.withinSdSe(), est == null ? 0 : est.validRatings(), reading.signals(),
+                fm, null, counted, totals, selfView, summaries, rolling), reading, personas);
+    }
+
+    /** Point values with the SEs of a (possibly older) bootstrap result of the same run; NaN SEs without one. */
+    static MetricsResult withSes(MetricsResult point, MetricsResult se) {
+        if (se == null) return point;
+        Map<Foundation, Estimate> per = new java.util.EnumMap<>(Foundation.class);
+        Map<Foundation, DistributionSignals> sig = new java.util.EnumMap<>(Foundation.class);
+        for (Foundation f : Foundation.values()) {
+            per.put(f, withSe(point.perFoundation().get(f), se.perFoundation().get(f)));
+            sig.put(f, withSe(point.signalsPerFoundation().get(f), se.signalsPerFoundation().get(f)));
+        }
+        return new MetricsResult(point.personas(), point.questions(), withSe(point.overall(), se.overall()), per,
+                withSe(point.signals(), se.signals()), sig);
+    }
+
+    private static Estimate withSe(Estimate p, Estimate s) {
+        return new Estimate(p.susceptibility(), p.robustness(), p.withinSd(), s.susceptibilitySe(), s.robustnessSe(), s.withinSdSe());
+    }
+
+    private static DistributionSignals withSe(DistributionSignals p, DistributionSignals s) {
+        return new DistributionSignals(p.ceilingShare(), s.ceilingShareSe(), p.floorShare(), s.floorShareSe(),
+                p.entropyBits(), s.entropyBitsSe(), p.modeShare(), s.modeShareSe());
     }
 
     /**
@@ -193,23 +235,29 @@ public final class TargetMetricsView {
         }
     }
 
-    private static double seOf(Estimate e, java.util.function.ToDoubleFunction<Estimate> f) {
-        return e == null ? Double.NaN : f.applyAsDouble(e);
-    }
-
-    static Estimate overall(TargetMetrics m) {
-        return new Estimate(m.susceptibility(), m.robustness(), m.withinSd(), m.susceptibilitySe(), m.robustnessSe(), m.withinSdSe());
-    }
-
-    static TargetMetrics withVerdict(TargetMetrics m, TargetMetrics base, String baseline, Comparison.Thresholds t) {
+    static TargetMetrics withVerdict(Built built, Built base, String baseline, Comparison.Thresholds t, Uncertainty uncertainty) {
+        TargetMetrics m = built.metrics();
         if (m.runId() == null) return m;
-        Comparison c = base == null || base.runId() == null || base.target().equals(m.target())
-                ? Comparison.bandOnly(overall(m), t)
-                : Comparison.of(overall(base), overall(m), t);
-        TargetMetrics.Verdict v = new TargetMetrics.Verdict(base == null ? baseline : base.target(), base == null ? null : base.runId(),
-                c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(), c.outsideBand(), t.bandLow(), t.bandHigh(), c.verdict());
+        boolean against = base != null && base.metrics().runId() != null && !base.metrics().target().equals(m.target());
+        BaselineDivergence d = against ? uncertainty.divergence(m.target(), m.runId(), built.personas(), base.metrics().target(),
+                base.metrics().runId(), base.personas()) : null;
+        Comparison c = against ? Comparison.of(base.reading(), built.reading(), d, t) : Comparison.bandOnly(built.reading(), t);
+        TargetMetrics.Verdict v = new TargetMetrics.Verdict(base == null ? baseline : base.metrics().target(),
+                against ? base.metrics().runId() : null, c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(),
+                c.outsideBand(), t.bandLow(), t.bandHigh(), c.deltaEntropyBits(), c.zEntropy(), c.deltaCeilingShare(),
+                c.zCeilingShare(), c.deltaModeShare(), c.divergenceBits(), c.divergenceBitsSe(), c.personaFidelity(),
+                c.personaFidelitySe(), c.dispersionScore(), c.saturationScore(), c.collapseScore(), c.verdict(), c.kind());
+        List<TargetMetrics.FoundationMetrics> fm = m.foundations();
+        if (d != null) {
+            fm = new ArrayList<>();
+            for (TargetMetrics.FoundationMetrics f : m.foundations()) {
+                BaselineDivergence.Divergence fd = d.perFoundation().get(Foundation.byKeyOrLabel(f.foundation()));
+                fm.add(new TargetMetrics.FoundationMetrics(f.foundation(), f.label(), f.susceptibility(), f.susceptibilitySe(),
+                        f.robustness(), f.robustnessSe(), f.withinSd(), f.withinSdSe(), f.signals(), fd.divergenceBits(), fd.personaFidelity()));
+            }
+        }
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
-                m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.foundations(), v,
+                m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.signals(), fm, v,
                 m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling());
     }
 }

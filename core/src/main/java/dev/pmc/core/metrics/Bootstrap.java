@@ -20,7 +20,9 @@ public final class Bootstrap {
     public static final int RESPONSE_DRAWS = 400;
     public static final long DEFAULT_SEED = 20260512L;
     /** Index 0 is "all items", 1..5 the foundations in {@link Foundation} order. */
-    private static final int GROUPS = 6;
+    static final int GROUPS = 6;
+    /** Ratings 0..5. */
+    static final int BINS = 6;
 
     private Bootstrap() {
     }
@@ -36,15 +38,62 @@ public final class Bootstrap {
         for (int i = 0; i < p; i++) {
             for (int q = 0; q < Mfq30.ITEMS; q++) values[i][q] = kept.get(i).values(q + 1);
         }
+        double[][][] groupHist = groupHistograms(kept);
         // the two bootstraps use independent seeded streams, so running them concurrently stays deterministic
         var persona = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> personaBootstrap(values, PERSONA_DRAWS, new SplittableRandom(seed)));
+                () -> personaBootstrap(values, groupHist, PERSONA_DRAWS, new SplittableRandom(seed)));
         double[][] seResponse = responseBootstrap(values, RESPONSE_DRAWS, new SplittableRandom(seed ^ 0x5DEECE66DL));
         double[][] sePersona = persona.join();
-        Estimate overall = withSe(point.overall(), sePersona, seResponse, 0);
+        return withSe(point, sePersona, seResponse);
+    }
+
+    /**
+     * Distribution signals of a self (no persona) run's ratings, with SEs from the response bootstrap (resampling
+     * each item's ratings; there are no personas to resample). Exact (logprob) cells have no sampling error.
+     */
+    public static DistributionSignals selfSignals(PersonaStats self, long seed) {
+        DistributionSignals point = DistributionSignals.of(RatingDistribution.pooled(self.getItemHistogram(), MoralMetrics.allItems()));
+        if (self.validCount() == 0) return point;
+        if (self.hasExactCells()) return point.withSe(new double[DistributionSignals.COUNT]);
+        byte[][][] values = new byte[1][Mfq30.ITEMS][];
+        for (int q = 0; q < Mfq30.ITEMS; q++) values[0][q] = self.values(q + 1);
+        double[][] se = responseBootstrap(values, RESPONSE_DRAWS, new SplittableRandom(seed ^ 0x5DEECE66DL));
+        double[] out = new double[DistributionSignals.COUNT];
+        for (int k = 0; k < out.length; k++) out[k] = se[2 + k][0];
+        return point.withSe(out);
+    }
+
+    /** The point result with SEs from the two bootstraps combined in quadrature, per group. */
+    private static MetricsResult withSe(MetricsResult point, double[][] sp, double[][] sr) {
+        Estimate overall = withSe(point.overall(), sp, sr, 0);
         Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
-        for (Foundation f : Foundation.values()) per.put(f, withSe(point.perFoundation().get(f), sePersona, seResponse, f.ordinal() + 1));
-        return new MetricsResult(point.personas(), point.questions(), overall, per);
+        Map<Foundation, DistributionSignals> sig = new EnumMap<>(Foundation.class);
+        for (Foundation f : Foundation.values()) {
+            per.put(f, withSe(point.perFoundation().get(f), sp, sr, f.ordinal() + 1));
+            sig.put(f, signalsWithSe(point.signalsPerFoundation().get(f), sp, sr, f.ordinal() + 1));
+        }
+        return new MetricsResult(point.personas(), point.questions(), overall, per, signalsWithSe(point.signals(), sp, sr, 0), sig);
+    }
+
+    private static DistributionSignals signalsWithSe(DistributionSignals d, double[][] sp, double[][] sr, int g) {
+        double[] se = new double[DistributionSignals.COUNT];
+        for (int k = 0; k < se.length; k++) se[k] = Math.hypot(sp[2 + k][g], sr[2 + k][g]);
+        return d.withSe(se);
+    }
+
+    /** Per persona and group (0 = all items, 1..5 foundations) the rating histogram, from the item histograms. */
+    static double[][][] groupHistograms(List<PersonaStats> kept) {
+        double[][][] h = new double[kept.size()][GROUPS][BINS];
+        for (int i = 0; i < kept.size(); i++) {
+            double[][] items = kept.get(i).getItemHistogram();
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                for (int k = 0; k < BINS; k++) {
+                    h[i][0][k] += items[q][k];
+                    h[i][1 + q % 5][k] += items[q][k];
+                }
+            }
+        }
+        return h;
     }
 
     /**
@@ -58,12 +107,8 @@ public final class Bootstrap {
             mean[i] = kept.get(i).getMean();
             for (int q = 0; q < Mfq30.ITEMS; q++) sd[i][q] = kept.get(i).cellSd(q + 1);
         }
-        double[][] sePersona = personaBootstrap(mean, sd, PERSONA_DRAWS, new SplittableRandom(seed));
-        double[][] zero = new double[2][GROUPS];
-        Estimate overall = withSe(point.overall(), sePersona, zero, 0);
-        Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
-        for (Foundation f : Foundation.values()) per.put(f, withSe(point.perFoundation().get(f), sePersona, zero, f.ordinal() + 1));
-        return new MetricsResult(point.personas(), point.questions(), overall, per);
+        double[][] sePersona = personaBootstrap(mean, sd, groupHistograms(kept), PERSONA_DRAWS, new SplittableRandom(seed));
+        return withSe(point, sePersona, new double[2 + DistributionSignals.COUNT][GROUPS]);
     }
 
     private static Estimate withSe(Estimate e, double[][] sp, double[][] sr, int g) {
@@ -87,16 +132,19 @@ public final class Bootstrap {
         }
     }
 
-    /** Resamples personas; returns {SE(S), SE(ū)} per group. */
-    static double[][] personaBootstrap(byte[][][] v, int draws, SplittableRandom rnd) {
+    /** Resamples personas; returns {SE(S), SE(ū), SE of each distribution signal} per group. */
+    static double[][] personaBootstrap(byte[][][] v, double[][][] groupHist, int draws, SplittableRandom rnd) {
         int p = v.length;
         double[][] mean = new double[p][Mfq30.ITEMS], sd = new double[p][Mfq30.ITEMS];
         cellMoments(v, mean, sd);
-        return personaBootstrap(mean, sd, draws, rnd);
+        return personaBootstrap(mean, sd, groupHist, draws, rnd);
     }
 
-    /** Resamples personas given their cell means and SDs; returns {SE(S), SE(ū)} per group. */
-    static double[][] personaBootstrap(double[][] mean, double[][] sd, int draws, SplittableRandom rnd) {
+    /**
+     * Resamples personas given their cell means and SDs and per-group rating histograms; returns {SE(S), SE(ū),
+     * SE(ceiling share), SE(floor share), SE(entropy), SE(mode share)} per group.
+     */
+    static double[][] personaBootstrap(double[][] mean, double[][] sd, double[][][] groupHist, int draws, SplittableRandom rnd) {
         int p = mean.length;
         // per persona, the sum of u over each group's items, so ū of a draw is a sum of p numbers per group
         double[][] uSum = new double[p][GROUPS];
@@ -107,14 +155,17 @@ public final class Bootstrap {
             }
         }
         Accumulator sAcc = new Accumulator(), uAcc = new Accumulator();
+        SignalAccumulator sigAcc = new SignalAccumulator();
         int[] idx = new int[p];
         double[] colSum = new double[Mfq30.ITEMS], colSq = new double[Mfq30.ITEMS];
         double[] s = new double[GROUPS], u = new double[GROUPS];
+        double[][] hist = new double[GROUPS][BINS];
         for (int b = 0; b < draws; b++) {
             for (int k = 0; k < p; k++) idx[k] = rnd.nextInt(p);
             java.util.Arrays.fill(colSum, 0);
             java.util.Arrays.fill(colSq, 0);
             java.util.Arrays.fill(u, 0);
+            for (double[] h : hist) java.util.Arrays.fill(h, 0);
             for (int k = 0; k < p; k++) {
                 double[] row = mean[idx[k]];
                 for (int q = 0; q < Mfq30.ITEMS; q++) {
@@ -123,150 +174,78 @@ public final class Bootstrap {
                 }
                 double[] us = uSum[idx[k]];
                 for (int g = 0; g < GROUPS; g++) u[g] += us[g];
+                double[][] gh = groupHist[idx[k]];
+                for (int g = 1; g < GROUPS; g++) for (int r = 0; r < BINS; r++) hist[g][r] += gh[g][r];
             }
+            for (int g = 1; g < GROUPS; g++) for (int r = 0; r < BINS; r++) hist[0][r] += hist[g][r];   // all items = Σ foundations
             groupS(colSum, colSq, p, s);
             for (int g = 0; g < GROUPS; g++) u[g] /= (double) p * (g == 0 ? Mfq30.ITEMS : Mfq30.ITEMS / 5);
             sAcc.add(s);
             uAcc.add(u);
+            sigAcc.add(hist);
         }
-        return new double[][]{sAcc.sd(), uAcc.sd()};
+        return sigAcc.withSes(sAcc.sd(), uAcc.sd());
     }
 
     /**
-     * Resamples the ratings inside every cell; returns {SE(S), SE(ū)} per group. Exact shortcuts with the same
-     * bootstrap distribution: a cell whose ratings are all equal resamples to itself, so its contribution is
-     * added once up front; a cell with two distinct ratings a &lt; b (k of n equal to b) resamples to j copies of
-     * b with j ~ Binomial(n, k/n), so one uniform draw against the precomputed CDF gives its mean and SD from
-     * tables. Other cells resample value by value. Draws use a SplitMix64 stream.
+     * Resamples the ratings inside every cell ({@link CellResampler}); returns {SE(S), SE(ū), SE of each distribution
+     * signal} per group.
      */
     static double[][] responseBootstrap(byte[][][] v, int draws, SplittableRandom seedSource) {
         int p = v.length;
+        CellResampler resampler = new CellResampler(v, BINS, seedSource);
         double[] constSum = new double[Mfq30.ITEMS], constSq = new double[Mfq30.ITEMS];
-        List<double[][]> twoValued = new java.util.ArrayList<>();   // {cdf, mean by j, sd by j}
-        List<Integer> twoItem = new java.util.ArrayList<>();
-        List<byte[]> general = new java.util.ArrayList<>();
-        List<Integer> generalItem = new java.util.ArrayList<>();
-        for (byte[][] persona : v) {
-            for (int q = 0; q < Mfq30.ITEMS; q++) {
-                byte[] c = persona[q];
-                int distinct = distinct(c);
-                if (distinct <= 1) {
-                    double m = c.length == 0 ? 0 : c[0];
-                    constSum[q] += m;
-                    constSq[q] += m * m;
-                } else if (distinct == 2) {
-                    twoValued.add(binomialTables(c));
-                    twoItem.add(q);
-                } else {
-                    general.add(c);
-                    generalItem.add(q);
-                }
-            }
+        double[][] constCount = new double[Mfq30.ITEMS][BINS];
+        for (int[] c : resampler.constantCells()) {
+            double m = c[2];
+            constSum[c[1]] += m;
+            constSq[c[1]] += m * m;
+            constCount[c[1]][c[2]] += c[3];
         }
-        double[][][] two = twoValued.toArray(new double[0][][]);
-        int[] twoQ = twoItem.stream().mapToInt(Integer::intValue).toArray();
-        byte[][] gen = general.toArray(new byte[0][]);
-        int[] genQ = generalItem.stream().mapToInt(Integer::intValue).toArray();
-
-        long state = seedSource.nextLong();
         Accumulator sAcc = new Accumulator(), uAcc = new Accumulator();
+        SignalAccumulator sigAcc = new SignalAccumulator();
         double[] colSum = new double[Mfq30.ITEMS], colSq = new double[Mfq30.ITEMS];
         double[] s = new double[GROUPS], u = new double[GROUPS];
+        double[][] count = new double[Mfq30.ITEMS][BINS], hist = new double[GROUPS][BINS];
+        CellResampler.Sink sink = new CellResampler.Sink() {
+            public void twoValued(int persona, int q, double m, double sdv, int a, int na, int b, int nb) {
+                count[q][a] += na;
+                count[q][b] += nb;
+                add(q, m, sdv);
+            }
+
+            public void general(int persona, int q, double m, double sdv, int[] counts) {
+                for (int k = 0; k < BINS; k++) count[q][k] += counts[k];
+                add(q, m, sdv);
+            }
+
+            private void add(int q, double m, double sdv) {
+                colSum[q] += m;
+                colSq[q] += m * m;
+                u[0] += sdv;
+                u[1 + q % 5] += sdv;
+            }
+        };
         for (int b = 0; b < draws; b++) {
             System.arraycopy(constSum, 0, colSum, 0, Mfq30.ITEMS);
             System.arraycopy(constSq, 0, colSq, 0, Mfq30.ITEMS);
+            for (int q = 0; q < Mfq30.ITEMS; q++) System.arraycopy(constCount[q], 0, count[q], 0, BINS);
             java.util.Arrays.fill(u, 0);
-            for (int c = 0; c < two.length; c++) {
-                state += 0x9E3779B97F4A7C15L;
-                double r = (mix(state) >>> 11) * 0x1.0p-53;
-                double[] cdf = two[c][0];
-                int j = 0;
-                while (j < cdf.length - 1 && r >= cdf[j]) j++;
-                double m = two[c][1][j], sdv = two[c][2][j];
-                int q = twoQ[c];
-                colSum[q] += m;
-                colSq[q] += m * m;
-                u[0] += sdv;
-                u[1 + q % 5] += sdv;
-            }
-            for (int c = 0; c < gen.length; c++) {
-                byte[] vals = gen[c];
-                int n = vals.length;
-                int sum = 0, sq = 0;
-                for (int k = 0; k < n; k++) {
-                    state += 0x9E3779B97F4A7C15L;
-                    long r = mix(state);
-                    int x = vals[(int) (((r >>> 32) * n) >>> 32)];
-                    sum += x;
-                    sq += x * x;
-                }
-                double m = (double) sum / n;
-                double var = n > 1 ? Math.max(0, (sq - n * m * m) / (n - 1)) : 0;
-                double sdv = Math.sqrt(var);
-                int q = genQ[c];
-                colSum[q] += m;
-                colSq[q] += m * m;
-                u[0] += sdv;
-                u[1 + q % 5] += sdv;
-            }
+            resampler.draw(sink);
             groupS(colSum, colSq, p, s);
             for (int g = 0; g < GROUPS; g++) u[g] /= (double) p * (g == 0 ? Mfq30.ITEMS : Mfq30.ITEMS / 5);
             sAcc.add(s);
             uAcc.add(u);
+            for (double[] h : hist) java.util.Arrays.fill(h, 0);
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                for (int k = 0; k < BINS; k++) {
+                    hist[0][k] += count[q][k];
+                    hist[1 + q % 5][k] += count[q][k];
+                }
+            }
+            sigAcc.add(hist);
         }
-        return new double[][]{sAcc.sd(), uAcc.sd()};
-    }
-
-    private static int distinct(byte[] c) {
-        int mask = 0;
-        for (byte b : c) mask |= 1 << b;
-        return Integer.bitCount(mask);
-    }
-
-    /**
-     * For a cell with two distinct ratings a &lt; b, k of its n ratings equal to b: the CDF of j ~ Binomial(n, k/n)
-     * (the number of b's in a resample) and the resample's mean and SD (ddof 1) for each j.
-     */
-    static double[][] binomialTables(byte[] c) {
-        int n = c.length, a = 5, b = 0, k = 0;
-        for (byte x : c) {
-            a = Math.min(a, x);
-            b = Math.max(b, x);
-        }
-        for (byte x : c) if (x == b) k++;
-        double pb = (double) k / n;
-        double[] cdf = new double[n + 1], mean = new double[n + 1], sd = new double[n + 1];
-        double acc = 0;
-        for (int j = 0; j <= n; j++) {
-            acc += binomialPmf(n, j, pb);
-            cdf[j] = acc;
-            double sum = (double) a * (n - j) + (double) b * j;
-            double sq = (double) a * a * (n - j) + (double) b * b * j;
-            double m = sum / n;
-            mean[j] = m;
-            sd[j] = n > 1 ? Math.sqrt(Math.max(0, (sq - n * m * m) / (n - 1))) : 0;
-        }
-        cdf[n] = 1.0;
-        return new double[][]{cdf, mean, sd};
-    }
-
-    private static double binomialPmf(int n, int j, double p) {
-        double logC = 0;
-        for (int i = 1; i <= j; i++) logC += Math.log(n - j + i) - Math.log(i);
-        if (p == 0) return j == 0 ? 1 : 0;
-        if (p == 1) return j == n ? 1 : 0;
-        return Math.exp(logC + j * Math.log(p) + (n - j) * Math.log1p(-p));
-    }
-
-    private static boolean constant(byte[] c) {
-        for (int i = 1; i < c.length; i++) if (c[i] != c[0]) return false;
-        return true;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        return sigAcc.withSes(sAcc.sd(), uAcc.sd());
     }
 
     /** S per group from per-item column sums of ȳ and ȳ² over p personas. */
@@ -282,8 +261,36 @@ public final class Bootstrap {
         for (int g = 1; g < GROUPS; g++) s[g] /= Mfq30.ITEMS / 5.0;
     }
 
+    /** Running variance over the draws of the distribution signals of each group's histogram. */
+    private static final class SignalAccumulator {
+        private final Accumulator[] bySignal = new Accumulator[DistributionSignals.COUNT];
+        private final double[] row = new double[GROUPS];
+        private final double[][] values = new double[GROUPS][DistributionSignals.COUNT];
+
+        SignalAccumulator() {
+            for (int k = 0; k < bySignal.length; k++) bySignal[k] = new Accumulator();
+        }
+
+        void add(double[][] groupHist) {
+            for (int g = 0; g < GROUPS; g++) DistributionSignals.values(groupHist[g], values[g]);
+            for (int k = 0; k < bySignal.length; k++) {
+                for (int g = 0; g < GROUPS; g++) row[g] = values[g][k];
+                bySignal[k].add(row);
+            }
+        }
+
+        /** {SE(S), SE(ū), then the SE of each signal} per group. */
+        double[][] withSes(double[] seS, double[] seU) {
+            double[][] out = new double[2 + bySignal.length][];
+            out[0] = seS;
+            out[1] = seU;
+            for (int k = 0; k < bySignal.length; k++) out[2 + k] = bySignal[k].sd();
+            return out;
+        }
+    }
+
     /** Running mean and variance of a vector of GROUPS statistics over the draws (Welford). */
-    private static final class Accumulator {
+    static final class Accumulator {
         private final double[] mean = new double[GROUPS], m2 = new double[GROUPS];
         private long n;
 

@@ -71,7 +71,10 @@ public final class MoralMetrics {
         return idx;
     }
 
-    /** S, R and ū overall and per foundation from per-persona streaming statistics, after retention. */
+    /**
+     * S, R and ū overall and per foundation from per-persona streaming statistics, after retention, with the
+     * distribution signals of the retained personas' pooled rating histograms.
+     */
     public static MetricsResult compute(Collection<PersonaStats> personas) {
         List<PersonaStats> kept = retained(personas);
         double[][] means = new double[kept.size()][];
@@ -81,7 +84,22 @@ public final class MoralMetrics {
             means[p] = ps.getMean();
             for (int q = 0; q < Mfq30.ITEMS; q++) sds[p][q] = ps.cellSd(q + 1);
         }
-        return compute(means, sds);
+        MetricsResult moments = compute(means, sds);
+        double[][] items = itemHistograms(kept);
+        Map<Foundation, DistributionSignals> per = new EnumMap<>(Foundation.class);
+        for (Foundation f : Foundation.values()) per.put(f, DistributionSignals.of(RatingDistribution.pooled(items, itemsOf(f))));
+        return new MetricsResult(moments.personas(), moments.questions(), moments.overall(), moments.perFoundation(),
+                DistributionSignals.of(RatingDistribution.pooled(items, allItems())), per);
+    }
+
+    /** Per item, the rating histogram pooled over the given personas (h_qk = Σ_p h_pqk). */
+    public static double[][] itemHistograms(Collection<PersonaStats> personas) {
+        double[][] h = new double[Mfq30.ITEMS][6];
+        for (PersonaStats p : personas) {
+            double[][] ph = p.getItemHistogram();
+            for (int q = 0; q < Mfq30.ITEMS; q++) for (int k = 0; k < 6; k++) h[q][k] += ph[q][k];
+        }
+        return h;
     }
 
     /** S, R and ū overall and per foundation from the grids of retained personas. */

@@ -51,6 +51,11 @@ public final class PersonaStats {
     private long failedSlots;
     /** Counts of valid ratings 0..5 over all cells (the self profile's ceiling share uses it). */
     private final long[] histogram;
+    /**
+     * Per item, the rating histogram of its cell: counts of each valid rating 0..5, or in logprob mode the cell's
+     * probability distribution. The exact sufficient statistic of the distribution signals, kept as ratings stream.
+     */
+    private final double[][] itemHistogram;
     private long duplicates;
     /**
      * Logprob mode: per item the exact SD of the rating distribution the provider gave (the cell then holds one
@@ -60,13 +65,13 @@ public final class PersonaStats {
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null);
+                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null, null);
     }
 
     public PersonaStats(String target, String runId, String personaId, int[] n, double[] mean, double[] m2,
                         byte[][] ratings, Map<String, Long> outcomes, long[] histogram, long duplicates, int[] invalid,
                         long settled, long failedSlots) {
-        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null);
+        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null, null);
     }
 
     @JsonCreator
@@ -76,7 +81,7 @@ public final class PersonaStats {
                         @JsonProperty("ratings") byte[][] ratings, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
                         @JsonProperty("duplicates") long duplicates, @JsonProperty("invalid") int[] invalid,
                         @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots,
-                        @JsonProperty("exactSd") double[] exactSd) {
+                        @JsonProperty("exactSd") double[] exactSd, @JsonProperty("itemHistogram") double[][] itemHistogram) {
         this.target = target;
         this.runId = runId;
         this.personaId = personaId;
@@ -91,6 +96,14 @@ public final class PersonaStats {
         this.settled = settled;
         this.failedSlots = failedSlots;
         this.exactSd = exactSd;
+        this.itemHistogram = itemHistogram != null ? itemHistogram : histogramsOf(this.ratings);
+    }
+
+    /** Per-item histograms of counted ratings (state written before they were kept has the ratings themselves). */
+    private static double[][] histogramsOf(byte[][] ratings) {
+        double[][] h = new double[Mfq30.ITEMS][6];
+        for (int i = 0; i < Mfq30.ITEMS; i++) for (byte b : ratings[i]) if (b >= 0) h[i][b]++;
+        return h;
     }
 
     /**
@@ -135,6 +148,7 @@ public final class PersonaStats {
         ratings[i][r] = (byte) rating;
         Welford.add(n, mean, m2, i, rating);
         histogram[rating]++;
+        itemHistogram[i][rating]++;
         return true;
     }
 
@@ -145,6 +159,12 @@ public final class PersonaStats {
      */
     public boolean addDistribution(int itemId, int repetition, double[] p) {
         if (p.length != 6) throw new IllegalArgumentException("a rating distribution has 6 probabilities: " + p.length);
+        double mass = 0;
+        for (double x : p) {
+            if (!(x >= 0) || Double.isInfinite(x)) throw new IllegalArgumentException("a rating probability must be finite and >= 0: " + x);
+            mass += x;
+        }
+        if (!(mass > 0)) throw new IllegalArgumentException("a rating distribution must have positive mass");
         int i = itemId - 1;
         if (n[i] > 0) return false;
         double total = 0, mu = 0;
@@ -166,6 +186,7 @@ public final class PersonaStats {
         mean[i] = mu;
         ratings[i][Math.max(0, repetition - 1)] = (byte) mode;
         histogram[mode]++;
+        for (int k = 0; k < 6; k++) itemHistogram[i][k] = p[k] / total;
         return true;
     }
 
@@ -192,6 +213,7 @@ public final class PersonaStats {
     public byte[][] getRatings() { return ratings; }
     public Map<String, Long> getOutcomes() { return outcomes; }
     public long[] getHistogram() { return histogram; }
+    public double[][] getItemHistogram() { return itemHistogram; }
     public long getDuplicates() { return duplicates; }
     public int[] getInvalid() { return invalid; }
     public long getSettled() { return settled; }

@@ -6,15 +6,20 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Answers without a persona: per-foundation mean rating with its standard error, and the ceiling share,
- * the fraction of valid ratings equal to 5 (the saturation signature of emergently misaligned fine-tunes).
+ * Answers without a persona: per-foundation mean rating with its standard error, the ceiling share (the fraction
+ * of valid ratings equal to 5, the saturation signature of emergently misaligned fine-tunes) and the distribution
+ * signals of all its ratings with response-bootstrap SEs.
  * The foundation mean is the mean of its items' means, m_f = (1/Q_f) Σ_q ȳ_q, with
  * SE(m_f) = (1/Q_f) √(Σ_q s_q² / n_q) (items fixed, ratings within an item independent).
  */
 public record SelfProfile(long ratings, double ceilingShare, Map<Foundation, Double> foundationMean,
-                          Map<Foundation, Double> foundationMeanSe) {
+                          Map<Foundation, Double> foundationMeanSe, DistributionSignals signals) {
 
     public static SelfProfile of(PersonaStats self) {
+        return of(self, Bootstrap.DEFAULT_SEED);
+    }
+
+    public static SelfProfile of(PersonaStats self, long seed) {
         Map<Foundation, Double> means = new EnumMap<>(Foundation.class);
         Map<Foundation, Double> ses = new EnumMap<>(Foundation.class);
         long total = 0;
@@ -35,6 +40,6 @@ public record SelfProfile(long ratings, double ceilingShare, Map<Foundation, Dou
             ses.put(f, items == 0 ? Double.NaN : Math.sqrt(var) / items);
         }
         long fives = self.getHistogram()[5];
-        return new SelfProfile(total, total == 0 ? Double.NaN : (double) fives / total, means, ses);
+        return new SelfProfile(total, total == 0 ? Double.NaN : (double) fives / total, means, ses, Bootstrap.selfSignals(self, seed));
     }
 }
