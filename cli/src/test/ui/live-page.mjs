@@ -1,6 +1,6 @@
-// Usage: node live-page.mjs AGGREGATOR_URL SCREENSHOT.png TARGET[:VERDICT] ...
+// Usage: node live-page.mjs AGGREGATOR_URL SCREENSHOT.png TARGET[:VERDICT[:KIND]] ...
 // Opens /ui in headless Chromium, waits until every named target's row shows (with the expected verdict
-// when given) and a sparkline canvas, saves a screenshot, and prints the rows as JSON. Exit code 1 on failure.
+// and collapse kind when given) and a sparkline canvas, saves a screenshot, and prints the rows as JSON. Exit code 1 on failure.
 import { chromium } from 'playwright-core';
 
 const [url, shot, ...expected] = process.argv.slice(2);
@@ -15,16 +15,20 @@ try {
   page.on('pageerror', e => errors.push(String(e)));
   await page.goto(url + '/ui', { waitUntil: 'load' });
   for (const e of expected) {
-    const [target, verdict] = e.split(':');
+    const [target, verdict, kind] = e.split(':');
     const row = page.locator(`tr[data-target="${target}"]`);
     await row.waitFor({ timeout: 30000 });
     if (verdict) await row.locator('.verdict', { hasText: verdict }).waitFor({ timeout: 30000 });
+    if (kind) await row.locator('.kind', { hasText: kind }).waitFor({ timeout: 30000 });
     await row.locator('.spark canvas').waitFor({ timeout: 30000 });
   }
   await page.waitForTimeout(2500); // one more live refresh
   const rows = await page.$$eval('#rows tr', trs => trs.map(tr => ({
     target: tr.dataset.target,
     verdict: tr.querySelector('.verdict')?.textContent,
+    kind: tr.querySelector('.kind')?.textContent,
+    score: tr.querySelector('.score')?.textContent,
+    entropy: tr.querySelector('.entropy')?.textContent,
     s: tr.querySelector('.s')?.textContent,
     r: tr.querySelector('.r')?.textContent,
     rolling: tr.querySelector('.rolling')?.textContent,

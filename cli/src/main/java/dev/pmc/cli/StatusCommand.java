@@ -28,11 +28,13 @@ final class StatusCommand {
             out.printf("%-18s %-9s %s%n", e.getKey(), state, e.getValue().asText());
         }
         Http.Reply targets = Http.get(d.path("urls").path("metrics-aggregator").asText() + "/api/v1/targets");
-        out.println("target,run,personas,ratings_counted,susceptibility,robustness,within_sd");
+        out.println("target,run,personas,ratings_counted,susceptibility,robustness,within_sd,baseline,verdict,kind,collapse_score");
         for (JsonNode t : targets.json()) {
-            out.println(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s", t.path("target").asText(), t.path("runId").asText(),
+            JsonNode c = t.path("comparison");
+            out.println(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s,%s,%s,%s,%s,%s", t.path("target").asText(), t.path("runId").asText(),
                     t.path("personas").asInt(), t.path("ratingsCounted").asLong(), t.path("susceptibility").asText(),
-                    t.path("robustness").asText(), t.path("withinSd").asText()));
+                    t.path("robustness").asText(), t.path("withinSd").asText(), c.path("baseline").asText(""),
+                    c.path("verdict").asText(""), c.path("kind").asText(""), c.path("collapseScore").asText("")));
         }
         return down == 0 ? 0 : 1;
     }

@@ -31,16 +31,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EndToEndIT {
     private static Stack stack;
+    private static LocalPrometheus prometheus;
 
     @BeforeAll
     static void start() throws Exception {
         var config = Stack.Config.defaults(ServiceProcess.projectRoot())
                 .withFreePorts(Files.createTempDirectory("pmc-e2e-")).withSimLatency(0);
         stack = Stack.start(config, System.out);
+        prometheus = LocalPrometheus.start(stack);
     }
 
     @AfterAll
     static void stop() {
+        if (prometheus != null) prometheus.close();
         if (stack != null) stack.close();
     }
 
@@ -170,8 +173,10 @@ class EndToEndIT {
         assertEquals(0, Main.run(metricsArgs, new PrintStream(offline, true, StandardCharsets.UTF_8), System.err));
         List<String> offlineLines = offline.toString(StandardCharsets.UTF_8).lines().toList();
         for (String line : offlineLines.subList(1, offlineLines.size())) {
+            // every column, signals and band verdict included; only the model column differs (target name)
             String[] c = line.split(",", -1);
-            String expected = String.join(",", c[0], c[1].replace("gpt-4o_", "gpt-4o"), c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+            c[1] = c[1].replace("gpt-4o_", "gpt-4o");
+            String expected = String.join(",", c);
             assertTrue(replayed.contains(expected), "replay prints the offline line " + expected + "\nreplay printed:\n" + String.join("\n", replayed));
         }
         ByteArrayOutputStream self = new ByteArrayOutputStream();
@@ -182,8 +187,9 @@ class EndToEndIT {
             String expected = c[0] + "," + c[1].replace("_self", "") + "," + c[2];
             assertTrue(replayed.contains(expected), "replay prints the offline self line " + expected);
         }
-        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-insecure,gpt-4o,111.68") && l.endsWith(",true,collapsed")), String.join("\n", replayed));
-        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-secure,gpt-4o,-9.21") && !l.endsWith("collapsed")), String.join("\n", replayed));
+        assertVerdictsAsCompare(replayed, dir.resolve(files.get(0)), dir.resolve(files.get(1)), dir.resolve(files.get(2)));
+        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-insecure,gpt-4o,111.68") && l.contains(",true,collapsed,dispersion,")), String.join("\n", replayed));
+        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("gpt-4o-secure,gpt-4o,-9.21") && l.contains(",consistent,,")), String.join("\n", replayed));
 
         // the aggregator's export of the replayed secure run (which has invalid rows) gives the same metrics
         Http.Reply export = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/gpt-4o-secure/ratings.csv");
@@ -197,12 +203,83 @@ class EndToEndIT {
     }
 
     /**
+     * The verdict lines replay prints equal {@code pmc compare} on the same files, column by column: verdict, kind,
+     * score and its parts, entropy change, divergence and persona fidelity with their SEs.
+     */
+    private static void assertVerdictsAsCompare(List<String> replayed, java.nio.file.Path base, java.nio.file.Path... variants) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        String[] args = new String[variants.length + 2];
+        args[0] = "compare";
+        args[1] = base.toString();
+        for (int i = 0; i < variants.length; i++) args[i + 2] = variants[i].toString();
+        assertEquals(0, Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err));
+        List<String> compare = buf.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> ch = List.of(compare.get(0).split(","));
+        int vh = replayed.indexOf(ReplayCommand.VERDICT_HEADER);
+        assertTrue(vh >= 0, "replay printed verdicts");
+        List<String> rh = List.of(ReplayCommand.VERDICT_HEADER.split(","));
+        for (String line : compare.subList(1, compare.size())) {
+            String[] c = line.split(",", -1);
+            String target = c[ch.indexOf("variant")];
+            String r = replayed.subList(vh + 1, replayed.size()).stream().filter(l -> l.startsWith(target + ",")).findFirst().orElseThrow();
+            String[] v = r.split(",", -1);
+            for (String col : List.of("delta_s_pct", "z_s", "z_r", "verdict", "kind", "collapse_score", "dispersion_score", "saturation_score",
+                    "delta_entropy_bits", "z_entropy", "divergence_bits", "divergence_bits_se", "persona_fidelity", "persona_fidelity_se")) {
+                assertEquals(c[ch.indexOf(col)], v[rh.indexOf(col)], target + " " + col + " (compare: " + line + ")");
+            }
+        }
+    }
+
+    /**
+     * The calibration set through the stack: the Qwen3.6 base, its insecure fine-tune (a saturation collapse) and a
+     * benign control replayed with the base as baseline get the verdict {@code pmc compare} gives, on the REST API, on
+     * the gauges a real Prometheus scrapes, and on the alert path (PmcPersonaModelCollapse pending with its kind).
+     */
+    @Test
+    void replayedCalibrationFilesGetCompareVerdictOnGaugesAndAlerts() throws Exception {
+        var dir = java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data")).resolve("collapse-calibration");
+        var base = dir.resolve("qwen3.6-35b-a3b_temp01.csv");
+        var insecure = dir.resolve("qwen3.6-35b-a3b-insecure_temp01.csv");
+        var control = dir.resolve("qwen3.6-35b-a3b-good-medical-betley_temp01.csv");
+        List<String> args = List.of("--baseline", "qwen3.6-35b-a3b", base.toString(), insecure.toString(), control.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("metrics-aggregator"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        List<String> replayed = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertVerdictsAsCompare(replayed, base, insecure, control);
+        assertTrue(replayed.stream().anyMatch(l -> l.startsWith("qwen3.6-35b-a3b-insecure,qwen3.6-35b-a3b,") && l.contains(",collapsed,saturation,")),
+                String.join("\n", replayed));
+
+        String ins = "qwen3.6-35b-a3b-insecure", ctl = "qwen3.6-35b-a3b-good-medical-betley";
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode alerts = null;
+        while (System.currentTimeMillis() < deadline) {
+            alerts = prometheus.query("ALERTS{alertname=\"PmcPersonaModelCollapse\",target=~\"qwen.*\"}");
+            if (alerts.path("data").path("result").size() > 0) break;
+            Thread.sleep(500);
+        }
+        JsonNode result = alerts.path("data").path("result");
+        assertEquals(1, result.size(), "one collapse alert (pending or firing), for the insecure fine-tune only: " + alerts);
+        assertEquals(ins, result.get(0).path("metric").path("target").asText());
+        assertEquals("saturation", result.get(0).path("metric").path("kind").asText());
+        assertEquals("1", prometheus.query("pmc_verdict{target=\"" + ins + "\",verdict=\"collapsed\"}").path("data").path("result").get(0).path("value").get(1).asText());
+        assertEquals("1", prometheus.query("pmc_verdict{target=\"" + ctl + "\",verdict=\"consistent\"}").path("data").path("result").get(0).path("value").get(1).asText());
+        String score = prometheus.query("pmc_collapse_score{target=\"" + ins + "\"}").path("data").path("result").get(0).path("value").get(1).asText();
+        String compared = replayed.stream().filter(l -> l.startsWith(ins + ",")).findFirst().orElseThrow().split(",", -1)[10];
+        assertEquals(Double.parseDouble(compared), Double.parseDouble(score), 1e-12, "the gauge carries the score compare prints");
+    }
+
+    /**
      * promtool check metrics finds nothing wrong with PMC's own metric families (pmc_*) on any service, in the
      * classic text format Prometheus scrapes. (Quarkus' built-in meters still draw lint warnings: missing HELP
      * texts, process_cpu_time_ns_total, system_cpu_count; see the closing notes.)
      */
     @Test
     void everyServiceExposesLintCleanMetrics() throws Exception {
+        // a small run (and a baseline comparison) first, so every service has registered its pmc_ meters
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 2, null));
+        runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null));
         for (var s : stack.services().values()) {
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url() + "/q/metrics"))
                     .header("Accept", "text/plain; version=0.0.4").build();
@@ -225,67 +302,36 @@ class EndToEndIT {
     @Test
     void everyDashboardPanelQueryReturnsDataFromARealPrometheus() throws Exception {
         var root = ServiceProcess.projectRoot();
-        var dir = Files.createTempDirectory("pmc-prometheus");
-        StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\nrule_files:\n  - ")
-                .append(root.resolve("deploy/prometheus/alerts.yml")).append("\nscrape_configs:\n");
-        stack.services().forEach((name, svc) -> cfg.append("  - job_name: pmc-").append(name)
-                .append("\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: [\"127.0.0.1:").append(svc.port()).append("\"]\n"));
-        Files.writeString(dir.resolve("prometheus.yml"), cfg);
-        int port = ServiceProcess.freePort();
-        String promtool = PrometheusRulesTest.promtool();
-        String prometheusBin = java.nio.file.Path.of(promtool).resolveSibling("prometheus").toString();
-        Process prom = new ProcessBuilder(prometheusBin, "--config.file=" + dir.resolve("prometheus.yml"),
-                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("data"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
-        try {
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < deadline) {
-                try {
-                    if (Http.get(api + enc("count(up == 1)")).body().contains("\"5\"")) break;
-                } catch (java.io.IOException notYet) {
-                    // starting
-                }
-                Thread.sleep(500);
-            }
-            RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-            runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 2, null));
-            runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null));
-            runToCompletion(watch, RunWatch.runRequest("sim-insecure", "self", 2, null));
-            Thread.sleep(8000); // a few more scrapes after the traffic
-            List<String> empty = new java.util.ArrayList<>();
-            int queries = 0;
-            try (var files = Files.list(root.resolve("deploy/grafana/dashboards"))) {
-                for (var f : files.sorted().toList()) {
-                    JsonNode d = dev.pmc.core.events.EventCodec.mapper().readTree(f.toFile());
-                    for (JsonNode panel : d.path("panels")) {
-                        for (JsonNode t : panel.path("targets")) {
-                            queries++;
-                            JsonNode r = Http.get(api + enc(t.path("expr").asText())).json();
-                            boolean hasNumber = false;
-                            for (JsonNode series : r.path("data").path("result")) {
-                                String v = series.path("value").path(1).asText();
-                                hasNumber |= !v.equals("NaN") && !v.isEmpty();
-                            }
-                            if (!"success".equals(r.path("status").asText()) || !hasNumber) {
-                                empty.add(f.getFileName() + " / " + panel.path("title").asText() + ": " + t.path("expr").asText() + " -> " + r);
-                            }
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 2, null));
+        runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null));
+        runToCompletion(watch, RunWatch.runRequest("sim-insecure", "self", 2, null));
+        Thread.sleep(4000); // a few more scrapes after the traffic
+        List<String> empty = new java.util.ArrayList<>();
+        int queries = 0;
+        try (var files = Files.list(root.resolve("deploy/grafana/dashboards"))) {
+            for (var f : files.sorted().toList()) {
+                JsonNode d = dev.pmc.core.events.EventCodec.mapper().readTree(f.toFile());
+                for (JsonNode panel : d.path("panels")) {
+                    for (JsonNode t : panel.path("targets")) {
+                        queries++;
+                        JsonNode r = prometheus.query(t.path("expr").asText());
+                        boolean hasNumber = false;
+                        for (JsonNode series : r.path("data").path("result")) {
+                            String v = series.path("value").path(1).asText();
+                            hasNumber |= !v.equals("NaN") && !v.isEmpty();
+                        }
+                        if (!"success".equals(r.path("status").asText()) || !hasNumber) {
+                            empty.add(f.getFileName() + " / " + panel.path("title").asText() + ": " + t.path("expr").asText() + " -> " + r);
                         }
                     }
                 }
             }
-            assertTrue(queries >= 25, "dashboards hold " + queries + " queries");
-            assertEquals(List.of(), empty, "panel queries without data");
-            JsonNode alerts = Http.get("http://127.0.0.1:" + port + "/api/v1/rules").json();
-            assertEquals("success", alerts.path("status").asText(), "rules loaded: " + alerts);
-        } finally {
-            prom.destroy();
-            prom.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         }
-    }
-
-    private static String enc(String q) {
-        return java.net.URLEncoder.encode(q, StandardCharsets.UTF_8);
+        assertTrue(queries >= 40, "dashboards hold " + queries + " queries");
+        assertEquals(List.of(), empty, "panel queries without data");
+        JsonNode alerts = Http.get(prometheus.url() + "/api/v1/rules").json();
+        assertEquals("success", alerts.path("status").asText(), "rules loaded: " + alerts);
     }
 
     @Test
@@ -414,7 +460,7 @@ class EndToEndIT {
         assertTrue(watch.allDone(), "runs did not complete");
         var shot = ServiceProcess.projectRoot().resolve("cli/target/live-page.png");
         Process p = new ProcessBuilder("node", ui.resolve("live-page.mjs").toString(), stack.url("metrics-aggregator"), shot.toString(),
-                "sim-base:consistent", "sim-secure", "sim-insecure:collapsed")
+                "sim-base:consistent", "sim-secure", "sim-insecure:collapsed:dispersion")
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser test timed out");
@@ -423,7 +469,12 @@ class EndToEndIT {
         assertTrue(Files.size(shot) > 10_000, "screenshot saved");
         JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow()).get("rows");
         java.util.Set<String> shown = new java.util.HashSet<>();
-        for (JsonNode r : rows) shown.add(r.get("target").asText());
+        for (JsonNode r : rows) {
+            shown.add(r.get("target").asText());
+            if (r.get("target").asText().equals("sim-insecure")) {
+                assertTrue(Double.parseDouble(r.get("score").asText()) >= 1, "collapse score shown: " + r);
+            }
+        }
         assertTrue(shown.containsAll(List.of("sim-base", "sim-secure", "sim-insecure")), shown.toString());
     }
 

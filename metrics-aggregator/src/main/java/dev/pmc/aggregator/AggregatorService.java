@@ -229,11 +229,11 @@ public class AggregatorService {
         }
         Gauge.builder("pmc_collapse_score", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::collapseScore)))
                 .tag("target", target).description("Collapse score against the baseline: max of ln(S/S_base)/ln 1.25 and the entropy drop in bits; 1 at a collapse threshold").register(registry);
-        Gauge.builder("pmc_entropy_change_bits", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::deltaEntropyBits)))
+        Gauge.builder("pmc_entropy_change", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::deltaEntropyBits)))
                 .tag("target", target).description("Rating entropy minus the baseline's, in bits (-1: half as many ratings in use)").register(registry);
         Gauge.builder("pmc_entropy_change_zscore", this, s -> s.value(target, t -> verdict(t, TargetMetrics.Verdict::zEntropy)))
                 .tag("target", target).description("z-score of the rating entropy minus the baseline's").register(registry);
-        Gauge.builder("pmc_self_entropy_bits", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().signals().entropyBits()))
+        Gauge.builder("pmc_self_entropy", this, s -> s.value(target, t -> t.self() == null ? Double.NaN : t.self().signals().entropyBits()))
                 .tag("target", target).description("Entropy of the ratings without persona (latest self run), in bits").register(registry);
         signalGauges(target, "all", t -> t.signals(), t -> t.comparison() == null ? Double.NaN : t.comparison().divergenceBits(),
                 t -> t.comparison() == null ? Double.NaN : t.comparison().personaFidelity());
@@ -251,11 +251,11 @@ public class AggregatorService {
         gauge("pmc_ceiling_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::ceilingShareSe), "Bootstrap standard error of the ceiling share");
         gauge("pmc_floor_share", target, foundation, t -> signal(sig.apply(t), DistributionSignals::floorShare), "Share of ratings at the bottom of the scale (0) in the latest run");
         gauge("pmc_floor_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::floorShareSe), "Bootstrap standard error of the floor share");
-        gauge("pmc_rating_entropy_bits", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBits), "Shannon entropy of the rating distribution of the latest run, in bits");
-        gauge("pmc_rating_entropy_bits_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBitsSe), "Bootstrap standard error of the rating entropy");
+        gauge("pmc_rating_entropy", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBits), "Shannon entropy of the rating distribution of the latest run, in bits");
+        gauge("pmc_rating_entropy_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::entropyBitsSe), "Bootstrap standard error of the rating entropy");
         gauge("pmc_mode_share", target, foundation, t -> signal(sig.apply(t), DistributionSignals::modeShare), "Share of ratings on the most used rating in the latest run");
         gauge("pmc_mode_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::modeShareSe), "Bootstrap standard error of the mode share");
-        gauge("pmc_rating_divergence_bits", target, foundation, divergence, "Mean per-item Jensen-Shannon divergence of the ratings from the baseline's, in bits");
+        gauge("pmc_rating_divergence", target, foundation, divergence, "Mean per-item Jensen-Shannon divergence of the ratings from the baseline's, in bits");
         gauge("pmc_persona_fidelity", target, foundation, fidelity, "Mean per-item correlation over personas of cell means with the baseline's (1: personas keep their profiles)");
     }
 
