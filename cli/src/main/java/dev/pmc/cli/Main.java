@@ -13,7 +13,7 @@ public final class Main {
                                                          Prometheus with the project's rules when installed), let the
                                                          scheduler run sim-base, sim-insecure and sim-secure every 5m, show live progress;
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
-              down                                       stop a detached stack (bin/pmc only)
+              down                                       stop the local stack (the supervisor and every process it started)
               status                                     services and current metrics of the running stack
               run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
@@ -62,6 +62,7 @@ public final class Main {
                 case "up" -> UpCommand.run(rest, out, err);
                 case "run" -> RunCommand.run(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);
+                case "down" -> DownCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> {
                     err.println("pmc: unknown command '" + args[0] + "'");

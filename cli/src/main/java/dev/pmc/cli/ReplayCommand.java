@@ -46,10 +46,11 @@ final class ReplayCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         JsonNode d = RunCommand.descriptor();
-        return replay(args, d.path("kafka").asText(), d.path("urls").path("metrics-aggregator").asText(), out, err);
+        return replay(args, d.path("kafka").asText(), d.path("urls").path("prompt-generator").asText(),
+                d.path("urls").path("metrics-aggregator").asText(), out, err);
     }
 
-    static int replay(List<String> args, String bootstrap, String aggregatorUrl, PrintStream out, PrintStream err) throws Exception {
+    static int replay(List<String> args, String bootstrap, String generatorUrl, String aggregatorUrl, PrintStream out, PrintStream err) throws Exception {
         String target = Main.option(args, "--target", null);
         String baseline = Main.option(args, "--baseline", null);
         List<Path> files = new ArrayList<>();
@@ -67,6 +68,11 @@ final class ReplayCommand {
         long personaFiles = files.stream().filter(f -> !isSelf(f)).count();
         if (target != null && personaFiles > 1) throw new Main.UsageException("--target names one target: give one persona file (and its _self file)");
 
+        // the stages keep meters and state for registered targets only: register the replayed ones (as simulated targets)
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        if (baseline != null) names.add(baseline);
+        for (Path f : files) names.add(target != null ? target : ReferenceCsv.modelName(f).replaceFirst("_self$", ""));
+        for (String name : names) register(generatorUrl, aggregatorUrl, name, err);
         List<Replayed> replayed = new ArrayList<>();
         try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
@@ -162,6 +168,21 @@ final class ReplayCommand {
             }
         }
         return Double.NaN;
+    }
+
+    /** Defines the target in the registry unless it exists, then waits until the aggregator knows it. */
+    static void register(String generatorUrl, String aggregatorUrl, String name, PrintStream err) throws Exception {
+        if (!dev.pmc.core.Names.isTarget(name)) throw new Main.UsageException("'" + name + "' is not a valid target name (" + dev.pmc.core.Names.TARGET + ")");
+        if (Http.get(generatorUrl + "/api/v1/targets/" + name).status() == 404) {
+            Http.Reply r = Http.putJson(generatorUrl + "/api/v1/targets/" + name, "{\"model\":" + EventCodec.encode(name) + "}");
+            if (r.status() != 200) throw new IllegalStateException("registering target " + name + " failed: " + r.body());
+            err.printf("registered target %s%n", name);
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (Http.get(aggregatorUrl + "/api/v1/targets/" + name + "/metrics").status() != 200) {
+            if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the aggregator did not learn target " + name + " within 30 s");
+            Thread.sleep(200);
+        }
     }
 
     private static boolean isSelf(Path f) {

@@ -28,10 +28,17 @@ final class RunWatch {
             this.self = self;
         }
 
+        /** The generator's state of the run (queued, running, completed, failed, cancelled). */
+        String state = "queued";
+
         boolean done() {
-            return scored >= slots;
+            return scored >= slots || "cancelled".equals(state);
         }
     }
+
+    /** How long the stack may not answer before a watch gives up (the stack is gone, or was stopped). */
+    static final long UNREACHABLE_MS = 15_000;
+    private long unreachableSince;
 
     private final String aggregatorUrl;
     private String generatorUrl;
@@ -58,14 +65,15 @@ final class RunWatch {
     void adopt(String generatorUrl) {
         this.generatorUrl = generatorUrl;
         try {
-            Http.Reply r = Http.get(generatorUrl + "/api/v1/runs");
+            Http.Reply r = Http.get(generatorUrl + "/api/v1/runs?limit=100");
             if (r.status() != 200) return;
             List<JsonNode> found = new ArrayList<>();
-            r.json().forEach(found::add);
+            r.json().path("runs").forEach(found::add);
             java.util.Collections.reverse(found); // oldest first
             for (JsonNode j : found) {
                 String id = j.get("runId").asText();
-                if (runs.stream().anyMatch(t -> t.runId.equals(id)) || "failed".equals(j.path("state").asText())) continue;
+                String state = j.path("state").asText();
+                if (runs.stream().anyMatch(t -> t.runId.equals(id)) || "failed".equals(state) || "cancelled".equals(state)) continue;
                 runs.add(new Tracked(j.get("target").asText(), id, j.get("slots").asLong(), "self".equals(j.path("personaSet").asText())));
             }
         } catch (IOException e) {
@@ -81,18 +89,26 @@ final class RunWatch {
         return runs.stream().allMatch(Tracked::done);
     }
 
-    /** Refreshes every run; throws when the prompt-generator reports that publishing a run failed. */
+    /**
+     * Refreshes every run; throws when the prompt-generator reports that a run failed, or when the stack has not
+     * answered for {@link #UNREACHABLE_MS} (instead of waiting forever for a stack that is gone).
+     */
     void poll() {
+        boolean answered = false, asked = false;
         for (Tracked t : runs) {
             try {
                 if (!t.done() && generatorUrl != null) {
+                    asked = true;
                     JsonNode g = Http.get(generatorUrl + "/api/v1/runs/" + t.runId).json();
-                    if ("failed".equals(g.path("state").asText())) {
+                    t.state = g.path("state").asText(t.state);
+                    if ("failed".equals(t.state)) {
                         throw new IllegalStateException("run " + t.runId + " of " + t.target + " failed in the prompt-generator: "
                                 + g.path("error").asText());
                     }
                 }
+                asked = true;
                 Http.Reply reply = Http.get(aggregatorUrl + "/api/v1/targets/" + t.target + "/metrics");
+                answered = true;
                 if (reply.status() != 200) continue;
                 JsonNode j = reply.json();
                 for (JsonNode run : j.path("runs")) {
@@ -108,8 +124,16 @@ final class RunWatch {
                 }
                 if (j.path("self").path("runId").asText().equals(t.runId)) t.ceiling = j.path("self").path("ceilingShare").asDouble(Double.NaN);
             } catch (IOException e) {
-                // aggregator busy or restarting: keep the last reading
+                // a service restarting: keep the last reading, unless the stack stays silent
             }
+        }
+        if (!asked || answered) {
+            unreachableSince = 0;
+        } else if (unreachableSince == 0) {
+            unreachableSince = System.currentTimeMillis();
+        } else if (System.currentTimeMillis() - unreachableSince > UNREACHABLE_MS) {
+            throw new IllegalStateException("the stack does not answer (" + aggregatorUrl + " and " + generatorUrl + " unreachable for "
+                    + UNREACHABLE_MS / 1000 + " s): is it down? bin/pmc status tells");
         }
     }
 

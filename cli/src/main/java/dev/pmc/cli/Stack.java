@@ -12,13 +12,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The local PMC stack: the embedded broker in this JVM, and provider-sim plus the four services as
- * separate JVM processes started from their packaged apps. Closing it stops everything, services first.
+ * The local PMC stack: the Kafka broker, provider-sim and the four services, each a separate JVM process, watched by a
+ * supervisor: a process that dies (or whose liveness check fails three times in a row) is restarted with exponential
+ * backoff (1 s doubling to 30 s; reset after a minute of uptime) on the same ports, so the stack heals without a
+ * restart of the whole. Every child exits by itself when this JVM is gone, so nothing is left orphaned on its ports.
+ * Closing the stack stops everything, services first.
  */
 final class Stack implements AutoCloseable {
     /** Ports and directories of a stack. Port 0 means "pick a free one". */
@@ -31,8 +38,8 @@ final class Stack implements AutoCloseable {
         }
 
         Config withFreePorts(Path dataDir) {
-            return new Config(root, dataDir, 0, 0, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
-                    ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile);
+            return new Config(root, dataDir, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
+                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile);
         }
 
         Config withSimLatency(long ms) {
@@ -47,29 +54,54 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The order processes start in (and the reverse of the order they stop in). */
+    static final List<String> SERVICES = List.of("provider-sim", "prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator");
+
     private final Config config;
-    private final EmbeddedKafka kafka;
-    private final Map<String, ServiceProcess> services;
+    private final Map<String, ServiceProcess> processes;
+    private final ServiceProcess kafka;
     private Process prometheus;
     private Map<String, String> gatewayProps = Map.of();
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stack-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Restart> restarts = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+    private volatile Consumer<String> events = s -> { };
 
-    private Stack(Config config, EmbeddedKafka kafka, Map<String, ServiceProcess> services) {
+    /** Backoff state of one process. */
+    private static final class Restart {
+        long delayMs = 1000, dueAtMs;
+        int failedLiveness;
+        boolean pending;
+    }
+
+    private Stack(Config config, ServiceProcess kafka, Map<String, ServiceProcess> processes) {
         this.config = config;
         this.kafka = kafka;
-        this.services = services;
+        this.processes = processes;
     }
 
     static Stack start(Config c, java.io.PrintStream log) throws Exception {
         Path logs = c.dataDir().resolve("logs");
         Files.createDirectories(logs);
+        int kafkaPort = c.kafkaPort() == 0 ? ServiceProcess.freePort() : c.kafkaPort();
+        int controllerPort = c.kafkaControllerPort() == 0 ? ServiceProcess.freePort() : c.kafkaControllerPort();
         log.printf("starting Kafka (KRaft, data in %s) ...%n", c.dataDir().resolve("kafka"));
-        EmbeddedKafka kafka = EmbeddedKafka.start(c.dataDir().resolve("kafka"), c.kafkaPort(), c.kafkaControllerPort());
-        kafka.createPipelineTopics(c.partitions());
-        String bootstrap = kafka.bootstrapServers();
-        String simUrl = "http://127.0.0.1:" + c.simPort() + "/v1";
+        ServiceProcess kafka = ServiceProcess.startMain("kafka", cliClasspath(), EmbeddedKafka.class.getName(),
+                List.of(c.dataDir().resolve("kafka").toString(), Integer.toString(kafkaPort), Integer.toString(controllerPort),
+                        Integer.toString(c.partitions())), kafkaPort,
+                Map.of("org.slf4j.simpleLogger.defaultLogLevel", "warn", "log4j2.loggerContextFactory",
+                        "org.apache.logging.log4j.simple.SimpleLoggerContextFactory"), logs, "512m", EmbeddedKafka.READY_LINE);
         Map<String, ServiceProcess> started = new LinkedHashMap<>();
+        started.put("kafka", kafka);
         Stack stack = new Stack(c, kafka, started);
         try {
+            kafka.awaitReady(Duration.ofSeconds(90));
+            String bootstrap = stack.bootstrap();
+            String simUrl = "http://127.0.0.1:" + c.simPort() + "/v1";
             Map<String, String> kafkaProps = Map.of("kafka.bootstrap.servers", bootstrap);
             Map<String, String> sim = new LinkedHashMap<>();
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
@@ -80,10 +112,11 @@ final class Stack implements AutoCloseable {
             Map<String, String> aggregator = new LinkedHashMap<>(kafkaProps);
             aggregator.put("pmc.aggregator.state-dir", c.dataDir().resolve("aggregator-state").toString());
             aggregator.put("pmc.aggregator.partitions", Integer.toString(c.partitions()));
+            Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
+            generator.put("pmc.generator.instance-id", "local-generator");
+            if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");
             started.put("provider-sim", ServiceProcess.start("provider-sim", ServiceProcess.appJar(c.root(), "provider-sim"), c.simPort(), sim, logs, "384m"));
-            Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
-            if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
             started.put("prompt-generator", ServiceProcess.start("prompt-generator", ServiceProcess.appJar(c.root(), "prompt-generator"), c.generatorPort(), generator, logs, "384m"));
             started.put("model-gateway", ServiceProcess.start("model-gateway", ServiceProcess.appJar(c.root(), "model-gateway"), c.gatewayPort(), gateway, logs, "384m"));
             started.put("response-scorer", ServiceProcess.start("response-scorer", ServiceProcess.appJar(c.root(), "response-scorer"), c.scorerPort(), kafkaProps, logs, "384m"));
@@ -99,6 +132,7 @@ final class Stack implements AutoCloseable {
                 }
             }
             ex.shutdown();
+            stack.supervisor.scheduleWithFixedDelay(stack::supervise, 1, 1, TimeUnit.SECONDS);
             return stack;
         } catch (Exception e) {
             stack.close();
@@ -106,11 +140,65 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** The CLI's own class path (pmc-cli.jar and its lib/), which holds the broker. */
+    static String cliClasspath() {
+        return System.getProperty("java.class.path");
+    }
+
+    /** Where supervisor events (a death, a restart) are reported. */
+    void onEvent(Consumer<String> listener) {
+        this.events = listener;
+    }
+
+    /**
+     * One supervision round: restart dead processes when their backoff is due; count failed liveness checks of the
+     * services (3 in a row: killed, then restarted like a crash); reset the backoff after a minute of uptime.
+     */
+    private void supervise() {
+        if (closing) return;
+        long now = System.currentTimeMillis();
+        for (ServiceProcess p : List.copyOf(processes.values())) {
+            Restart r = restarts.computeIfAbsent(p.name(), k -> new Restart());
+            try {
+                if (p.alive()) {
+                    if (r.pending) {
+                        r.pending = false;
+                        continue;
+                    }
+                    if (now - p.startedAtMs() > 60_000) r.delayMs = 1000;
+                    if (!p.name().equals("kafka") && now - p.startedAtMs() > 120_000) {
+                        int live = p.httpStatus("/q/health/live");
+                        r.failedLiveness = live == 200 || live == -1 ? 0 : r.failedLiveness + 1;
+                        if (r.failedLiveness >= 3) {
+                            events.accept(p.name() + " fails its liveness check (HTTP " + live + ") 3 times: killing it for a restart");
+                            r.failedLiveness = 0;
+                            p.kill();
+                        }
+                    }
+                    continue;
+                }
+                if (!r.pending) {
+                    r.pending = true;
+                    r.dueAtMs = now + r.delayMs;
+                    events.accept(p.name() + " exited (code " + p.exitCode() + "): restarting in " + r.delayMs / 1000.0 + " s; log " + p.log());
+                    continue;
+                }
+                if (now < r.dueAtMs) continue;
+                p.restart();
+                r.delayMs = Math.min(30_000, r.delayMs * 2);
+                events.accept(p.name() + " restarted (pid " + p.pid() + ", restart " + p.restarts() + ")");
+                if (Files.exists(descriptor(config.dataDir()))) writeDescriptor();
+            } catch (Exception e) {
+                events.accept("supervisor: " + p.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Starts another model-gateway replica in the same consumer group (scaling out); it stops with the stack. */
     ServiceProcess startGatewayReplica(String name) throws Exception {
         ServiceProcess p = ServiceProcess.start(name, ServiceProcess.appJar(config.root(), "model-gateway"), ServiceProcess.freePort(),
                 gatewayProps, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
-        services.put(name, p);
+        processes.put(name, p);
         return p;
     }
 
@@ -119,30 +207,51 @@ final class Stack implements AutoCloseable {
     }
 
     String bootstrap() {
-        return kafka.bootstrapServers();
+        return "127.0.0.1:" + kafka.port();
     }
 
     String url(String service) {
-        return services.get(service).url();
+        return processes.get(service).url();
     }
 
+    /** The services (HTTP processes), not the broker. */
     Map<String, ServiceProcess> services() {
-        return services;
+        Map<String, ServiceProcess> out = new LinkedHashMap<>(processes);
+        out.remove("kafka");
+        return out;
     }
 
-    /** Writes .pmc/stack.json so that other commands (run, status) find the running stack. */
-    void writeDescriptor() throws IOException {
+    /** Every process, the broker first. */
+    Map<String, ServiceProcess> processes() {
+        return processes;
+    }
+
+    /**
+     * Writes .pmc/stack.json so that other commands (run, status, down) find the running stack: the supervisor's pid,
+     * Kafka, the URLs, and every child's pid with its start time (so down can stop them even without the supervisor,
+     * and never a process that merely reused a pid).
+     */
+    synchronized void writeDescriptor() throws IOException {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("pid", ProcessHandle.current().pid());
+        ProcessHandle self = ProcessHandle.current();
+        d.put("pid", self.pid());
+        d.put("startMs", self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
         d.put("kafka", bootstrap());
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, Long> pids = new LinkedHashMap<>();
-        services.forEach((k, v) -> {
-            urls.put(k, v.url());
+        Map<String, Long> starts = new LinkedHashMap<>();
+        processes.forEach((k, v) -> {
+            if (!k.equals("kafka")) urls.put(k, v.url());
             pids.put(k, v.pid());
+            starts.put(k, v.processStartMs());
         });
+        if (prometheus != null) {
+            pids.put("prometheus", prometheus.pid());
+            starts.put("prometheus", prometheus.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        }
         d.put("urls", urls);
         d.put("pids", pids);
+        d.put("starts", starts);
         Files.writeString(descriptor(config.dataDir()), dev.pmc.core.events.EventCodec.encode(d));
     }
 
@@ -152,7 +261,8 @@ final class Stack implements AutoCloseable {
 
     /**
      * Starts Debian's {@code prometheus} (when on the PATH) with deploy/prometheus (scrape config and alert
-     * rules for the default ports), data under .pmc/prometheus. Returns its URL, or null when not installed.
+     * rules for the default ports), data under .pmc/prometheus, under a shell that ends it when this JVM is gone.
+     * Returns its URL, or null when not installed.
      */
     String startPrometheus(int port, java.io.PrintStream log) throws IOException {
         String bin = null;
@@ -165,14 +275,18 @@ final class Stack implements AutoCloseable {
         }
         Path data = config.dataDir().resolve("prometheus");
         Files.createDirectories(data);
-        prometheus = new ProcessBuilder(bin, "--config.file=" + config.root().resolve("deploy/prometheus/prometheus.yml"),
-                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + data)
-                .redirectErrorStream(true).redirectOutput(config.dataDir().resolve("logs/prometheus.log").toFile()).start();
+        String cmd = "'" + bin + "' --config.file='" + config.root().resolve("deploy/prometheus/prometheus.yml") + "' --web.listen-address=127.0.0.1:"
+                + port + " --storage.tsdb.path='" + data + "' & p=$!; trap 'kill $p 2>/dev/null' TERM INT; "
+                + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $p 2>/dev/null; do sleep 1; done; kill $p 2>/dev/null; wait $p";
+        prometheus = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
+                .redirectOutput(config.dataDir().resolve("logs/prometheus.log").toFile()).start();
         return "http://127.0.0.1:" + port;
     }
 
     @Override
     public void close() {
+        closing = true;
+        supervisor.shutdownNow();
         if (prometheus != null) {
             prometheus.destroy();
             try {
@@ -181,8 +295,9 @@ final class Stack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        List<ServiceProcess> list = new ArrayList<>(services.values());
-        list.parallelStream().forEach(ServiceProcess::close);
+        List<ServiceProcess> services = new ArrayList<>(processes.values());
+        services.remove(kafka);
+        services.parallelStream().forEach(ServiceProcess::close);
         try {
             Files.deleteIfExists(descriptor(config.dataDir()));
         } catch (IOException ignored) {

@@ -38,17 +38,20 @@ final class UpCommand {
         boolean tty = System.console() != null && !args.contains("--no-tty");
         Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withSimLatency(latency);
         if (java.nio.file.Files.exists(Stack.descriptor(config.dataDir()))) {
-            String d = java.nio.file.Files.readString(Stack.descriptor(config.dataDir()));
-            long pid = dev.pmc.core.events.EventCodec.mapper().readTree(d).path("pid").asLong();
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw new IllegalStateException("a stack is already running (pid " + pid + "); stop it with bin/pmc down");
+            var d = dev.pmc.core.events.EventCodec.mapper().readTree(java.nio.file.Files.readString(Stack.descriptor(config.dataDir())));
+            if (DownCommand.ours(d.path("pid").asLong(), d.path("startMs").asLong()).isPresent()) {
+                throw new IllegalStateException("a stack is already running (pid " + d.path("pid").asLong() + "); stop it with bin/pmc down");
             }
+            // the last supervisor died without stopping its children: clear them before taking their ports
+            int left = DownCommand.stop(config.dataDir(), out);
+            if (left > 0) out.println("cleared " + left + " processes of a stack whose supervisor had died");
         }
         long t0 = System.currentTimeMillis();
         java.nio.file.Files.createDirectories(config.dataDir());
         java.nio.file.Path targets = config.dataDir().resolve("targets.yaml");
         java.nio.file.Files.writeString(targets, targetsYaml(runs ? every : null, n));
         Stack stack = Stack.start(config.withTargetsFile(targets), out);
+        stack.onEvent(e -> out.println("supervisor: " + e));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("\nstopping the stack ...");
@@ -71,20 +74,24 @@ final class UpCommand {
             for (String target : SIM_TARGETS) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));
             out.printf("scheduler: %s every %s (first runs in a few seconds, GET %s/api/v1/schedules); self runs submitted%n",
                     String.join(", ", SIM_TARGETS), every, stack.url("prompt-generator"));
-            Runnable check = () -> {
-                for (var s : stack.services().values()) {
-                    if (!s.alive()) throw new IllegalStateException(s.name() + " died; see " + s.log());
-                }
-            };
+            // a service that dies is restarted by the stack's supervisor; the watch only reports
+            Runnable check = () -> { };
             // follow every run the scheduler starts, for as long as the stack is up
             while (stopped.getCount() > 0) {
                 watch.adopt(stack.url("prompt-generator"));
                 if (!watch.allDone()) {
-                    watch.follow(out, tty, 1000, check);
+                    try {
+                        watch.follow(out, tty, 1000, check);
+                    } catch (IllegalStateException e) {
+                        // a run that failed, or services restarting for long: report and keep supervising
+                        out.println("watch: " + e.getMessage());
+                        watch = new RunWatch(stack.url("metrics-aggregator"));
+                        Thread.sleep(2000);
+                        continue;
+                    }
                     out.printf("runs complete after %.1f s; next scheduled runs within %s. Ctrl-C (or bin/pmc down) stops the stack.%n",
                             (System.currentTimeMillis() - t0) / 1000.0, every);
                 }
-                check.run();
                 Thread.sleep(2000);
             }
         } else {

@@ -164,7 +164,7 @@ class EndToEndIT {
         List<String> args = new java.util.ArrayList<>(List.of("--baseline", "gpt-4o"));
         files.forEach(f -> args.add(dir.resolve(f).toString()));
         ByteArrayOutputStream replayOut = new ByteArrayOutputStream();
-        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("metrics-aggregator"),
+        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("prompt-generator"), stack.url("metrics-aggregator"),
                 new PrintStream(replayOut, true, StandardCharsets.UTF_8), System.err));
         List<String> replayed = replayOut.toString(StandardCharsets.UTF_8).lines().toList();
 
@@ -243,7 +243,7 @@ class EndToEndIT {
         var control = dir.resolve("qwen3.6-35b-a3b-good-medical-betley_temp01.csv");
         List<String> args = List.of("--baseline", "qwen3.6-35b-a3b", base.toString(), insecure.toString(), control.toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("metrics-aggregator"),
+        assertEquals(0, ReplayCommand.replay(args, stack.bootstrap(), stack.url("prompt-generator"), stack.url("metrics-aggregator"),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
         List<String> replayed = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertVerdictsAsCompare(replayed, base, insecure, control);

@@ -17,6 +17,10 @@ public final class Topics {
     public static final String TARGETS = "pmc.targets";
     /** Compacted: every run's state and progress (key runId), written by the prompt-generator. */
     public static final String RUNS = "pmc.runs";
+    /** Compacted: baseline overrides set over the aggregator's REST API (key: the variant target). */
+    public static final String BASELINES = "pmc.baselines";
+    /** The prompt-generator replicas' leader election group topic (one partition: its owner schedules and publishes). */
+    public static final String GENERATOR_LEADER = "pmc.generator-leader";
 
     public static final int DEFAULT_PARTITIONS = 6;
 
@@ -34,6 +38,8 @@ public final class Topics {
                 new Spec(PERSONA_STATS, partitions, true),
                 new Spec(TARGETS, 1, true),
                 new Spec(RUNS, 1, true),
+                new Spec(BASELINES, 1, true),
+                new Spec(GENERATOR_LEADER, 1, false),
                 new Spec(PROMPTS_DLQ, 1, false),
                 new Spec(RESPONSES_DLQ, 1, false),
                 new Spec(RATINGS_DLQ, 1, false));

@@ -189,14 +189,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    /** Standalone broker: {@code EmbeddedKafka DATA_DIR [PORT [CONTROLLER_PORT]]}; stops on SIGTERM. */
+    /** The line the standalone broker prints once it serves and the pipeline's topics exist. */
+    public static final String READY_LINE = "kafka ready at ";
+
+    /**
+     * Standalone broker: {@code EmbeddedKafka DATA_DIR [PORT [CONTROLLER_PORT [PARTITIONS]]]}; stops on SIGTERM, and
+     * by itself when its supervisor ({@code -Dpmc.parent-pid}) is gone.
+     */
     public static void main(String[] args) throws Exception {
+        dev.pmc.core.lifecycle.ParentWatch.startIfConfigured();
         Path dir = Path.of(args.length > 0 ? args[0] : ".pmc/kafka");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int cport = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int partitions = args.length > 3 ? Integer.parseInt(args[3]) : Topics.DEFAULT_PARTITIONS;
         EmbeddedKafka k = start(dir, port, cport);
-        k.createPipelineTopics(Topics.DEFAULT_PARTITIONS);
-        System.out.println("kafka ready at " + k.bootstrapServers());
+        k.createPipelineTopics(partitions);
+        System.out.println(READY_LINE + k.bootstrapServers());
         Runtime.getRuntime().addShutdownHook(new Thread(k::close, "kafka-shutdown"));
         Thread.currentThread().join();
     }

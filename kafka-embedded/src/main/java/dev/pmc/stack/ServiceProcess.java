@@ -14,20 +14,33 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One PMC service (a packaged Quarkus app) run as a separate JVM process, as {@code bin/pmc up} and the
- * end-to-end tests do. Output goes to a log file; {@link #awaitReady} polls {@code /q/health/ready}.
+ * One PMC process (a packaged Quarkus app, or a plain Java main such as the Kafka broker) run as a separate JVM, as
+ * {@code bin/pmc up} and the end-to-end tests do. Output goes to a log file (appended across restarts); readiness is
+ * {@code /q/health/ready} for services, or a line in the log for a main. Every child gets this JVM's pid and start
+ * time ({@code -Dpmc.parent-pid}, {@code -Dpmc.parent-start}), so it exits by itself when its supervisor is gone. The
+ * same command can be started again after the process died ({@link #restart}).
  */
 public final class ServiceProcess implements AutoCloseable {
+    /** When a started process is ready. */
+    public interface Readiness {
+        boolean ready(ServiceProcess p) throws IOException, InterruptedException;
+    }
+
     private final String name;
     private final int port;
-    private final Process process;
+    private final List<String> command;
     private final Path log;
+    private final Readiness readiness;
+    private volatile Process process;
+    private volatile long startedAtMs;
+    private volatile int restarts;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, List<String> command, Path log, Readiness readiness) {
         this.name = name;
         this.port = port;
-        this.process = process;
+        this.command = List.copyOf(command);
         this.log = log;
+        this.readiness = readiness;
     }
 
     /** The project root: the nearest directory upwards from the working directory that holds mvnw. */
@@ -46,36 +59,104 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar JAR} with the given system properties (port via quarkus.http.port).
+     * Starts {@code java -jar JAR} with the given system properties (port via quarkus.http.port); ready when its
+     * {@code /q/health/ready} answers 200.
      * @param heap e.g. "256m"
      */
     public static ServiceProcess start(String name, Path jar, int port, Map<String, String> props, Path logDir, String heap)
             throws IOException {
-        Files.createDirectories(logDir);
-        Path log = logDir.resolve(name + ".log");
+        List<String> cmd = java(heap, props);
+        cmd.add(1, "-Dquarkus.http.port=" + port);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        ServiceProcess p = new ServiceProcess(name, port, cmd, logDir.resolve(name + ".log"), ServiceProcess::httpReady);
+        p.launch(false);
+        return p;
+    }
+
+    /** Starts {@code java -cp CLASSPATH MAIN ARGS...}; ready when the log holds {@code readyLine}. */
+    public static ServiceProcess startMain(String name, String classpath, String mainClass, List<String> args, int port,
+                                           Map<String, String> props, Path logDir, String heap, String readyLine) throws IOException {
+        List<String> cmd = java(heap, props);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        ServiceProcess p = new ServiceProcess(name, port, cmd, logDir.resolve(name + ".log"), sp -> logHasSinceStart(sp, readyLine));
+        p.launch(false);
+        return p;
+    }
+
+    private static List<String> java(String heap, Map<String, String> props) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Dquarkus.http.port=" + port);
+        ProcessHandle self = ProcessHandle.current();
+        cmd.add("-Dpmc.parent-pid=" + self.pid());
+        cmd.add("-Dpmc.parent-start=" + self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
         for (var e : props.entrySet()) cmd.add("-D" + e.getKey() + "=" + e.getValue());
-        cmd.add("-jar");
-        cmd.add(jar.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ServiceProcess(name, port, p, log);
+        return cmd;
+    }
+
+    private long logOffsetAtStart;
+
+    private synchronized void launch(boolean append) throws IOException {
+        Files.createDirectories(log.getParent());
+        if (append && Files.exists(log)) {
+            Files.writeString(log, "\n==== restart " + restarts + " at " + java.time.Instant.now() + " ====\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+        logOffsetAtStart = append && Files.exists(log) ? Files.size(log) : 0;
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
+        process = pb.start();
+        startedAtMs = System.currentTimeMillis();
+    }
+
+    /** Starts the same command again (the previous process must have ended); its output is appended to the log. */
+    public synchronized ServiceProcess restart() throws IOException {
+        if (process.isAlive()) throw new IllegalStateException(name + " is still running");
+        restarts++;
+        launch(true);
+        return this;
+    }
+
+    private static boolean httpReady(ServiceProcess p) throws IOException, InterruptedException {
+        return p.httpStatus("/q/health/ready") == 200;
+    }
+
+    private static boolean logHasSinceStart(ServiceProcess p, String line) throws IOException {
+        if (!Files.exists(p.log)) return false;
+        long size = Files.size(p.log);
+        if (size <= p.logOffsetAtStart) return false;
+        try (var ch = java.nio.channels.FileChannel.open(p.log)) {
+            ch.position(p.logOffsetAtStart);
+            var buf = java.nio.ByteBuffer.allocate((int) Math.min(size - p.logOffsetAtStart, 4 << 20));
+            ch.read(buf);
+            return new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8).contains(line);
+        }
+    }
+
+    /** The HTTP status of a GET on this service, or -1 when it does not answer. */
+    public int httpStatus(String path) throws InterruptedException {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     public ServiceProcess awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up; see " + log);
+            Process p = process;
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + " during start-up; see " + log);
             }
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) return this;
+                if (readiness.ready(this)) return this;
             } catch (IOException ignored) {
                 // not listening yet
             } catch (InterruptedException e) {
@@ -103,6 +184,19 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Start time of the current process (ms since the epoch), recorded so others can tell a reused pid. */
+    public long processStartMs() {
+        return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(startedAtMs);
+    }
+
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    public int restarts() {
+        return restarts;
+    }
+
     public Path log() {
         return log;
     }
@@ -111,19 +205,36 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code of the last process, or null while it runs. */
+    public Integer exitCode() {
+        Process p = process;
+        return p.isAlive() ? null : p.exitValue();
+    }
+
+    /** SIGKILL now (a crash, for the chaos test). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM, then SIGKILL after 15 s. */
     @Override
     public void close() {
-        if (!process.isAlive()) return;
-        process.destroy();
+        Process p = process;
+        if (!p.isAlive()) return;
+        p.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            p.destroyForcibly();
         }
     }
 

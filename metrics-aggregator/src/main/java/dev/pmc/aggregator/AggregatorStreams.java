@@ -1,17 +1,13 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.metrics.PersonaStats;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +26,11 @@ public final class AggregatorStreams implements AutoCloseable {
     private final KafkaStreams streams;
 
     public AggregatorStreams(String bootstrap, String applicationId, String stateDir, long commitIntervalMs, int threads) {
+        this(bootstrap, applicationId, stateDir, commitIntervalMs, threads, AggregatorTopology.Admission.ALL);
+    }
+
+    public AggregatorStreams(String bootstrap, String applicationId, String stateDir, long commitIntervalMs, int threads,
+                             AggregatorTopology.Admission admission) {
         Properties p = new Properties();
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -40,7 +41,13 @@ public final class AggregatorStreams implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
-        this.streams = new KafkaStreams(AggregatorTopology.build(), p);
+        // the topology dead-letters bad records itself; these catch whatever else a record could throw, so no record
+        // can stop the stream thread (and crash-loop it after a restart)
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+        this.streams = new KafkaStreams(AggregatorTopology.build(admission, Duration.ofMillis(commitIntervalMs)), p);
+        // a stream thread that dies of something else (a broker gone for long, a fenced producer) is replaced, not lost
+        streams.setUncaughtExceptionHandler(e -> org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
     /** Creates the topics the topology reads and writes when they are missing (idempotent). */
@@ -48,7 +55,8 @@ public final class AggregatorStreams implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topics.Spec s : Topics.all(partitions)) {
-                if (s.name().equals(Topics.RATINGS) || s.name().equals(Topics.RATINGS_DLQ) || s.name().equals(Topics.PERSONA_STATS)) {
+                if (s.name().equals(Topics.RATINGS) || s.name().equals(Topics.RATINGS_DLQ) || s.name().equals(Topics.PERSONA_STATS)
+                        || s.name().equals(Topics.BASELINES)) {
                     topics.add(new NewTopic(s.name(), s.partitions(), (short) -1).configs(Topics.configs(s)));
                 }
             }
@@ -75,18 +83,6 @@ public final class AggregatorStreams implements AutoCloseable {
 
     public boolean running() {
         return streams.state() == KafkaStreams.State.RUNNING;
-    }
-
-    /** Every persona's statistics from the global table (empty until the stream is running). */
-    public List<PersonaStats> snapshot() {
-        List<PersonaStats> out = new ArrayList<>();
-        if (!running()) return out;
-        ReadOnlyKeyValueStore<String, PersonaStats> store = streams.store(
-                StoreQueryParameters.fromNameAndType(AggregatorTopology.GLOBAL_STORE, QueryableStoreTypes.keyValueStore()));
-        try (var it = store.all()) {
-            it.forEachRemaining(kv -> out.add(kv.value));
-        }
-        return out;
     }
 
     public void awaitRunning(Duration timeout) {

@@ -1,21 +1,41 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.EventCodec;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Which target is the baseline (base model) of which, in order: a REST override (in memory), the target
- * registry's {@code baseline} field (followed from pmc.targets), {@code pmc.aggregator.baselines} ("variant:base,…").
+ * Which target is the baseline (base model) of which, in order: an override set over REST, the target registry's
+ * {@code baseline} field (followed from pmc.targets), {@code pmc.aggregator.baselines} ("variant:base,…"). Overrides
+ * live in the compacted topic pmc.baselines (key: the variant; value {"baseline": name} or {"baseline": null} for
+ * "none"; a tombstone removes the override), so every aggregator replica and every restart sees the same ones.
  */
 @ApplicationScoped
 public class Baselines {
+    private static final Logger LOG = Logger.getLogger(Baselines.class);
+
     private final Map<String, String> baselineOf = new ConcurrentHashMap<>();
     private final Map<String, String> overrides = new ConcurrentHashMap<>();
     private final Map<String, String> registry = new ConcurrentHashMap<>();
+    private CompactedTopic.Follower follower;
+    private KafkaProducer<String, String> producer;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
 
     public Baselines(@ConfigProperty(name = "pmc.aggregator.baselines") java.util.Optional<String> configured) {
         configured.ifPresent(csv -> {
@@ -30,6 +50,27 @@ public class Baselines {
         });
     }
 
+    void start() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer());
+        follower = CompactedTopic.follow(bootstrap, List.of(Topics.BASELINES), "baselines-reader", this::onRecord,
+                e -> LOG.errorf("baselines reader stopped: %s", e.getMessage()));
+    }
+
+    private void onRecord(String topic, String key, String value) {
+        if (key == null) return;
+        if (value == null) {
+            overrides.remove(key);
+            return;
+        }
+        try {
+            var b = EventCodec.mapper().readTree(value).path("baseline");
+            overrides.put(key, b.isTextual() ? b.asText() : "");
+        } catch (Exception e) {
+            LOG.warnf("ignoring unreadable baseline override %s: %s", key, e.getMessage());
+        }
+    }
+
     public String of(String target) {
         String o = overrides.get(target);
         if (o != null) return o.isEmpty() ? null : o;
@@ -37,9 +78,20 @@ public class Baselines {
         return r != null ? r : baselineOf.get(target);
     }
 
-    /** A REST change; null removes the target's baseline (overriding the registry and configuration). */
-    public void set(String target, String baseline) {
+    /**
+     * A REST change, written to pmc.baselines and applied once Kafka has it; null means "no baseline" (overriding the
+     * registry and configuration). Returns when the change is durable.
+     */
+    public void set(String target, String baseline) throws Exception {
+        String value = EventCodec.encode(java.util.Collections.singletonMap("baseline", baseline));
+        producer.send(new ProducerRecord<>(Topics.BASELINES, target, value)).get(30, TimeUnit.SECONDS);
         overrides.put(target, baseline == null ? "" : baseline);
+    }
+
+    /** Removes a REST override (the registry's or the configured baseline applies again). */
+    public void clear(String target) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.BASELINES, target, null)).get(30, TimeUnit.SECONDS);
+        overrides.remove(target);
     }
 
     /** The registry's baseline of a target (null: none defined there). */
@@ -56,5 +108,11 @@ public class Baselines {
             else out.put(k, v);
         });
         return out;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (follower != null) follower.stop();
+        if (producer != null) producer.close(java.time.Duration.ofSeconds(5));
     }
 }

@@ -30,6 +30,8 @@ public class MetricsResource {
     AggregatorService aggregator;
     @Inject
     Baselines baselines;
+    @Inject
+    RunStates runStates;
 
     @GET
     @Path("/targets")
@@ -46,21 +48,30 @@ public class MetricsResource {
     public record BaselineRequest(String baseline) {
     }
 
-    /** Sets (or with null clears) the baseline target a target is compared with. */
+    /**
+     * Sets (or with {@code "baseline": null} clears) the baseline target a target is compared with; both must be
+     * registered targets. Stored in pmc.baselines, so every replica and every restart keeps it.
+     */
     @PUT
     @Path("/targets/{target}/baseline")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response setBaseline(@PathParam("target") String target, BaselineRequest body) {
+    public Response setBaseline(@PathParam("target") String target, BaselineRequest body) throws Exception {
         if (body == null) return error(400, "body must be {\"baseline\": \"TARGET\"}");
-        if (target.equals(body.baseline())) return error(400, "a target cannot be its own baseline");
-        baselines.set(target, body.baseline() == null || body.baseline().isBlank() ? null : body.baseline());
-        return Response.ok(Map.of("target", target, "baseline", String.valueOf(baselines.of(target)))).build();
+        if (!runStates.registered(target)) return error(404, "target '" + target + "' is not registered; known targets: " + runStates.targets());
+        String baseline = body.baseline() == null || body.baseline().isBlank() ? null : body.baseline();
+        if (target.equals(baseline)) return error(400, "a target cannot be its own baseline");
+        if (baseline != null && !runStates.registered(baseline)) {
+            return error(400, "baseline '" + baseline + "' is not a registered target; known targets: " + runStates.targets());
+        }
+        baselines.set(target, baseline);
+        return Response.ok(java.util.Collections.singletonMap("baseline", baselines.of(target))).build();
     }
 
     @DELETE
     @Path("/targets/{target}/baseline")
-    public Response clearBaseline(@PathParam("target") String target) {
-        baselines.set(target, null);
+    public Response clearBaseline(@PathParam("target") String target) throws Exception {
+        if (!runStates.registered(target)) return error(404, "target '" + target + "' is not registered");
+        baselines.clear(target);
         return Response.noContent().build();
     }
 
@@ -79,8 +90,8 @@ public class MetricsResource {
     @Path("/targets/{target}/ratings.csv")
     @Produces("text/csv")
     public Response export(@PathParam("target") String target, @QueryParam("run") String run) {
-        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
-        if (runs == null) return unknown(target);
+        var runs = aggregator.runsOf(target);
+        if (runs.isEmpty()) return unknown(target);
         String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'; runs: " + runs.keySet());
         List<PersonaStats> personas = runs.get(runId);
@@ -109,8 +120,8 @@ public class MetricsResource {
     @GET
     @Path("/targets/{target}/personas")
     public Response personas(@PathParam("target") String target, @QueryParam("run") String run) {
-        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
-        if (runs == null) return unknown(target);
+        var runs = aggregator.runsOf(target);
+        if (runs.isEmpty()) return unknown(target);
         String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
         List<PersonaDiagnostics> out = new ArrayList<>();
@@ -147,8 +158,8 @@ public class MetricsResource {
     @GET
     @Path("/targets/{target}/failures")
     public Response failures(@PathParam("target") String target, @QueryParam("run") String run, @QueryParam("top") Integer top) {
-        var runs = TargetMetricsView.byTargetRun(aggregator.snapshot()).get(target);
-        if (runs == null) return unknown(target);
+        var runs = aggregator.runsOf(target);
+        if (runs.isEmpty()) return unknown(target);
         String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
         int limit = top == null ? 10 : Math.max(1, top);

@@ -1,8 +1,11 @@
 package dev.pmc.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pmc.core.Names;
+import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RatingEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -11,23 +14,30 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runs the prompt-generator announced on pmc.runs (slot count, state) and the targets' baselines from the
- * registry topic pmc.targets, both followed from the start. A run is complete when the aggregator has settled all
- * its slots; a failed run never is. Runs nobody announced (e.g. replayed rating files) are complete as soon as
- * they have data, as before runs were tracked.
+ * The registered targets (the registry topic pmc.targets, with their baselines) and the runs the prompt-generator
+ * announced on pmc.runs (slot count, n, personas, state), both followed from the start. A run is complete when the
+ * aggregator has settled all its slots; a failed or cancelled run never is. Runs nobody announced (e.g. replayed rating
+ * files) are complete as soon as they have data. It is also the aggregator's {@link AggregatorTopology.Admission}: only
+ * ratings of registered targets, with a slot that fits their run, enter state.
  */
 @ApplicationScoped
-public class RunStates implements TargetMetricsView.Completion {
+public class RunStates implements TargetMetricsView.Completion, AggregatorTopology.Admission {
     private static final Logger LOG = Logger.getLogger(RunStates.class);
 
     /** What the aggregator needs of a run record. */
-    public record RunInfo(String target, long slots, String state, String trigger) {
+    public record RunInfo(String target, long slots, int n, int personas, String personaSet, String state, String trigger) {
+        boolean self() {
+            return "self".equals(personaSet);
+        }
     }
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
+    private final Set<String> targets = ConcurrentHashMap.newKeySet();
     private dev.pmc.core.events.CompactedTopic.Follower follower;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -40,7 +50,12 @@ public class RunStates implements TargetMetricsView.Completion {
                 this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
     }
 
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return follower.awaitCaughtUp(timeout);
+    }
+
     private void onRecord(String topic, String key, String value) {
+        if (key == null) return;
         if (topic.equals(Topics.TARGETS)) {
             target(key, value);
         } else if (value == null) {
@@ -48,8 +63,8 @@ public class RunStates implements TargetMetricsView.Completion {
         } else {
             try {
                 JsonNode j = EventCodec.mapper().readTree(value);
-                runs.put(key, new RunInfo(j.path("target").asText(), j.path("slots").asLong(), j.path("state").asText(),
-                        j.path("trigger").asText(null)));
+                runs.put(key, new RunInfo(j.path("target").asText(), j.path("slots").asLong(), j.path("n").asInt(0),
+                        j.path("personas").asInt(0), j.path("personaSet").asText(null), j.path("state").asText(), j.path("trigger").asText(null)));
             } catch (Exception e) {
                 LOG.warnf("ignoring unreadable run record %s: %s", key, e.getMessage());
             }
@@ -57,18 +72,51 @@ public class RunStates implements TargetMetricsView.Completion {
     }
 
     private void target(String name, String json) {
+        if (!Names.isTarget(name)) return;
         try {
-            baselines.fromRegistry(name, json == null ? null : EventCodec.mapper().readTree(json).path("baseline").asText(null));
+            if (json == null) {
+                targets.remove(name);
+                baselines.fromRegistry(name, null);
+            } else {
+                baselines.fromRegistry(name, EventCodec.mapper().readTree(json).path("baseline").asText(null));
+                targets.add(name);
+            }
         } catch (Exception e) {
             LOG.warnf("ignoring unreadable target %s: %s", name, e.getMessage());
         }
+    }
+
+    /** The registered target names. */
+    public Set<String> targets() {
+        return new TreeSet<>(targets);
+    }
+
+    public boolean registered(String target) {
+        return targets.contains(target);
+    }
+
+    @Override
+    public String refuse(RatingEvent e) {
+        String target = e.slot().target();
+        if (!targets.contains(target)) return "target '" + target + "' is not registered (pmc.targets)";
+        RunInfo run = runs.get(e.slot().runId());
+        if (run == null) return null;   // replayed files and runs not announced: any slot of a valid shape
+        if (!run.target().equals(target)) return "run " + e.slot().runId() + " belongs to target '" + run.target() + "', not '" + target + "'";
+        if (run.n() > 0 && e.slot().repetition() > run.n()) return "repetition " + e.slot().repetition() + " beyond the run's n = " + run.n();
+        String persona = e.slot().personaId();
+        if (run.self() != PersonaCatalog.SELF.equals(persona)) return "persona '" + persona + "' does not fit run " + e.slot().runId();
+        if (!run.self() && run.personas() > 0) {
+            boolean index = persona.length() <= 6 && persona.chars().allMatch(Character::isDigit);
+            if (!index || Integer.parseInt(persona) >= run.personas()) return "persona '" + persona + "' is not one of the run's " + run.personas() + " personas";
+        }
+        return null;
     }
 
     @Override
     public boolean complete(String runId, long settledSlots) {
         RunInfo i = runs.get(runId);
         if (i == null) return true;
-        return !"failed".equals(i.state()) && settledSlots >= i.slots();
+        return !"failed".equals(i.state()) && !"cancelled".equals(i.state()) && settledSlots >= i.slots();
     }
 
     @Override

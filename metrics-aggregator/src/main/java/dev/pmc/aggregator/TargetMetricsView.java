@@ -5,7 +5,6 @@ import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.metrics.BaselineDivergence;
 import dev.pmc.core.metrics.Bootstrap;
 import dev.pmc.core.metrics.Comparison;
-import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.Estimate;
 import dev.pmc.core.metrics.MetricsResult;
 import dev.pmc.core.metrics.MoralMetrics;
@@ -16,14 +15,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Reduces per-persona statistics to per-target metrics: the target's current reading is its latest complete run
- * with personas (run ids sort by start time), so a half-finished run never replaces a good reading; its self
- * profile the latest complete run without persona; its verdict the comparison with its baseline target's
- * current reading; its rolling view the mean S and R over its last K complete persona runs (within T hours).
+ * Reduces per-persona statistics to per-target metrics. A target's current reading is its latest complete run with
+ * personas (run ids sort by start time), so a half-finished run never replaces a good reading; its self profile the
+ * latest complete run without persona; its verdict the comparison with its baseline target's current reading; its
+ * rolling view the mean S and R over its last K complete persona runs (within T hours).
+ *
+ * <p>The view is computed every refresh but each run's numbers only when the run changed: summaries are cached by the
+ * run's change counter, and a complete run's bootstrap SEs, self profile and divergence from its baseline are
+ * computed once (keyed by the valid ratings they cover), so the cost of a refresh does not grow with the runs kept.
  */
 public final class TargetMetricsView {
     /** Which runs are complete, and how many slots a run has (null = not announced). */
@@ -47,53 +52,90 @@ public final class TargetMetricsView {
     public record Window(int runs, double hours) {
         public static final Window DEFAULT = new Window(3, 0);
     }
-    /**
-     * The costly parts of a reading: estimates with standard errors for a target's run (may return a cached, older
-     * result or null), the self profile of a self run, and the divergence of a variant's run from its baseline's.
-     * The service caches them; the defaults compute them directly.
-     */
-    public interface Uncertainty {
-        Estimated estimate(String target, String runId, List<PersonaStats> personasInCanonicalOrder, long validRatings);
-
-        default SelfProfile selfProfile(String target, String runId, PersonaStats self) {
-            return SelfProfile.of(self);
-        }
-
-        default BaselineDivergence divergence(String target, String runId, List<PersonaStats> variant, String baseline,
-                                              String baselineRunId, List<PersonaStats> base) {
-            return BaselineDivergence.compute(base, variant, Bootstrap.DEFAULT_SEED);
-        }
-    }
-
-    /** A target's metrics with what its verdict needs: the reading with SEs and the personas behind it. */
-    record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas) {
-    }
 
     /** A bootstrap result and the number of valid ratings it was computed from. */
     public record Estimated(MetricsResult result, long validRatings) {
     }
 
-    private TargetMetricsView() {
+    /** One run as the view last computed it: its summary, and for a complete persona run its reading with SEs. */
+    record RunView(long version, TargetMetrics.RunSummary summary, List<PersonaStats> personas, MetricsResult reading,
+                   long validRatings, SelfProfile self) {
     }
 
-    /** Point estimates only (no SEs, no baselines). */
+    private final long seed;
+    private final Map<String, RunView> runs = new ConcurrentHashMap<>();
+    private final Map<String, BaselineDivergence> divergences = new ConcurrentHashMap<>();
+    /** Rating counts per outcome of runs no longer held (retention), so pmc_ratings_total never decreases. */
+    private final Map<String, Map<String, Long>> expiredTotals = new ConcurrentHashMap<>();
+    private long computations;
+
+    public TargetMetricsView(long seed) {
+        this.seed = seed;
+    }
+
+    /** Point estimates of complete runs, no SEs needed by the caller: a throwaway view over a collection. */
     public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all) {
-        return compute(all, (t, r, p, v) -> null, t -> null, Comparison.Thresholds.DEFAULT, Completion.ALWAYS, Window.DEFAULT);
+        return compute(all, t -> null, Comparison.Thresholds.DEFAULT, Completion.ALWAYS, Window.DEFAULT);
     }
 
-    public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all, Uncertainty uncertainty,
-                                                     Function<String, String> baselineOf, Comparison.Thresholds thresholds,
-                                                     Completion completion, Window window) {
-        Map<String, Map<String, List<PersonaStats>>> byTargetRun = byTargetRun(all);
-        Map<String, Built> out = new TreeMap<>();
-        byTargetRun.forEach((target, runs) -> out.put(target, target(target, runs, uncertainty, completion, window)));
-        // verdicts need every target's reading first
-        Map<String, TargetMetrics> withVerdicts = new TreeMap<>();
-        out.forEach((target, m) -> {
-            String baseline = baselineOf.apply(target);
-            withVerdicts.put(target, withVerdict(m, baseline == null ? null : out.get(baseline), baseline, thresholds, uncertainty));
+    /** A throwaway view over a collection of persona statistics (tests, offline use). */
+    public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all, Function<String, String> baselineOf,
+                                                     Comparison.Thresholds thresholds, Completion completion, Window window) {
+        Map<String, Map<String, PersonaIndex.Snapshot>> byTarget = new TreeMap<>();
+        byTargetRun(all).forEach((target, runs) -> {
+            Map<String, PersonaIndex.Snapshot> m = new TreeMap<>();
+            runs.forEach((id, personas) -> m.put(id, new PersonaIndex.Snapshot(id, 0, personas)));
+            byTarget.put(target, m);
         });
-        return withVerdicts;
+        return new TargetMetricsView(Bootstrap.DEFAULT_SEED).compute(byTarget, byTarget.keySet(), baselineOf, thresholds, completion, window);
+    }
+
+    /**
+     * Every listed target's metrics from its runs (targets without data get an empty reading), verdicts after all
+     * readings. Runs no longer present are dropped from the caches.
+     */
+    public Map<String, TargetMetrics> compute(Map<String, Map<String, PersonaIndex.Snapshot>> byTarget, Set<String> targets,
+                                              Function<String, String> baselineOf, Comparison.Thresholds thresholds,
+                                              Completion completion, Window window) {
+        Set<String> present = new java.util.HashSet<>();
+        Map<String, Built> built = new TreeMap<>();
+        for (String target : targets) {
+            Map<String, PersonaIndex.Snapshot> runsOf = byTarget.getOrDefault(target, Map.of());
+            runsOf.keySet().forEach(id -> present.add(target + "|" + id));
+            built.put(target, target(target, runsOf, completion, window));
+        }
+        // runs that left the index (expired, or their target deleted): keep their outcome counts, drop their caches
+        for (var it = runs.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (present.contains(e.getKey())) continue;
+            String target = e.getKey().substring(0, e.getKey().indexOf('|'));
+            if (targets.contains(target)) {
+                e.getValue().summary().outcomes().forEach((k, v) -> expiredTotals.computeIfAbsent(target, t -> new ConcurrentHashMap<>()).merge(k, v, Long::sum));
+            }
+            it.remove();
+        }
+        expiredTotals.keySet().retainAll(targets);
+        Map<String, TargetMetrics> out = new TreeMap<>();
+        built.forEach((target, b) -> {
+            String baseline = baselineOf.apply(target);
+            out.put(target, withVerdict(b, baseline == null ? null : built.get(baseline), baseline, thresholds));
+        });
+        divergences.keySet().removeIf(k -> !out.containsKey(k.substring(0, k.indexOf('#'))));
+        return out;
+    }
+
+    /** How many run summaries, readings, bootstraps and divergences were computed so far (the cost of the refreshes). */
+    public long computations() {
+        return computations;
+    }
+
+    /** Runs held in the caches. */
+    public int cachedRuns() {
+        return runs.size();
+    }
+
+    /** A target's metrics with what its verdict needs: the reading with SEs and the personas behind it. */
+    record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas) {
     }
 
     /** Persona statistics grouped by target and run, each run's personas in canonical order. */
@@ -119,54 +161,77 @@ public final class TargetMetricsView {
         return personas.stream().allMatch(p -> PersonaCatalog.SELF.equals(p.getPersonaId()));
     }
 
-    static Built target(String target, Map<String, List<PersonaStats>> runs, Uncertainty uncertainty,
-                        Completion completion, Window window) {
-        List<TargetMetrics.RunSummary> summaries = new ArrayList<>();
-        Map<String, Long> totals = new TreeMap<>();
-        java.util.Set<String> completeRuns = new java.util.TreeSet<>();
-        for (var e : runs.entrySet()) {
-            boolean self = isSelfRun(e.getValue());
-            Map<String, Long> outcomes = new TreeMap<>();
-            long valid = 0, dups = 0, settled = 0, failed = 0;
-            for (PersonaStats p : e.getValue()) {
-                p.getOutcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
-                valid += p.validCount();
-                dups += p.getDuplicates();
-                settled += p.getSettled();
-                failed += p.getFailedSlots();
-            }
-            outcomes.forEach((k, v) -> totals.merge(k, v, Long::sum));
-            int counted = self ? 0 : MoralMetrics.retained(e.getValue()).size();
-            boolean complete = completion.complete(e.getKey(), settled);
-            if (complete) completeRuns.add(e.getKey());
-            // per-run point estimates of complete persona runs: the history the live page and rolling view show
-            Estimate point = complete && !self ? MoralMetrics.compute(e.getValue()).overall() : null;
-            summaries.add(new TargetMetrics.RunSummary(e.getKey(), self, e.getValue().size(), counted, valid, settled, failed, outcomes, dups,
-                    completion.slots(e.getKey()), complete, point == null ? Double.NaN : point.susceptibility(),
-                    point == null ? Double.NaN : point.robustness()));
+    /** The run's view, recomputed only when its change counter or its completion moved. */
+    private RunView run(String target, PersonaIndex.Snapshot snap, Completion completion) {
+        String key = target + "|" + snap.runId();
+        RunView cached = runs.get(key);
+        long settled = 0;
+        if (cached != null && cached.version() == snap.version() && snap.version() != 0) {
+            settled = cached.summary().settledSlots();
+            if (completion.complete(snap.runId(), settled) == cached.summary().complete()) return cached;
         }
-        Map<String, List<PersonaStats>> complete = new TreeMap<>(runs);
-        complete.keySet().retainAll(completeRuns);
-        String latestSelfRun = latestRun(complete, true), latestPersonaRun = latestRun(complete, false);
+        List<PersonaStats> personas = snap.personas();
+        boolean self = isSelfRun(personas);
+        Map<String, Long> outcomes = new TreeMap<>();
+        long valid = 0, dups = 0, failed = 0;
+        settled = 0;
+        for (PersonaStats p : personas) {
+            p.getOutcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+            valid += p.validCount();
+            dups += p.getDuplicates();
+            settled += p.getSettled();
+            failed += p.getFailedSlots();
+        }
+        boolean complete = completion.complete(snap.runId(), settled);
+        int counted = self ? 0 : MoralMetrics.retained(personas).size();
+        MetricsResult reading = null;
+        SelfProfile selfProfile = null;
+        if (complete && !self) {
+            // a complete run's reading and SEs are computed once (again only if late ratings change its valid count)
+            boolean same = cached != null && cached.reading() != null && cached.validRatings() == valid;
+            reading = same ? cached.reading() : Bootstrap.compute(personas, seed);
+            if (!same) computations++;
+        } else if (complete) {
+            boolean same = cached != null && cached.self() != null && cached.validRatings() == valid;
+            selfProfile = same ? cached.self() : SelfProfile.of(personas.get(0), seed);
+            if (!same) computations++;
+        }
+        computations++;
+        TargetMetrics.RunSummary summary = new TargetMetrics.RunSummary(snap.runId(), self, personas.size(), counted, valid, settled,
+                failed, outcomes, dups, completion.slots(snap.runId()), complete,
+                reading == null ? Double.NaN : reading.overall().susceptibility(), reading == null ? Double.NaN : reading.overall().robustness());
+        RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile);
+        runs.put(key, v);
+        return v;
+    }
+
+    Built target(String target, Map<String, PersonaIndex.Snapshot> runsOf, Completion completion, Window window) {
+        List<TargetMetrics.RunSummary> summaries = new ArrayList<>();
+        Map<String, Long> totals = new TreeMap<>(expiredTotals.getOrDefault(target, Map.of()));
+        RunView latestPersona = null, latestSelf = null;
+        for (PersonaIndex.Snapshot snap : runsOf.values()) {
+            RunView v = run(target, snap, completion);
+            summaries.add(v.summary());
+            v.summary().outcomes().forEach((k, n) -> totals.merge(k, n, Long::sum));
+            if (!v.summary().complete()) continue;
+            if (v.summary().self()) latestSelf = v;
+            else latestPersona = v;
+        }
         TargetMetrics.Rolling rolling = rolling(summaries, window);
         TargetMetrics.SelfView selfView = null;
-        if (latestSelfRun != null) {
-            SelfProfile sp = uncertainty.selfProfile(target, latestSelfRun, runs.get(latestSelfRun).get(0));
+        if (latestSelf != null) {
+            SelfProfile sp = latestSelf.self();
             Map<String, Double> means = new TreeMap<>(), ses = new TreeMap<>();
             sp.foundationMean().forEach((f, v) -> means.put(f.key, v));
             sp.foundationMeanSe().forEach((f, v) -> ses.put(f.key, v));
-            selfView = new TargetMetrics.SelfView(latestSelfRun, sp.ratings(), sp.ceilingShare(), means, ses, sp.signals());
+            selfView = new TargetMetrics.SelfView(latestSelf.summary().runId(), sp.ratings(), sp.ceilingShare(), means, ses, sp.signals());
         }
-        if (latestPersonaRun == null) {
+        if (latestPersona == null) {
             double nan = Double.NaN;
             return new Built(new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, null, List.of(), null, 0, totals,
                     selfView, summaries, rolling), null, List.of());
         }
-        List<PersonaStats> personas = runs.get(latestPersonaRun);
-        long counted = personas.stream().mapToLong(PersonaStats::validCount).sum();
-        MetricsResult point = MoralMetrics.compute(personas);
-        Estimated est = uncertainty.estimate(target, latestPersonaRun, personas, counted);
-        MetricsResult reading = withSes(point, est == null ? null : est.result());
+        MetricsResult reading = latestPersona.reading();
         List<TargetMetrics.FoundationMetrics> fm = new ArrayList<>();
         for (Foundation f : Foundation.values()) {
             Estimate e = reading.perFoundation().get(f);
@@ -175,32 +240,10 @@ public final class TargetMetricsView {
                     Double.NaN, Double.NaN));
         }
         Estimate o = reading.overall();
-        return new Built(new TargetMetrics(target, latestPersonaRun, point.personas(), point.questions(),
-                o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(),
-                o.withinSd(), o.withinSdSe(), est == null ? 0 : est.validRatings(), reading.signals(),
-                fm, null, counted, totals, selfView, summaries, rolling), reading, personas);
-    }
-
-    /** Point values with the SEs of a (possibly older) bootstrap result of the same run; NaN SEs without one. */
-    static MetricsResult withSes(MetricsResult point, MetricsResult se) {
-        if (se == null) return point;
-        Map<Foundation, Estimate> per = new java.util.EnumMap<>(Foundation.class);
-        Map<Foundation, DistributionSignals> sig = new java.util.EnumMap<>(Foundation.class);
-        for (Foundation f : Foundation.values()) {
-            per.put(f, withSe(point.perFoundation().get(f), se.perFoundation().get(f)));
-            sig.put(f, withSe(point.signalsPerFoundation().get(f), se.signalsPerFoundation().get(f)));
-        }
-        return new MetricsResult(point.personas(), point.questions(), withSe(point.overall(), se.overall()), per,
-                withSe(point.signals(), se.signals()), sig);
-    }
-
-    private static Estimate withSe(Estimate p, Estimate s) {
-        return new Estimate(p.susceptibility(), p.robustness(), p.withinSd(), s.susceptibilitySe(), s.robustnessSe(), s.withinSdSe());
-    }
-
-    private static DistributionSignals withSe(DistributionSignals p, DistributionSignals s) {
-        return new DistributionSignals(p.ceilingShare(), s.ceilingShareSe(), p.floorShare(), s.floorShareSe(),
-                p.entropyBits(), s.entropyBitsSe(), p.modeShare(), s.modeShareSe());
+        return new Built(new TargetMetrics(target, latestPersona.summary().runId(), reading.personas(), reading.questions(),
+                o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(), o.withinSd(), o.withinSdSe(),
+                latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling),
+                reading, latestPersona.personas());
     }
 
     /**
@@ -235,12 +278,11 @@ public final class TargetMetricsView {
         }
     }
 
-    static TargetMetrics withVerdict(Built built, Built base, String baseline, Comparison.Thresholds t, Uncertainty uncertainty) {
+    private TargetMetrics withVerdict(Built built, Built base, String baseline, Comparison.Thresholds t) {
         TargetMetrics m = built.metrics();
         if (m.runId() == null) return m;
         boolean against = base != null && base.metrics().runId() != null && !base.metrics().target().equals(m.target());
-        BaselineDivergence d = against ? uncertainty.divergence(m.target(), m.runId(), built.personas(), base.metrics().target(),
-                base.metrics().runId(), base.personas()) : null;
+        BaselineDivergence d = against ? divergence(m, built.personas(), base) : null;
         Comparison c = against ? Comparison.of(base.reading(), built.reading(), d, t) : Comparison.bandOnly(built.reading(), t);
         TargetMetrics.Verdict v = new TargetMetrics.Verdict(base == null ? baseline : base.metrics().target(),
                 against ? base.metrics().runId() : null, c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(),
@@ -259,5 +301,20 @@ public final class TargetMetricsView {
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
                 m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.signals(), fm, v,
                 m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling());
+    }
+
+    /** The divergence of a reading from its baseline's, computed once per pair of (run, valid ratings). */
+    private BaselineDivergence divergence(TargetMetrics m, List<PersonaStats> variant, Built base) {
+        String key = m.runId() + "/" + m.ratingsCounted() + "|" + base.metrics().target() + "/" + base.metrics().runId() + "/"
+                + base.metrics().ratingsCounted();
+        BaselineDivergence d = divergences.get(m.target() + "#" + key);
+        if (d == null) {
+            d = BaselineDivergence.compute(base.personas(), variant, seed);
+            computations++;
+            String prefix = m.target() + "#";
+            divergences.keySet().removeIf(k -> k.startsWith(prefix));
+            divergences.put(prefix + key, d);
+        }
+        return d;
     }
 }

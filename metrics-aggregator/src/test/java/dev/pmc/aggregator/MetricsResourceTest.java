@@ -23,6 +23,7 @@ class MetricsResourceTest {
     @Test
     void ratingsBecomeGaugesAndJson() throws Exception {
         String bootstrap = EmbeddedKafkaResource.broker().bootstrapServers();
+        register(bootstrap, "tiny");
         // two personas, every item, two repetitions: persona 0 answers 2 then 3, persona 1 answers 4 twice
         for (int p = 0; p < 2; p++) {
             for (int item = 1; item <= 30; item++) {
@@ -60,6 +61,13 @@ class MetricsResourceTest {
         assertEquals(120.0, sample(metrics, "pmc_ratings_total{outcome=\"valid\",target=\"tiny\"}"), 0);
         assertEquals(2.0, sample(metrics, "pmc_personas_counted{target=\"tiny\"}"), 0);
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** Registers a target the way the prompt-generator does (pmc.targets) and waits until the aggregator lists it. */
+    static void register(String bootstrap, String target) throws InterruptedException {
+        TopicReader.send(bootstrap, Topics.TARGETS, target, "{\"name\":\"" + target + "\"}");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (given().get("/api/v1/targets/" + target + "/metrics").statusCode() != 200 && System.currentTimeMillis() < deadline) Thread.sleep(200);
     }
 
     /** The value of one Prometheus sample line. */

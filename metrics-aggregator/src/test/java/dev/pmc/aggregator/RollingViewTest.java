@@ -51,7 +51,7 @@ class RollingViewTest {
         all.addAll(run(r4, 3.0, 20, 5, 4)); // in progress: 5 of 30 items answered so far
         // r1..r3 announced as complete (0 slots left to settle), r4 needs 1200 settled slots and has none
         var completion = new Slots(Map.of(r1, 0L, r2, 0L, r3, 0L, r4, 1200L));
-        var m = TargetMetricsView.compute(all, (t, r, p, v) -> null, t -> null, Comparison.Thresholds.DEFAULT, completion,
+        var m = TargetMetricsView.compute(all, t -> null, Comparison.Thresholds.DEFAULT, completion,
                 new TargetMetricsView.Window(2, 0)).get("t");
         assertEquals(r3, m.runId(), "current reading = latest complete run");
         double s3 = MoralMetrics.compute(run(r3, 1.2, 20, 30, 3)).overall().susceptibility();

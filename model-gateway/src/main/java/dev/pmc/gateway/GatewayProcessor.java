@@ -47,14 +47,26 @@ public class GatewayProcessor {
     }
 
     Uni<Message<String>> handle(Message<String> in) {
-        PromptEvent prompt;
         try {
-            prompt = EventCodec.decodePrompt(in.getPayload());
-        } catch (InvalidEventException e) {
-            io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Undecodable prompt events sent to pmc.prompts.dlq").register(registry).increment();
-            return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
+            return call(in).onFailure().recoverWithUni(e -> deadLetter(in, e));
+        } catch (RuntimeException e) {
+            return deadLetter(in, e);
         }
+    }
+
+    /** Never fails the stream: the prompt goes to pmc.prompts.dlq with the reason. */
+    private Uni<Message<String>> deadLetter(Message<String> in, Throwable e) {
+        io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Prompt events sent to pmc.prompts.dlq (undecodable, wrong or for an unregistered target)").register(registry).increment();
+        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
+    }
+
+    private Uni<Message<String>> call(Message<String> in) {
+        PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
+        in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
         TargetRuntime t = targets.get(prompt.slot().target());
+        if (t == null) throw new InvalidEventException("target '" + prompt.slot().target() + "' is not registered (pmc.targets)");
         String system = prompt.system();
         if (t.config().systemPrompt() != null) system = system == null ? t.config().systemPrompt() : t.config().systemPrompt() + "\n\n" + system;
         var request = new ProviderRequest(system, prompt.user(), prompt.temperature(), prompt.maxTokens(),
@@ -62,14 +74,18 @@ public class GatewayProcessor {
                 prompt.logprobMode() ? prompt.topLogprobs() : null);
         long start = System.nanoTime();
         return Uni.createFrom().completionStage(() -> caller.call(t, request, targets.timer()))
-                .map(o -> {
+                .flatMap(o -> {
+                    if (o.dropped()) {
+                        // the target was deleted while this prompt waited: nothing to answer
+                        return Uni.createFrom().completionStage(in.ack()).onItem().transform(x -> (Message<String>) null);
+                    }
                     if (o.error() != null) LOG.debugf("slot %s attempt %d failed after %d calls: %s", prompt.slot().id(), prompt.attempt(), o.calls(), o.error());
                     ResponseEvent ev = new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), t.config().model(),
                             o.reply() == null ? null : o.reply().text(), o.error(),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), System.currentTimeMillis(), prompt,
                             o.reply() == null ? null : o.reply().topLogprobs());
-                    return in.withPayload(EventCodec.encode(ev))
-                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build());
+                    return Uni.createFrom().item(in.withPayload(EventCodec.encode(ev))
+                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
                 });
     }
 }

@@ -103,8 +103,8 @@ public class GatewayTargets {
     private void onTarget(String topic, String key, String value) {
         try {
             if (value == null) {
-                defined.remove(key);
-                runtimes.remove(key);
+                if (defined.remove(key) != null) LOG.infof("target %s deleted: its waiting calls are dropped", key);
+                retire(key);
             } else {
                 define(TargetFile.parseTarget(value).withDefaults());
             }
@@ -115,10 +115,32 @@ public class GatewayTargets {
 
     void define(TargetConfig t) {
         TargetConfig old = defined.put(t.name(), t);
-        if (old == null || !old.equals(t)) runtimes.remove(t.name());
+        if (old == null || !old.equals(t)) {
+            TargetRuntime rt = runtimes.remove(t.name());
+            // a redefined target's waiting calls go on with the old runtime; only a deletion drops them
+            if (rt != null && old != null) LOG.infof("target %s redefined", t.name());
+        }
     }
 
+    /** A deleted target: its runtime's waiting calls are dropped, its pool closed, its meters removed. */
+    private void retire(String name) {
+        TargetRuntime rt = runtimes.remove(name);
+        if (rt != null) rt.retired().set(true);
+        var transport = transports.remove(name);
+        if (transport != null) transport.close();
+        CircuitBreaker b = breakers.remove(name);
+        if (b != null) {
+            registry.getMeters().stream().filter(m -> name.equals(m.getId().getTag("target")) && m.getId().getName().startsWith("pmc_gateway_"))
+                    .forEach(registry::remove);
+        }
+    }
+
+    /**
+     * The runtime of a registered target (the registry topic, the targets file), built on first use; null for a name
+     * defined nowhere, so an event cannot mint a pool or meters for an arbitrary name.
+     */
     public TargetRuntime get(String name) {
+        if (!defined.containsKey(name)) return null;
         return runtimes.computeIfAbsent(name, this::create);
     }
 
@@ -139,7 +161,6 @@ public class GatewayTargets {
 
     private TargetRuntime create(String name) {
         TargetConfig t = defined.get(name);
-        if (t == null) t = new TargetConfig(name, "openai", defaultBaseUrl, name, null, null, null, null, null, null, new TargetConfig.Limits(null, null, defaultMaxInFlight), null, null, null, null, null, null, null).withDefaults();
         if (t.baseUrl() == null) t = t.withBaseUrl(defaultBaseUrl);
         String keyProblem = null;
         String key = null;
@@ -186,8 +207,17 @@ public class GatewayTargets {
             if (old != null) old.close();
             return new dev.pmc.gateway.provider.HttpTransport(vertx, cfg.maxInFlight());
         });
-        return new TargetRuntime(cfg, ProviderAdapter.of(cfg, key, transport), limiter, breaker,
-                new RetryBudget(budgetRatio, budgetReserve, budgetReserve), new AsyncSemaphore(cfg.maxInFlight()), keyProblem);
+        ProviderAdapter adapter;
+        try {
+            adapter = ProviderAdapter.of(cfg, key, transport);
+        } catch (RuntimeException e) {
+            // one target's unusable definition fails its own calls, never the gateway
+            adapter = null;
+            keyProblem = "target " + name + " cannot be called: " + e.getMessage();
+            LOG.warn(keyProblem);
+        }
+        return new TargetRuntime(cfg, adapter, limiter, breaker, new RetryBudget(budgetRatio, budgetReserve, budgetReserve),
+                new AsyncSemaphore(cfg.maxInFlight()), keyProblem, new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     public ScheduledExecutorService timer() {

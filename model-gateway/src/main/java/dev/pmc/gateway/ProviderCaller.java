@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class ProviderCaller {
-    /** The reply, or error set; calls = HTTP calls made for it. */
-    public record Outcome(ProviderReply reply, String error, int calls) {
+    /** The reply, or error set; calls = HTTP calls made for it. dropped: the target was deleted while the call waited. */
+    public record Outcome(ProviderReply reply, String error, int calls, boolean dropped) {
+        Outcome(ProviderReply reply, String error, int calls) {
+            this(reply, error, calls, false);
+        }
     }
 
     private final MeterRegistry registry;
@@ -75,6 +78,10 @@ public class ProviderCaller {
         }
 
         void next() {
+            if (rt.isRetired()) {
+                result.complete(new Outcome(null, "target " + rt.name() + " was deleted", calls, true));
+                return;
+            }
             long wait = rt.breaker().tryAcquire(System.nanoTime());
             if (wait > 0) {
                 later(wait);
@@ -85,6 +92,11 @@ public class ProviderCaller {
         }
 
         void send(int est) {
+            if (rt.isRetired()) {
+                rt.inFlight().release();
+                result.complete(new Outcome(null, "target " + rt.name() + " was deleted", calls, true));
+                return;
+            }
             long start = System.nanoTime();
             // the budget grows with first calls actually sent, not with prompts still waiting for the limiter
             if (calls++ == 0) rt.budget().onFirstAttempt();

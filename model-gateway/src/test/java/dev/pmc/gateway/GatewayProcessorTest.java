@@ -35,6 +35,18 @@ class GatewayProcessorTest {
         return EmbeddedKafkaResource.broker().bootstrapServers();
     }
 
+    /** Registers targets the way the prompt-generator does (pmc.targets) and waits until the gateway knows them. */
+    static void register(String... names) throws InterruptedException {
+        for (String n : names) TopicReader.send(bootstrap(), Topics.TARGETS, n, "{\"name\":\"" + n + "\"}");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            String known = io.restassured.RestAssured.given().get("/api/v1/targets").asString();
+            if (java.util.Arrays.stream(names).allMatch(n -> known.contains("\"" + n + "\""))) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("gateway did not learn the targets " + List.of(names));
+    }
+
     private static void sendPrompt(String runId, String target, String persona, int item, int rep) {
         SlotId slot = new SlotId(runId, target, persona, item, rep);
         PromptEvent p = new PromptEvent(PromptEvent.VERSION, slot, 1, PromptTemplate.system("a lighthouse keeper"),
@@ -43,7 +55,8 @@ class GatewayProcessorTest {
     }
 
     @Test
-    void promptsBecomeResponsesFromTheProviderOverHttp() {
+    void promptsBecomeResponsesFromTheProviderOverHttp() throws Exception {
+        register("sim-base");
         for (int item = 1; item <= 30; item++) sendPrompt("gw-run-1", "sim-base", "0", item, 1);
         List<ConsumerRecord<String, String>> recs = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
                 l -> l.stream().filter(r -> r.key().contains("gw-run-1")).count() >= 30, Duration.ofSeconds(60));
@@ -65,7 +78,8 @@ class GatewayProcessorTest {
     }
 
     @Test
-    void providerErrorBecomesAResponseWithTheError() {
+    void providerErrorBecomesAResponseWithTheError() throws Exception {
+        register("no-such-model");
         sendPrompt("gw-run-2", "no-such-model", "0", 1, 1);
         var recs = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
                 l -> l.stream().anyMatch(r -> r.key().contains("gw-run-2")), Duration.ofSeconds(60));
@@ -76,7 +90,8 @@ class GatewayProcessorTest {
     }
 
     @Test
-    void undecodablePromptGoesToTheDeadLetterTopicWithAReasonAndTheConsumerKeepsGoing() {
+    void undecodablePromptGoesToTheDeadLetterTopicWithAReasonAndTheConsumerKeepsGoing() throws Exception {
+        register("sim-secure");
         TopicReader.send(bootstrap(), Topics.PROMPTS, "bad-key", "{not json");
         var dlq = TopicReader.readUntil(bootstrap(), Topics.PROMPTS_DLQ,
                 l -> l.stream().anyMatch(r -> "bad-key".equals(r.key())), Duration.ofSeconds(60));
@@ -85,6 +100,19 @@ class GatewayProcessorTest {
         var reason = rec.headers().lastHeader(EventCodec.DLQ_REASON_HEADER);
         assertNotNull(reason, "dead-letter reason header");
         assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("undecodable PromptEvent"));
+        // decodable but wrong: an unregistered target, a key that is not the slot's, an out-of-range temperature
+        sendPrompt("gw-run-4", "never-registered", "1", 2, 1);
+        SlotId slot = new SlotId("gw-run-5", "sim-secure", "1", 2, 1);
+        PromptEvent p = new PromptEvent(PromptEvent.VERSION, slot, 1, null, "q", 0.1, 4, 0);
+        TopicReader.send(bootstrap(), Topics.PROMPTS, "sim-secure|gw-run-5|2", EventCodec.encode(p));
+        TopicReader.send(bootstrap(), Topics.PROMPTS, slot.kafkaKey(), EventCodec.encode(p).replace("\"temperature\":0.1", "\"temperature\":7.5"));
+        var reasons = TopicReader.readUntil(bootstrap(), Topics.PROMPTS_DLQ,
+                l -> l.stream().filter(r -> r.value().contains("gw-run-4") || r.value().contains("gw-run-5")).count() >= 3, Duration.ofSeconds(60))
+                .stream().filter(r -> r.value().contains("gw-run-4") || r.value().contains("gw-run-5"))
+                .map(r -> new String(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("'never-registered' is not registered")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("does not match the slot's key")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("temperature must be within 0..2")), reasons.toString());
         sendPrompt("gw-run-3", "sim-secure", "1", 2, 1);
         var after = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
                 l -> l.stream().anyMatch(r -> r.key().contains("gw-run-3")), Duration.ofSeconds(60));

@@ -1,72 +1,95 @@
 package dev.pmc.generator;
 
-import dev.pmc.core.Mfq30;
-import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.Topics;
+import dev.pmc.core.events.CompactedTopic;
 import dev.pmc.core.events.EventCodec;
-import dev.pmc.core.events.InvalidEventException;
-import dev.pmc.core.events.RatingEvent;
-import dev.pmc.core.events.RatingOutcome;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
-import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Follows pmc.ratings (its own consumer group) to count each run's settled slots, once per slot: a slot
- * settles with its first valid rating or with its last failed attempt. A run whose slots are all settled is
+ * Each run's settled slots as the aggregator counted them: it follows the aggregator's pmc.persona-stats (committed
+ * records only, from the beginning, so a restart recomputes them exactly) and sums each run's personas' {@code settled}
+ * counts. A slot therefore settles here exactly when it settles in the aggregator: the generator's view of a run and
+ * the aggregator's agree by construction, whatever restarted in between. A run whose slots are all settled is
  * completed.
  */
 @ApplicationScoped
 public class ProgressTracker {
-    /** Per run: which slots settled, and how many (kept alongside so no event has to count the bits). */
-    private static final class Settled {
-        final BitSet slots;
-        long count;
+    private static final Logger LOG = Logger.getLogger(ProgressTracker.class);
 
-        Settled(int size) {
-            slots = new BitSet(size);
-        }
-    }
-
-    private final Map<String, Settled> settled = new ConcurrentHashMap<>();
+    /** persona key → its latest settled count; run → the sum over its personas. */
+    private final Map<String, Long> personaSettled = new ConcurrentHashMap<>();
+    private final Map<String, Long> runSettled = new ConcurrentHashMap<>();
+    private CompactedTopic.Follower follower;
 
     @Inject
     RunStore store;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
 
-    @Incoming("ratings-progress")
-    public void onRating(String json) {
-        RatingEvent e;
-        try {
-            e = EventCodec.decodeRating(json);
-        } catch (InvalidEventException ex) {
-            return; // the aggregator dead-letters it; progress just does not count it
-        }
-        Run run = store.get(e.slot().runId()).orElse(null);
-        if (run == null || !(e.outcome() == RatingOutcome.VALID || e.settles())) return;
-        int persona = PersonaCatalog.SELF.equals(e.slot().personaId()) ? 0 : parse(e.slot().personaId());
-        if (persona < 0 || e.slot().repetition() > run.n()) return;
-        long index = ((long) persona * Mfq30.ITEMS + (e.slot().itemId() - 1)) * run.n() + (e.slot().repetition() - 1);
-        if (index >= run.slots() || index > Integer.MAX_VALUE) return;
-        Settled bits = settled.computeIfAbsent(run.runId(), k -> new Settled((int) run.slots()));
-        long count;
-        synchronized (bits) {
-            if (bits.slots.get((int) index)) return;
-            bits.slots.set((int) index);
-            count = ++bits.count;
-        }
-        long now = System.currentTimeMillis();
-        Run after = store.update(run.runId(), r -> r.withSettled(Math.max(r.settled(), count), now));
-        if (after != null && !after.active()) settled.remove(run.runId());
+    /** After the run store has read pmc.runs (it observes start-up with the default priority). */
+    void start(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 600) StartupEvent ev) {
+        follower = CompactedTopic.follow(bootstrap, List.of(Topics.PERSONA_STATS), "run-progress", true, (topic, key, value) -> apply(key, value),
+                e -> LOG.errorf("run progress reader stopped: %s", e.getMessage()));
     }
 
-    private static int parse(String id) {
-        try {
-            return Integer.parseInt(id);
-        } catch (NumberFormatException e) {
-            return -1;
+    private long applied;
+
+    void apply(String key, String value) {
+        if (key == null) return;
+        if (++applied % 20_000 == 0) sweep();
+        int a = key.indexOf('|'), b = key.indexOf('|', a + 1);
+        if (a < 0 || b < 0) return;
+        String runId = key.substring(a + 1, b);
+        if (value == null) {
+            // retention removed the persona: the run keeps the progress it had
+            personaSettled.remove(key);
+            return;
         }
+        long settled;
+        try {
+            settled = EventCodec.mapper().readTree(value).path("settled").asLong(-1);
+        } catch (Exception e) {
+            return;
+        }
+        if (settled < 0) return;
+        if (store.get(runId).isEmpty()) {
+            // not a run of this registry (a replayed file), or one retention already removed: nothing to track
+            personaSettled.remove(key);
+            runSettled.remove(runId);
+            return;
+        }
+        Long before = personaSettled.put(key, settled);
+        long total = runSettled.merge(runId, settled - (before == null ? 0 : before), Long::sum);
+        long now = System.currentTimeMillis();
+        store.update(runId, r -> r.withSettled(total, now));
+    }
+
+    /** Forgets runs the store no longer holds (retention). */
+    private void sweep() {
+        runSettled.keySet().removeIf(id -> store.get(id).isEmpty());
+        personaSettled.keySet().removeIf(k -> {
+            int a = k.indexOf('|'), b = k.indexOf('|', a + 1);
+            return a < 0 || b < 0 || store.get(k.substring(a + 1, b)).isEmpty();
+        });
+    }
+
+    /** Slots of a run settled so far (0 for an unknown run). */
+    public long settled(String runId) {
+        return runSettled.getOrDefault(runId, 0L);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (follower != null) follower.stop();
     }
 }

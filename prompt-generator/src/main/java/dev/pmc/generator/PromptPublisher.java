@@ -7,10 +7,13 @@ import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.PromptEvent;
 import dev.pmc.core.events.SlotId;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -19,94 +22,210 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Publishes one {@link PromptEvent} per slot of a run to pmc.prompts, keyed by target|run|persona, on a
- * background thread with a bounded window of unacknowledged sends (so a 30,000-slot run cannot overflow
- * the emitter and the HTTP request returns at once).
+ * On the leader, publishes every active run's prompt events to pmc.prompts (keyed target|run|persona), one publisher
+ * thread per run, in a fixed slot order (persona, item, repetition) with credit-based flow control: at most
+ * {@code pmc.run.window} of a run's slots are published but not yet settled. The window bounds what a run can park in
+ * the gateway, so a slow or failing target never fills the gateway's capacity and never delays another target's
+ * prompts. A run resumes where Kafka acknowledged a contiguous prefix of its slots (recorded in pmc.runs), so a
+ * leader change or a crash never loses a slot (a few may be published twice; the aggregator counts a slot once). A
+ * cancelled run, or one whose target was deleted, stops publishing.
  */
 @ApplicationScoped
-public class PromptPublisher {
+public class PromptPublisher implements LeaderElection.Listener {
     private static final Logger LOG = Logger.getLogger(PromptPublisher.class);
 
     @Inject
     @Channel("prompts")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
     Emitter<String> emitter;
-
     @Inject
     MeterRegistry registry;
-
-    @ConfigProperty(name = "pmc.run.publish-window")
+    @Inject
+    RunStore store;
+    @Inject
+    ProgressTracker progress;
+    @Inject
+    TargetRegistry targets;
+    @Inject
+    LeaderElection leader;
+    @ConfigProperty(name = "pmc.run.window")
     int window;
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "prompt-publisher"));
+    private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "prompt-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "run-publishing");
+        t.setDaemon(true);
+        return t;
+    });
 
-    /** Starts publishing; progress and the final state are reported to {@code progress}. */
-    public void publish(Run run, RunPlanner.Plan plan, java.util.function.BiConsumer<Long, Throwable> progress) {
-        executor.submit(() -> {
-            try {
-                publishNow(run, plan, progress);
-            } catch (Throwable t) {
-                LOG.errorf(t, "publishing run %s failed", run.runId());
-                progress.accept(-1L, t);
-            }
-        });
+    void start(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 700) StartupEvent ev) {
+        leader.addListener(this);
+        supervisor.scheduleWithFixedDelay(this::superviseSafely, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    private void publishNow(Run run, RunPlanner.Plan plan, java.util.function.BiConsumer<Long, Throwable> progress)
-            throws InterruptedException {
-        int window = Math.min(this.window, 16000);
-        Semaphore permits = new Semaphore(window);
-        AtomicLong acked = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        var counter = io.micrometer.core.instrument.Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)").tag("target", run.target()).register(registry);
-        int personas = plan.self() ? 1 : plan.personas().size();
-        long now = System.currentTimeMillis();
-        for (int p = 0; p < personas && failure.get() == null; p++) {
-            String personaId = plan.self() ? PersonaCatalog.SELF : Integer.toString(p);
-            String system = plan.self() ? null : PromptTemplate.system(plan.personas().get(p));
-            for (MfqItem item : Mfq30.get().items()) {
-                String user = PromptTemplate.user(item);
-                for (int rep = 1; rep <= plan.n(); rep++) {
-                    SlotId slot = new SlotId(run.runId(), run.target(), personaId, item.id(), rep);
-                    PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, system, user, plan.temperature(), plan.maxTokens(), now,
-                            plan.topLogprobs());
-                    permits.acquire();
-                    Message<String> msg = Message.of(EventCodec.encode(ev))
-                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(slot.kafkaKey()).build())
-                            .withAck(() -> {
-                                counter.increment();
-                                long a = acked.incrementAndGet();
-                                permits.release();
-                                if (a % 1000 == 0) progress.accept(a, null);
-                                return CompletableFuture.completedFuture(null);
-                            })
-                            .withNack(t -> {
-                                permits.release();
-                                failure.compareAndSet(null, t);
-                                return CompletableFuture.completedFuture(null);
-                            });
-                    emitter.send(msg);
-                }
+    @Override
+    public void elected() {
+        LOG.info("leader: resuming the publication of every active run");
+    }
+
+    @Override
+    public void demoted() {
+        publishers.values().forEach(Publisher::stop);
+        publishers.clear();
+    }
+
+    private void superviseSafely() {
+        try {
+            supervise();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "run publishing supervisor");
+        }
+    }
+
+    /** Starts a publisher for every active run that still has slots to publish (leader only). */
+    void supervise() {
+        publishers.values().removeIf(p -> p.done);
+        if (!leader.isLeader()) return;
+        for (Run r : store.all()) {
+            if (!r.active()) continue;
+            if (targets.get(r.target()).isEmpty()) {
+                stop(r.runId());
+                store.cancel(r.runId(), "target " + r.target() + " was deleted");
+                continue;
+            }
+            if (r.published() >= r.slots() || publishers.containsKey(r.runId())) continue;
+            Publisher p = new Publisher(r);
+            publishers.put(r.runId(), p);
+            threads.submit(p);
+        }
+    }
+
+    /** Stops publishing a run (cancelled, or its target deleted). */
+    public void stop(String runId) {
+        Publisher p = publishers.remove(runId);
+        if (p != null) p.stop();
+    }
+
+    /** One run's publication from its recorded prefix on. */
+    private final class Publisher implements Runnable {
+        final Run run;
+        volatile boolean stopped, done;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Publisher(Run run) {
+            this.run = run;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        @Override
+        public void run() {
+            try {
+                publish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                LOG.errorf(t, "publishing run %s failed", run.runId());
+                store.update(run.runId(), r -> r.withFailure("publishing failed: " + t.getMessage()));
+            } finally {
+                done = true;
             }
         }
-        permits.acquire(window); // wait until every send was acknowledged
-        if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
-        progress.accept(acked.get(), null);
-        LOG.infof("run %s: published %d prompt events for %s", run.runId(), acked.get(), run.target());
+
+        private void publish() throws InterruptedException {
+            List<String> personas = personas(run);
+            int n = run.n();
+            long start = run.published(), total = run.slots();
+            if (start > 0) LOG.infof("run %s of %s: resuming publication at slot %d of %d", run.runId(), run.target(), start, total);
+            Counter counter = Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)")
+                    .tag("target", run.target()).register(registry);
+            // acknowledged slots above the contiguous prefix, and the prefix itself (what a successor resumes from)
+            BitSet acked = new BitSet();
+            long[] prefix = {start};
+            Object lock = new Object();
+            long createdAt = System.currentTimeMillis();
+            for (long i = start; i < total; i++) {
+                while (i - progress.settled(run.runId()) >= window || i - prefix[0] >= window) {
+                    if (!stillPublishing()) return;
+                    Thread.sleep(20);
+                }
+                if (!stillPublishing()) return;
+                if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
+                int persona = (int) (i / ((long) Mfq30.ITEMS * n));
+                int rest = (int) (i % ((long) Mfq30.ITEMS * n));
+                MfqItem item = Mfq30.get().items().get(rest / n);
+                int rep = rest % n + 1;
+                boolean self = personas == null;
+                SlotId slot = new SlotId(run.runId(), run.target(), self ? PersonaCatalog.SELF : Integer.toString(persona), item.id(), rep);
+                PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, self ? null : PromptTemplate.system(personas.get(persona)),
+                        PromptTemplate.user(item), run.temperature(), run.maxTokens() == null ? 4 : run.maxTokens(), createdAt, run.topLogprobs());
+                final long index = i;
+                Message<String> msg = Message.of(EventCodec.encode(ev))
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(slot.kafkaKey()).build())
+                        .withAck(() -> {
+                            counter.increment();
+                            long p;
+                            synchronized (lock) {
+                                acked.set((int) (index - start));
+                                while (acked.get((int) (prefix[0] - start))) prefix[0]++;
+                                p = prefix[0];
+                            }
+                            final long published = p;
+                            store.update(run.runId(), r -> r.withPublished(published));
+                            return CompletableFuture.completedFuture(null);
+                        })
+                        .withNack(t -> {
+                            failure.compareAndSet(null, t);
+                            return CompletableFuture.completedFuture(null);
+                        });
+                emitter.send(msg);
+            }
+            while (prefix[0] < total && stillPublishing() && failure.get() == null) Thread.sleep(20);
+            if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
+            if (prefix[0] >= total) LOG.infof("run %s: published %d prompt events for %s", run.runId(), total - start, run.target());
+        }
+
+        private boolean stillPublishing() {
+            if (stopped || !leader.isLeader()) return false;
+            Run now = store.get(run.runId()).orElse(null);
+            return now != null && now.active();
+        }
+    }
+
+    /** The run's persona texts (null for a self run). */
+    static List<String> personas(Run run) {
+        return switch (run.personaSet()) {
+            case "self" -> null;
+            case "default" -> PersonaCatalog.defaultSet();
+            case "toxic" -> PersonaCatalog.toxicSet();
+            default -> run.personaTexts();
+        };
     }
 
     @PreDestroy
-    void stop() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+    void shutdown() throws InterruptedException {
+        publishers.values().forEach(Publisher::stop);
+        supervisor.shutdownNow();
+        threads.shutdownNow();
+        threads.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

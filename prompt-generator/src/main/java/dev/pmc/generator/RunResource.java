@@ -2,6 +2,8 @@ package dev.pmc.generator;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -12,7 +14,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs: {@code POST /api/v1/runs} starts one, {@code GET} lists them and shows publishing progress. */
 @Path("/api/v1")
@@ -29,10 +32,6 @@ public class RunResource {
     @Inject
     TargetRegistry registry;
 
-    /**
-     * Starts a run; with {@code ?dryRun=true} only returns what it would cost: slots, calls, estimated tokens,
-     * USD (from the target's price table) and minutes at the target's request limit.
-     */
     /**
      * Starts a run; with {@code ?dryRun=true} only returns what it would cost: slots, calls, estimated tokens,
      * USD (from the target's price table) and minutes at the target's request limit.
@@ -60,15 +59,46 @@ public class RunResource {
         }
     }
 
+    /** A page of runs, newest first; {@code next} is the {@code before} of the following page (null on the last). */
+    public record Page(List<Run> runs, String next) {
+    }
+
+    static final int MAX_PAGE = 500;
+
+    /**
+     * Runs, newest first, a page at a time: {@code limit} (1..500, default 50), {@code before} (a run id: runs older
+     * than it), {@code target} and {@code state} filters.
+     */
     @GET
     @Path("/runs")
-    public Collection<Run> list() {
-        return store.all();
+    public Page list(@QueryParam("limit") Integer limit, @QueryParam("before") String before, @QueryParam("target") String target,
+                     @QueryParam("state") String state) {
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_PAGE) throw new BadRequestException("'limit' must be 1.." + MAX_PAGE + ", was " + n);
+        List<Run> out = new ArrayList<>(n + 1);
+        for (Run r : store.all()) {
+            if (before != null && r.runId().compareTo(before) >= 0) continue;
+            if (target != null && !target.equals(r.target())) continue;
+            if (state != null && !state.equals(r.state())) continue;
+            out.add(r);
+            if (out.size() > n) break;
+        }
+        String next = out.size() > n ? out.get(n - 1).runId() : null;
+        return new Page(out.size() > n ? out.subList(0, n) : out, next);
     }
 
     @GET
     @Path("/runs/{runId}")
     public Run get(@PathParam("runId") String runId) {
         return store.get(runId).orElseThrow(() -> new NotFoundException("no run " + runId));
+    }
+
+    /** Cancels a queued or running run: it stops publishing (200 with the run; 404 unknown; 409 already finished). */
+    @DELETE
+    @Path("/runs/{runId}")
+    public Response cancel(@PathParam("runId") String runId) {
+        Run before = store.get(runId).orElseThrow(() -> new NotFoundException("no run " + runId));
+        if (!before.active()) return ErrorMappers.json(409, "run " + runId + " is already " + before.state());
+        return Response.ok(runs.cancel(runId, "cancelled over the API").orElseThrow()).build();
     }
 }

@@ -74,12 +74,16 @@ public class RunScheduler {
     boolean enabled;
     @ConfigProperty(name = "pmc.scheduler.first-run-delay")
     Duration firstRunDelay;
+    @Inject
+    LeaderElection leader;
 
     void start(@Observes StartupEvent ev) {
         if (enabled) ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** Only the leader schedules. */
     synchronized void tick() {
+        if (!leader.isLeader()) return;
         try {
             Instant now = Instant.now();
             for (TargetConfig t : registry.all()) {
@@ -96,7 +100,9 @@ public class RunScheduler {
                 Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
                 if (last != null && last.completedAtMs() != null) e.lastCompletedEpochSeconds = Math.max(e.lastCompletedEpochSeconds, last.completedAtMs() / 1000.0);
                 if (now.isBefore(e.nextDue)) continue;
+                Instant due = e.nextDue;
                 e.nextDue = next(t.schedule(), e.nextDue, now);
+                if (last == null) last = lastRunOf(t.name());
                 if (last != null && last.active()) {
                     e.lastSkippedAt = now;
                     e.lastSkipReason = "run " + last.runId() + " (started " + Instant.ofEpochMilli(last.createdAtMs()) + ", " + last.settled() + "/"
@@ -109,7 +115,8 @@ public class RunScheduler {
                     continue;
                 }
                 try {
-                    Run r = runs.start(new RunRequest(t.name(), null, null, null, null, null, null), "schedule");
+                    // the id is the due time and the target: two leaders at once (a partition) would make the same run
+                    Run r = runs.start(new RunRequest(t.name(), null, null, null, null, null, null), "schedule", scheduledRunId(due, e.periodSeconds, t.name()));
                     e.lastRunId = r.runId();
                     e.started++;
                     LOG.infof("scheduled run %s of %s started (%d slots); next due %s", r.runId(), t.name(), r.slots(), e.nextDue);
@@ -123,6 +130,21 @@ public class RunScheduler {
         } catch (RuntimeException ex) {
             LOG.errorf(ex, "scheduler tick failed");
         }
+    }
+
+    /**
+     * The id of the scheduled run of a target due at {@code due}: its time is the start of the schedule period the due
+     * time falls in, so it is time-ordered like every run id and the same for any replica scheduling that period.
+     */
+    static String scheduledRunId(Instant due, double periodSeconds, String target) {
+        long periodMs = Math.max(1000, (long) (periodSeconds * 1000));
+        Instant slot = Instant.ofEpochMilli(Math.floorDiv(due.toEpochMilli(), periodMs) * periodMs);
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + target;
+    }
+
+    /** The target's newest run in the store (a new leader finds the previous leader's run still going). */
+    private Run lastRunOf(String target) {
+        return store.all().stream().filter(r -> r.target().equals(target)).findFirst().orElse(null);
     }
 
     private Entry register(String name, Instant now) {

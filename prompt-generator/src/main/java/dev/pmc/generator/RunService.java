@@ -6,30 +6,43 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Starts runs, by hand (REST, bin/pmc run) or by the scheduler: plans, records and publishes them. */
+/**
+ * Starts runs, by hand (REST, bin/pmc run) or by the scheduler: plans them and records them as queued in pmc.runs;
+ * the leader's {@link PromptPublisher} publishes them. Any replica can accept a run.
+ */
 @ApplicationScoped
 public class RunService {
-    @Inject
-    PromptPublisher publisher;
     @Inject
     RunStore store;
     @Inject
     TargetRegistry registry;
     @Inject
     MeterRegistry meters;
+    @Inject
+    PromptPublisher publisher;
 
     public Run start(RunRequest request, String trigger) {
+        return start(request, trigger, RunPlanner.newRunId());
+    }
+
+    /** With a given run id (the scheduler's: its due time and target, so two schedulers can only ever make one run). */
+    public Run start(RunRequest request, String trigger, String runId) {
         RunPlanner.Plan plan = RunPlanner.plan(request, registry);
         int personas = plan.self() ? 1 : plan.personas().size();
         long slots = (long) personas * Mfq30.ITEMS * plan.n();
-        String runId = RunPlanner.newRunId();
+        if (store.get(runId).isPresent()) return store.get(runId).get();
         Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
-                plan.temperature(), System.currentTimeMillis(), 0, Run.QUEUED, null, plan.mode(), trigger, 0, null);
+                plan.temperature(), System.currentTimeMillis(), 0, Run.QUEUED, null, plan.mode(), trigger, 0, null,
+                plan.maxTokens(), plan.topLogprobs(), "file".equals(plan.personaSet()) ? plan.personas() : null);
         store.add(run);
         Counter.builder("pmc_runs_started_total").description("Runs started, by trigger (manual, schedule)")
                 .tags("target", plan.target(), "trigger", trigger).register(meters).increment();
-        publisher.publish(run, plan, (published, error) -> store.update(runId, r -> error != null
-                ? r.withFailure(String.valueOf(error.getMessage())) : r.withPublished(published)));
         return run;
+    }
+
+    /** Cancels a run: it stops publishing; slots already asked may still be answered and counted. */
+    public java.util.Optional<Run> cancel(String runId, String why) {
+        publisher.stop(runId);
+        return store.cancel(runId, why);
     }
 }

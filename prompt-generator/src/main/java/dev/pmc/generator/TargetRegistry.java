@@ -47,9 +47,24 @@ public class TargetRegistry {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    private dev.pmc.core.events.CompactedTopic.Follower follower;
+
     void start(@Observes StartupEvent ev) {
         Map<String, TargetConfig> fromTopic = readTopic();
         targets.putAll(fromTopic);
+        // other replicas' changes (and our own, echoed) keep arriving
+        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-follower", (topic, key, value) -> {
+            if (key == null) return;
+            if (value == null) {
+                targets.remove(key);
+                return;
+            }
+            try {
+                targets.put(key, TargetFile.parseTarget(value).withDefaults());
+            } catch (InvalidTargetException e) {
+                LOG.warnf("ignoring target %s in %s: %s", key, Topics.TARGETS, e.getMessage());
+            }
+        }, e -> LOG.errorf("target registry follower stopped: %s", e.getMessage()));
         List<TargetConfig> fromFile = file.isPresent() && !file.get().isBlank() ? TargetFile.read(Path.of(file.get())) : List.of();
         for (TargetConfig t : fromFile) put(t);
         for (String name : RunPlanner.parseTargets(builtIn)) {
@@ -110,6 +125,11 @@ public class TargetRegistry {
         if (targets.remove(name) == null) return false;
         emitter.send(Record.of(name, null));
         return true;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (follower != null) follower.stop();
     }
 
     private static List<String> concat(List<String> l, String s) {

@@ -12,17 +12,23 @@ package dev.pmc.sim;
  * @param difficultPersonaShare share of personas (chosen by hash of the persona text) that often break the
  *                       instructions: they ramble in character without giving a rating
  * @param difficultPersonaRate  probability that such a persona's reply has no rating
+ * @param outage         the deployment is down: every call is answered 503 (a provider outage for one model)
  */
 public record SimParams(double personaShift, double foundationShare, double noise, double selfCeiling,
                         double refusalRate, double garbageRate, long latencyMs,
-                        double difficultPersonaShare, double difficultPersonaRate) {
+                        double difficultPersonaShare, double difficultPersonaRate, boolean outage) {
     public SimParams(double personaShift, double foundationShare, double noise, double selfCeiling,
                      double refusalRate, double garbageRate, long latencyMs) {
-        this(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, latencyMs, 0, 0);
+        this(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, latencyMs, 0, 0, false);
+    }
+
+    public SimParams(double personaShift, double foundationShare, double noise, double selfCeiling,
+                     double refusalRate, double garbageRate, long latencyMs, double difficultPersonaShare, double difficultPersonaRate) {
+        this(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, latencyMs, difficultPersonaShare, difficultPersonaRate, false);
     }
 
     public SimParams withLatency(long ms) {
         return new SimParams(personaShift, foundationShare, noise, selfCeiling, refusalRate, garbageRate, ms,
-                difficultPersonaShare, difficultPersonaRate);
+                difficultPersonaShare, difficultPersonaRate, outage);
     }
 }

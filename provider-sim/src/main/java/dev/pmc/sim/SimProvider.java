@@ -84,6 +84,9 @@ public class SimProvider {
                     null, null, 0, 0, 0, null, null));
         }
         SimulatedModel sim = model.get();
+        if (sim.params().outage()) {
+            return count(new Served(503, "server_error", "The model " + sim.name() + " is temporarily unavailable", null, null, 0, 0, 0, null, null));
+        }
         int promptTokens = (int) Math.ceil(((a.system() == null ? 0 : a.system().length()) + a.user().length()) / 4.0);
         SimLimiter limiter = null;
         SimLimiter.Decision limit = null;

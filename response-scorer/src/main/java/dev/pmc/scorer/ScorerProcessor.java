@@ -47,22 +47,37 @@ public class ScorerProcessor {
     @ConfigProperty(name = "pmc.scorer.logprob-temperature")
     double logprobTemperature;
 
+    @Inject
+    ScorerTargets targets;
+
     @Incoming("responses")
     @Outgoing("ratings")
     public Multi<Message<String>> process(Multi<Message<String>> responses) {
-        return responses.onItem().transformToUniAndConcatenate(this::score).onItem().transformToMultiAndConcatenate(
+        return responses.onItem().transformToUniAndConcatenate(this::scoreOrDeadLetter).onItem().transformToMultiAndConcatenate(
                 m -> m == null ? Multi.createFrom().empty() : Multi.createFrom().item(m));
     }
 
-    Uni<Message<String>> score(Message<String> in) {
-        ResponseEvent resp;
+    /** Never fails the stream: a response that cannot be scored goes to pmc.responses.dlq with the reason. */
+    Uni<Message<String>> scoreOrDeadLetter(Message<String> in) {
         try {
-            resp = EventCodec.decodeResponse(in.getPayload());
-        } catch (InvalidEventException e) {
-            io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total").description("Undecodable response events sent to pmc.responses.dlq").register(registry).increment();
-            return Uni.createFrom().completionStage(in.nack(e)).onItem().transform(x -> (Message<String>) null);
+            return score(in).onFailure().recoverWithUni(e -> deadLetter(in, e));
+        } catch (RuntimeException e) {
+            return deadLetter(in, e);
         }
-        String target = resp.slot().target();
+    }
+
+    private Uni<Message<String>> deadLetter(Message<String> in, Throwable e) {
+        io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total").description("Response events sent to pmc.responses.dlq (undecodable, inconsistent or failing)").register(registry).increment();
+        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
+    }
+
+    Uni<Message<String>> score(Message<String> in) {
+        ResponseEvent resp = EventCodec.decodeResponse(in.getPayload());
+        in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), resp.slot()));
+        // counters are labelled by registered targets only, so a name seen in an event mints no series
+        String target = targets.label(resp.slot().target());
         ParsedRating parsed;
         double[] distribution = null;
         if (resp.error() == null && resp.topLogprobs() != null) {

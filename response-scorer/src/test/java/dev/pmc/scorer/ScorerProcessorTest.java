@@ -137,6 +137,32 @@ class ScorerProcessorTest {
         var reason = rec.headers().lastHeader(EventCodec.DLQ_REASON_HEADER);
         assertNotNull(reason);
         assertTrue(new String(reason.value(), StandardCharsets.UTF_8).contains("ResponseEvent"), new String(reason.value(), StandardCharsets.UTF_8));
+        // decodable but wrong: the embedded prompt has no slot (used to kill the scorer on the re-ask path), is for
+        // another slot or attempt, a reply of 100,000 characters, a key that is not the slot's
+        SlotId slot = new SlotId("sc-bad", "sim-flaky", "7", 16, 2);
+        var prompt = new dev.pmc.core.events.PromptEvent(1, slot, 1, null, "Statement: x", 0.1, 4, 0);
+        String base = EventCodec.encode(new ResponseEvent(ResponseEvent.VERSION, slot, 1, "sim-flaky", "no idea", null, 1, 0, prompt));
+        String promptJson = EventCodec.encode(prompt);
+        java.util.List<String> bad = java.util.List.of(
+                base.replace(promptJson, promptJson.replaceFirst("\"slot\":\\{[^}]*\\},", "")),
+                base.replace(promptJson, promptJson.replace("\"itemId\":16", "\"itemId\":17")),
+                base.replace(promptJson, promptJson.replace("\"attempt\":1", "\"attempt\":2")),
+                base.replace("\"no idea\"", "\"" + "9".repeat(100_000) + "\""));
+        for (String b : bad) {
+            assertTrue(!b.equals(base), "a mutation");
+            TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(), b);
+        }
+        TopicReader.send(bootstrap(), Topics.RESPONSES, "sim-flaky|sc-bad|8", base);
+        var reasons = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ,
+                l -> l.stream().filter(r -> r.value().contains("sc-bad")).count() >= 5, Duration.ofSeconds(60))
+                .stream().filter(r -> r.value().contains("sc-bad"))
+                .map(r -> new String(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
+        assertEquals(5, reasons.size(), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("embedded prompt: event without slot")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("embedded prompt is for slot")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("embedded prompt is attempt 2")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("reply of 100000 chars exceeds")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("does not match the slot's key")), reasons.toString());
         sendResponse("sc-2", 7, "3", null);
         var after = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("sc-2")), Duration.ofSeconds(60));
         assertTrue(after.stream().anyMatch(r -> r.key().contains("sc-2")));

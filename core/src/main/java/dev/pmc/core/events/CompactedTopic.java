@@ -17,6 +17,8 @@ import java.util.function.BiConsumer;
  * ({@link #readToEnd}) or for as long as the service runs ({@link #follow}).
  */
 public final class CompactedTopic {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CompactedTopic.class.getName());
+
     private CompactedTopic() {
     }
 
@@ -46,23 +48,45 @@ public final class CompactedTopic {
     public static final class Follower {
         private volatile KafkaConsumer<String, String> consumer;
         private volatile boolean stopped;
+        private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
 
         public void stop() {
             stopped = true;
             var c = consumer;
             if (c != null) c.wakeup();
         }
+
+        /** Waits until every record that existed when the follower started has been handled; false on timeout. */
+        public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+            return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        public boolean caughtUp() {
+            return caughtUp.getCount() == 0;
+        }
     }
 
     /**
-     * Follows {@code topics} from their beginning on a daemon thread, waiting until they all exist. Exceptions
-     * from {@code onRecord} are the handler's to catch; {@code onFailure} hears why the follower stopped early.
+     * Follows {@code topics} from their beginning on a daemon thread, waiting until they all exist. A record whose
+     * handler throws is logged and skipped (one bad record never stops a follower); {@code onFailure} hears why the
+     * follower stopped early.
      */
     public static Follower follow(String bootstrap, List<String> topics, String threadName, RecordHandler onRecord,
                                   java.util.function.Consumer<RuntimeException> onFailure) {
+        return follow(bootstrap, topics, threadName, false, onRecord, onFailure);
+    }
+
+    /**
+     * {@link #follow(String, List, String, RecordHandler, java.util.function.Consumer)}, reading only committed records
+     * when {@code readCommitted} (topics written by transactions, such as the aggregator's pmc.persona-stats).
+     */
+    public static Follower follow(String bootstrap, List<String> topics, String threadName, boolean readCommitted,
+                                  RecordHandler onRecord, java.util.function.Consumer<RuntimeException> onFailure) {
         Follower f = new Follower();
+        Properties props = props(bootstrap);
+        if (readCommitted) props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Thread t = new Thread(() -> {
-            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(bootstrap))) {
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
                 f.consumer = c;
                 List<TopicPartition> parts = null;
                 while (parts == null && !f.stopped) {
@@ -77,8 +101,16 @@ public final class CompactedTopic {
                 if (parts == null) return;
                 c.assign(parts);
                 c.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = c.endOffsets(parts);
                 while (!f.stopped) {
-                    for (var r : c.poll(Duration.ofSeconds(1))) onRecord.accept(r.topic(), r.key(), r.value());
+                    for (var r : c.poll(Duration.ofSeconds(1))) {
+                        try {
+                            onRecord.accept(r.topic(), r.key(), r.value());
+                        } catch (RuntimeException bad) {
+                            LOG.warning(() -> threadName + ": skipping record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + bad);
+                        }
+                    }
+                    if (f.caughtUp.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) f.caughtUp.countDown();
                 }
             } catch (org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
                 // stopping

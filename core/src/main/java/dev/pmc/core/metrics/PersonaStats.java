@@ -39,8 +39,8 @@ public final class PersonaStats {
     private final double[] mean;
     private final double[] m2;
     /**
-     * ratings[i][r-1] is the valid rating counted for item i+1, repetition r, or -1 when none yet: the slot's
-     * first valid rating wins. Kept for the response bootstrap and the ratings export.
+     * ratings[i][r-1] is the valid rating counted for item i+1, repetition r, -2 ({@link #FAILED}) when the slot
+     * failed at its last attempt, or -1 when it has not settled yet: a slot settles once. Kept for the response bootstrap and the ratings export.
      */
     private final byte[][] ratings;
     private final TreeMap<String, Long> outcomes;
@@ -62,6 +62,9 @@ public final class PersonaStats {
      * distribution and its exact mean); null while every cell holds sampled ratings.
      */
     private double[] exactSd;
+
+    /** Repetitions a cell can hold (the generator's largest n; decoding refuses larger ones). */
+    public static final int MAX_REPETITION = 64;
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
@@ -106,24 +109,31 @@ public final class PersonaStats {
         return h;
     }
 
+    /** Marks a slot that settled without a valid rating (failed at its last attempt) in {@link #ratings}. */
+    static final byte FAILED = -2;
+
     /**
-     * Applies one rating event. A valid rating enters its cell unless its slot (item, repetition) was
-     * already counted; every event is counted under its outcome. Returns true when the cell changed.
+     * Applies one rating event. Every event is counted under its outcome; a slot settles once: with its first valid
+     * rating (which enters the cell) or with a failure at its last attempt, whichever comes first. A valid rating for
+     * a settled slot is a duplicate (redelivery) and ignored. Returns true when the cell changed.
      */
     public boolean accept(RatingEvent e) {
+        int item = e.slot().itemId(), rep = e.slot().repetition();
         if (e.outcome() != RatingOutcome.VALID) {
             outcomes.merge(e.outcome().wire(), 1L, Long::sum);
-            invalid[e.slot().itemId() - 1]++;
-            // a slot that failed its last attempt is settled, unless a valid rating already settled it
-            if (e.settles() && !counted(e.slot().itemId(), e.slot().repetition())) {
+            invalid[item - 1]++;
+            if (e.settles() && !settled(item, rep)) {
+                mark(item, rep, FAILED);
                 settled++;
                 failedSlots++;
             }
             return false;
         }
-        boolean added = e.distribution() != null
-                ? addDistribution(e.slot().itemId(), e.slot().repetition(), e.distribution())
-                : addValid(e.slot().itemId(), e.slot().repetition(), e.rating());
+        if (settled(item, rep)) {
+            duplicates++;
+            return false;
+        }
+        boolean added = e.distribution() != null ? addDistribution(item, rep, e.distribution()) : addValid(item, rep, e.rating());
         if (!added) {
             duplicates++;
             return false;
@@ -133,19 +143,30 @@ public final class PersonaStats {
         return true;
     }
 
-    /** Adds a valid rating for (item, repetition) unless that slot was counted before; true if added. */
-    public boolean addValid(int itemId, int repetition, int rating) {
-        if (rating < 0 || rating > 5) throw new IllegalArgumentException("rating must be 0..5: " + rating);
-        if (repetition < 1) throw new IllegalArgumentException("repetition must be >= 1: " + repetition);
-        int i = itemId - 1;
-        int r = repetition - 1;
+    /** Whether the slot settled: a valid rating was counted, or it failed at its last attempt. */
+    public boolean settled(int itemId, int repetition) {
+        byte[] row = ratings[itemId - 1];
+        return repetition - 1 < row.length && row[repetition - 1] != -1;
+    }
+
+    private void mark(int itemId, int repetition, byte value) {
+        int i = itemId - 1, r = repetition - 1;
         if (r >= ratings[i].length) {
             int old = ratings[i].length;
             ratings[i] = Arrays.copyOf(ratings[i], Math.max(r + 1, old * 2));
             Arrays.fill(ratings[i], old, ratings[i].length, (byte) -1);
         }
-        if (ratings[i][r] >= 0) return false;
-        ratings[i][r] = (byte) rating;
+        ratings[i][r] = value;
+    }
+
+    /** Adds a valid rating for (item, repetition) unless that slot was counted before; true if added. */
+    public boolean addValid(int itemId, int repetition, int rating) {
+        if (rating < 0 || rating > 5) throw new IllegalArgumentException("rating must be 0..5: " + rating);
+        if (repetition < 1) throw new IllegalArgumentException("repetition must be >= 1: " + repetition);
+        if (repetition > MAX_REPETITION) throw new IllegalArgumentException("repetition must be <= " + MAX_REPETITION + ": " + repetition);
+        int i = itemId - 1;
+        if (settled(itemId, repetition)) return false;
+        mark(itemId, repetition, (byte) rating);
         Welford.add(n, mean, m2, i, rating);
         histogram[rating]++;
         itemHistogram[i][rating]++;
@@ -165,6 +186,7 @@ public final class PersonaStats {
             mass += x;
         }
         if (!(mass > 0)) throw new IllegalArgumentException("a rating distribution must have positive mass");
+        if (repetition < 1 || repetition > MAX_REPETITION) throw new IllegalArgumentException("repetition must be 1.." + MAX_REPETITION + ": " + repetition);
         int i = itemId - 1;
         if (n[i] > 0) return false;
         double total = 0, mu = 0;
@@ -184,7 +206,7 @@ public final class PersonaStats {
         exactSd[i] = Math.sqrt(var / total);
         n[i] = 1;
         mean[i] = mu;
-        ratings[i][Math.max(0, repetition - 1)] = (byte) mode;
+        mark(itemId, repetition, (byte) mode);
         histogram[mode]++;
         for (int k = 0; k < 6; k++) itemHistogram[i][k] = p[k] / total;
         return true;

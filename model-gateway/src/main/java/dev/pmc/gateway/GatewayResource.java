@@ -1,0 +1,27 @@
+package dev.pmc.gateway;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What this gateway replica knows: the registered targets it can call (read-only). */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class GatewayResource {
+    @Inject
+    GatewayTargets targets;
+
+    /** Target name → provider and model (no URLs, no key references). */
+    @GET
+    @Path("/targets")
+    public Map<String, Map<String, String>> targets() {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        targets.defined().forEach((name, t) -> out.put(name, Map.of("provider", String.valueOf(t.provider()), "model", String.valueOf(t.model()))));
+        return out;
+    }
+}
