@@ -41,6 +41,10 @@ final class Http {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    static Reply delete(String url) throws IOException {
+        return send("DELETE", url);
+    }
+
     static Reply send(String method, String url) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }

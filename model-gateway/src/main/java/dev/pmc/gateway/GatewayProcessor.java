@@ -40,10 +40,21 @@ public class GatewayProcessor {
     @ConfigProperty(name = "pmc.gateway.max-pending")
     int maxPending;
 
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        io.micrometer.core.instrument.Gauge.builder("pmc_gateway_pending", pending, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Prompts taken from pmc.prompts and not yet answered (waiting for a limiter, a circuit or a reply)").register(registry);
+    }
+
     @Incoming("prompts")
     @Outgoing("responses")
     public Multi<Message<String>> process(Multi<Message<String>> prompts) {
-        return prompts.onItem().transformToMulti(m -> handle(m).toMulti()).merge(maxPending);
+        return prompts.onItem().transformToMulti(m -> {
+            pending.incrementAndGet();
+            return handle(m).onTermination().invoke(pending::decrementAndGet).toMulti();
+        }).merge(maxPending);
     }
 
     Uni<Message<String>> handle(Message<String> in) {

@@ -103,8 +103,14 @@ public class GatewayTargets {
     private void onTarget(String topic, String key, String value) {
         try {
             if (value == null) {
-                if (defined.remove(key) != null) LOG.infof("target %s deleted: its waiting calls are dropped", key);
+                TargetConfig gone = defined.remove(key);
+                if (gone != null) LOG.infof("target %s deleted: its waiting calls are dropped", key);
                 retire(key);
+                if (gone != null && defined.values().stream().noneMatch(t -> t.account().equals(gone.account()))) {
+                    // the account's last target: its limiter and gauge go too
+                    accounts.remove(gone.account());
+                    registry.getMeters().stream().filter(m -> gone.account().equals(m.getId().getTag("account"))).forEach(registry::remove);
+                }
             } else {
                 define(TargetFile.parseTarget(value).withDefaults());
             }

@@ -79,7 +79,7 @@ public class ProviderCaller {
 
         void next() {
             if (rt.isRetired()) {
-                result.complete(new Outcome(null, "target " + rt.name() + " was deleted", calls, true));
+                dropped();
                 return;
             }
             long wait = rt.breaker().tryAcquire(System.nanoTime());
@@ -88,15 +88,28 @@ public class ProviderCaller {
                 return;
             }
             int est = req.estimatedTokens();
-            rt.limiter().acquire(est).thenCompose(x -> rt.inFlight().acquire()).thenRun(() -> send(est));
+            rt.limiter().acquire(est, rt::isRetired).thenRun(() -> {
+                if (rt.isRetired()) {
+                    dropped();
+                    return;
+                }
+                rt.inFlight().acquire().thenRun(() -> {
+                    if (rt.isRetired()) {
+                        rt.inFlight().release();
+                        dropped();
+                        return;
+                    }
+                    send(est);
+                });
+            });
+        }
+
+        /** The target was deleted while this call waited: nothing is sent or answered. */
+        void dropped() {
+            result.complete(new Outcome(null, "target " + rt.name() + " was deleted", calls, true));
         }
 
         void send(int est) {
-            if (rt.isRetired()) {
-                rt.inFlight().release();
-                result.complete(new Outcome(null, "target " + rt.name() + " was deleted", calls, true));
-                return;
-            }
             long start = System.nanoTime();
             // the budget grows with first calls actually sent, not with prompts still waiting for the limiter
             if (calls++ == 0) rt.budget().onFirstAttempt();

@@ -21,7 +21,7 @@ public final class AccountLimiter {
     /** Bucket depth in seconds of the rate: small, so bursts stay far below a provider's one-second allowance. */
     static final double BURST_SECONDS = 0.5;
 
-    private record Waiter(int tokens, CompletableFuture<Void> ready) {
+    private record Waiter(int tokens, CompletableFuture<Void> ready, java.util.function.BooleanSupplier cancelled) {
     }
 
     private final String account;
@@ -92,10 +92,18 @@ public final class AccountLimiter {
 
     /** Completes when a call estimated at {@code estTokens} tokens may be sent. */
     public CompletableFuture<Void> acquire(int estTokens) {
+        return acquire(estTokens, () -> false);
+    }
+
+    /**
+     * Completes when a call estimated at {@code estTokens} tokens may be sent, or at once (spending nothing) when
+     * {@code cancelled} holds by the time it reaches the head of the queue (its target was deleted).
+     */
+    public CompletableFuture<Void> acquire(int estTokens, java.util.function.BooleanSupplier cancelled) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         boolean start;
         synchronized (this) {
-            queue.add(new Waiter(estTokens, f));
+            queue.add(new Waiter(estTokens, f, cancelled));
             start = !draining;
             draining = true;
         }
@@ -112,6 +120,10 @@ public final class AccountLimiter {
                 if (w == null) {
                     draining = false;
                     return;
+                }
+                if (w.cancelled().getAsBoolean()) {
+                    w.ready().complete(null);
+                    continue;
                 }
                 long now = System.nanoTime();
                 wait = requests.reserve(1, now);
