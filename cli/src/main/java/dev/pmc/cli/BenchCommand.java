@@ -23,7 +23,8 @@ final class BenchCommand {
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         if (!args.isEmpty() && args.get(0).equals("gateway")) return GatewayBench.run(args, out, err);
-        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway");
+        if (!args.isEmpty() && args.get(0).equals("soak")) return SoakBench.run(args, out, err);
+        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway, soak, parser, bootstrap");
         int n = Main.intOption(args, "--n", 10);
         int rounds = Main.intOption(args, "--rounds", 2);
         Path root = ServiceProcess.projectRoot();
@@ -43,8 +44,8 @@ final class BenchCommand {
 
     private static void round(Stack stack, int n, PrintStream out) throws Exception {
         Map<String, Long> pids = new LinkedHashMap<>();
-        pids.put("pmc (Kafka broker + driver)", ProcessHandle.current().pid());
-        stack.services().forEach((k, v) -> pids.put(k, v.pid()));
+        pids.put("pmc (driver)", ProcessHandle.current().pid());
+        stack.processes().forEach((k, v) -> pids.put(k, v.pid()));
         Map<String, Double> cpu0 = new LinkedHashMap<>();
         pids.forEach((k, pid) -> cpu0.put(k, cpuSeconds(pid)));
         double gw0 = counter(stack.url("model-gateway"), "pmc_gateway_requests_total");

@@ -108,18 +108,25 @@ final class Stack implements AutoCloseable {
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
             gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
-            stack.gatewayProps = gateway;
+            stack.gatewayProps = new LinkedHashMap<>(gateway);
+            // stable consumer-group instance ids: a restarted process takes its partitions back without a timeout
+            gateway.put("mp.messaging.incoming.prompts.group.instance.id", "local-model-gateway");
             Map<String, String> aggregator = new LinkedHashMap<>(kafkaProps);
             aggregator.put("pmc.aggregator.state-dir", c.dataDir().resolve("aggregator-state").toString());
             aggregator.put("pmc.aggregator.partitions", Integer.toString(c.partitions()));
+            aggregator.put("pmc.aggregator.instance-id", "local-metrics-aggregator");
             Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
             generator.put("pmc.generator.instance-id", "local-generator");
+            String minPeriod = System.getProperty("pmc.schedule.min-seconds");
+            if (minPeriod != null) generator.put("pmc.schedule.min-seconds", minPeriod);
             if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");
             started.put("provider-sim", ServiceProcess.start("provider-sim", ServiceProcess.appJar(c.root(), "provider-sim"), c.simPort(), sim, logs, "384m"));
             started.put("prompt-generator", ServiceProcess.start("prompt-generator", ServiceProcess.appJar(c.root(), "prompt-generator"), c.generatorPort(), generator, logs, "384m"));
             started.put("model-gateway", ServiceProcess.start("model-gateway", ServiceProcess.appJar(c.root(), "model-gateway"), c.gatewayPort(), gateway, logs, "384m"));
-            started.put("response-scorer", ServiceProcess.start("response-scorer", ServiceProcess.appJar(c.root(), "response-scorer"), c.scorerPort(), kafkaProps, logs, "384m"));
+            Map<String, String> scorer = new LinkedHashMap<>(kafkaProps);
+            scorer.put("mp.messaging.incoming.responses.group.instance.id", "local-response-scorer");
+            started.put("response-scorer", ServiceProcess.start("response-scorer", ServiceProcess.appJar(c.root(), "response-scorer"), c.scorerPort(), scorer, logs, "384m"));
             started.put("metrics-aggregator", ServiceProcess.start("metrics-aggregator", ServiceProcess.appJar(c.root(), "metrics-aggregator"), c.aggregatorPort(), aggregator, logs, "512m"));
             ExecutorService ex = Executors.newFixedThreadPool(started.size());
             List<Future<?>> ready = new ArrayList<>();
@@ -275,11 +282,9 @@ final class Stack implements AutoCloseable {
         }
         Path data = config.dataDir().resolve("prometheus");
         Files.createDirectories(data);
-        String cmd = "'" + bin + "' --config.file='" + config.root().resolve("deploy/prometheus/prometheus.yml") + "' --web.listen-address=127.0.0.1:"
-                + port + " --storage.tsdb.path='" + data + "' & p=$!; trap 'kill $p 2>/dev/null' TERM INT; "
-                + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $p 2>/dev/null; do sleep 1; done; kill $p 2>/dev/null; wait $p";
-        prometheus = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true)
-                .redirectOutput(config.dataDir().resolve("logs/prometheus.log").toFile()).start();
+        prometheus = new ProcessBuilder(ServiceProcess.boundToThisJvm(List.of(bin, "--config.file=" + config.root().resolve("deploy/prometheus/prometheus.yml"),
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + data)))
+                .redirectErrorStream(true).redirectOutput(config.dataDir().resolve("logs/prometheus.log").toFile()).start();
         return "http://127.0.0.1:" + port;
     }
 

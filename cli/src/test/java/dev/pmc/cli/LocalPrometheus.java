@@ -6,6 +6,7 @@ import dev.pmc.stack.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A real Prometheus (Debian's package, installed by .ci/run) scraping a running stack every second with the project's
@@ -30,8 +31,9 @@ final class LocalPrometheus implements AutoCloseable {
         Files.writeString(dir.resolve("prometheus.yml"), cfg);
         int port = ServiceProcess.freePort();
         String prometheusBin = Path.of(PrometheusRulesTest.promtool()).resolveSibling("prometheus").toString();
-        Process p = new ProcessBuilder(prometheusBin, "--config.file=" + dir.resolve("prometheus.yml"),
-                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("data"))
+        // under a shell that ends it when this JVM is gone (no Prometheus left behind by a killed test run)
+        Process p = new ProcessBuilder(ServiceProcess.boundToThisJvm(List.of(prometheusBin, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.path=" + dir.resolve("data"))))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         LocalPrometheus prom = new LocalPrometheus(p, port);
         long deadline = System.currentTimeMillis() + 60_000;

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * unbounded string.
  */
 public final class Names {
-    /** Target names: a letter or digit, then letters, digits, '.', '_' or '-'; at most 64 characters. */
-    public static final Pattern TARGET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** Target names: a lower-case letter or digit, then lower-case letters, digits, '.', '_' or '-'; at most 63 characters. */
+    public static final Pattern TARGET = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     /** Run ids (generator ids such as 20261123T123000123Z-4f2a, replay ids, scheduled ids): same alphabet plus ':'. */
     public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,95}");
     /** Persona ids: catalog indexes ("17"), "self", or ids of persona files; same alphabet as target names. */

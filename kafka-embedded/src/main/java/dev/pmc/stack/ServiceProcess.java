@@ -238,6 +238,18 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A command line for a program that is not ours (Prometheus), wrapped in a shell that ends it when this JVM is gone
+     * or when the shell is told to stop, so it never outlives the stack that started it.
+     */
+    public static List<String> boundToThisJvm(List<String> command) {
+        StringBuilder quoted = new StringBuilder();
+        for (String a : command) quoted.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        String sh = quoted + "& p=$!; trap 'kill $p 2>/dev/null' TERM INT; while kill -0 " + ProcessHandle.current().pid()
+                + " 2>/dev/null && kill -0 $p 2>/dev/null; do sleep 1; done; kill $p 2>/dev/null; wait $p";
+        return List.of("bash", "-c", sh);
+    }
+
     public static int freePort() {
         try (var s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();

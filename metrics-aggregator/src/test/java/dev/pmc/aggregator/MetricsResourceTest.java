@@ -15,6 +15,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
@@ -76,6 +77,25 @@ class MetricsResourceTest {
             if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
         }
         throw new AssertionError("no sample " + series);
+    }
+
+    /** Baseline overrides are checked against the registry and stored in pmc.baselines (every replica and restart sees them). */
+    @Test
+    void baselineOverridesAreValidatedAndLiveInKafka() throws Exception {
+        String bootstrap = EmbeddedKafkaResource.broker().bootstrapServers();
+        register(bootstrap, "bl-variant");
+        register(bootstrap, "bl-base");
+        given().contentType("application/json").body("{\"baseline\":\"bl-base\"}").put("/api/v1/targets/not-registered/baseline").then().statusCode(404);
+        given().contentType("application/json").body("{\"baseline\":\"nope\"}").put("/api/v1/targets/bl-variant/baseline")
+                .then().statusCode(400).body("error", containsString("'nope' is not a registered target"));
+        given().contentType("application/json").body("{\"baseline\":\"bl-variant\"}").put("/api/v1/targets/bl-variant/baseline").then().statusCode(400);
+        given().contentType("application/json").body("{\"baseline\":\"bl-base\"}").put("/api/v1/targets/bl-variant/baseline")
+                .then().statusCode(200).body("baseline", equalTo("bl-base"));
+        var recs = TopicReader.readUntil(bootstrap, Topics.BASELINES, l -> l.stream().anyMatch(r -> "bl-variant".equals(r.key())), java.time.Duration.ofSeconds(20));
+        assertTrue(recs.stream().anyMatch(r -> "bl-variant".equals(r.key()) && r.value().contains("bl-base")), "stored in pmc.baselines");
+        given().get("/api/v1/baselines").then().body("'bl-variant'", equalTo("bl-base"));
+        given().delete("/api/v1/targets/bl-variant/baseline").then().statusCode(204);
+        given().get("/api/v1/baselines").then().body("'bl-variant'", org.hamcrest.Matchers.nullValue());
     }
 
     @Test

@@ -24,7 +24,9 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
     public static final Set<String> MODES = Set.of("sampling", "logprob");
     public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern NAME = dev.pmc.core.Names.TARGET;
+    /** Shortest schedule period (10 s; {@code -Dpmc.schedule.min-seconds} lowers it for benchmarks such as bench soak). */
+    static final long MIN_PERIOD_SECONDS = Long.getLong("pmc.schedule.min-seconds", 10);
     private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /**
@@ -80,6 +82,14 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         else if (!NAME.matcher(name).matches()) p.add(at + "name '" + name + "' must be lower-case letters, digits, '.', '_' or '-' (at most 63)");
         if (provider != null && !PROVIDERS.contains(provider)) p.add(at + "provider must be one of " + sorted(PROVIDERS) + ", was '" + provider + "'");
         if (baseUrl != null && !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) p.add(at + "baseUrl must start with http:// or https://, was '" + baseUrl + "'");
+        else if (baseUrl != null) {
+            try {
+                java.net.URI u = new java.net.URI(baseUrl);
+                if (u.getHost() == null || u.getHost().isBlank()) p.add(at + "baseUrl has no host: '" + baseUrl + "'");
+            } catch (java.net.URISyntaxException e) {
+                p.add(at + "baseUrl is not a URI: " + e.getMessage());
+            }
+        }
         if (model != null && model.isBlank()) p.add(at + "model must not be blank");
         if (apiKeyEnv != null && !ENV.matcher(apiKeyEnv).matches()) p.add(at + "apiKeyEnv must be an environment variable name (not the key itself)");
         if (apiKeyEnv != null && apiKeyFile != null) p.add(at + "apiKeyEnv and apiKeyFile are exclusive");
@@ -102,7 +112,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
             if (schedule.every() != null) {
                 try {
                     Duration d = Intervals.parse(schedule.every());
-                    if (d.toSeconds() < 10) p.add(at + "schedule.every must be at least 10s, was '" + schedule.every() + "'");
+                    if (d.toSeconds() < MIN_PERIOD_SECONDS) p.add(at + "schedule.every must be at least " + MIN_PERIOD_SECONDS + "s, was '" + schedule.every() + "'");
                 } catch (IllegalArgumentException e) {
                     p.add(at + "schedule.every " + e.getMessage());
                 }

@@ -63,6 +63,9 @@ class TargetFileTest {
         assertMessage("targets[0].apiKeyEnv must be an environment variable name", "targets:\n  - name: a\n    apiKeyEnv: sk-live-123\n");
         assertMessage("targets is required", "foo: 1\n".replace("foo: 1", "targets:"));
         assertMessage("not valid YAML", "targets: [\n");
+        // passes the scheme check but is not a URI: refused here, so it can never reach the gateway
+        assertMessage("targets[0].baseUrl is not a URI", "targets:\n  - name: a\n    baseUrl: \"http://a b/v1\"\n");
+        assertMessage("targets[0].baseUrl has no host", "targets:\n  - name: a\n    baseUrl: \"http:///v1\"\n");
     }
 
     private static void assertMessage(String expected, String yaml) {
