@@ -13,7 +13,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 520 } });
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
-  await page.goto(url + '/ui', { waitUntil: 'load' });
+  // the API needs a reader token: the page takes it from its address fragment, as bin/pmc up prints it
+  await page.goto(url + '/ui/' + (process.env.PMC_UI_TOKEN ? '#token=' + process.env.PMC_UI_TOKEN : ''), { waitUntil: 'load' });
   for (const e of expected) {
     const [target, verdict, kind] = e.split(':');
     const row = page.locator(`tr[data-target="${target}"]`);

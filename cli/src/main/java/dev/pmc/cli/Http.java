@@ -24,7 +24,18 @@ final class Http {
         }
     }
 
+    /** The bearer token sent with every request (the local stack's admin token), or null. */
+    private static volatile String token = System.getenv("PMC_TOKEN");
+
     private Http() {
+    }
+
+    static void useToken(String t) {
+        token = t;
+    }
+
+    static String token() {
+        return token;
     }
 
     static Reply get(String url) throws IOException {
@@ -49,7 +60,18 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** An unauthenticated GET (what an anonymous caller gets). */
+    static Reply anonymousGet(String url) throws IOException {
+        return call(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
     private static Reply send(HttpRequest r) throws IOException {
+        String t = token;
+        if (t != null && !t.isBlank()) r = HttpRequest.newBuilder(r, (name, value) -> true).header("Authorization", "Bearer " + t).build();
+        return call(r);
+    }
+
+    private static Reply call(HttpRequest r) throws IOException {
         try {
             HttpResponse<String> resp = CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
             return new Reply(resp.statusCode(), resp.body());

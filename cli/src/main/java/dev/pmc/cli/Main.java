@@ -15,6 +15,7 @@ public final class Main {
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop the local stack (the supervisor and every process it started)
               status                                     services and current metrics of the running stack
+              token [--role reader|admin] [--ttl 30d]    a new bearer token for the local stack's API
               run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
                                                          (--dry-run: calls, tokens, USD and minutes at the limit, nothing sent)
@@ -63,6 +64,7 @@ public final class Main {
                 case "run" -> RunCommand.run(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);
                 case "down" -> DownCommand.run(rest, out, err);
+                case "token" -> TokenCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 default -> {
                     err.println("pmc: unknown command '" + args[0] + "'");

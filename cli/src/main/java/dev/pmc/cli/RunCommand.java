@@ -21,6 +21,9 @@ final class RunCommand {
     static JsonNode descriptor() throws Exception {
         Path d = Stack.descriptor(Stack.Config.defaults(ServiceProcess.projectRoot()).dataDir());
         if (!Files.exists(d)) throw new IllegalStateException("no running stack (" + d + " missing): start one with bin/pmc up");
+        // the local stack's admin token, unless PMC_TOKEN names another
+        Path admin = d.getParent().resolve("security/admin.token");
+        if (Http.token() == null && Files.isReadable(admin)) Http.useToken(Files.readString(admin).strip());
         return EventCodec.mapper().readTree(Files.readString(d));
     }
 

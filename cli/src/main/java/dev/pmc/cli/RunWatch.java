@@ -188,7 +188,9 @@ final class RunWatch {
         StringBuilder sb = new StringBuilder("{\"target\":").append(json(target));
         if (n != null) sb.append(",\"n\":").append(n);
         if (personas != null && personas.endsWith(".json")) {
-            sb.append(",\"personas\":\"file\",\"personaFile\":").append(json(java.nio.file.Path.of(personas).toAbsolutePath().toString()));
+            // read here and sent inline: the server never reads a path a client names
+            List<String> texts = dev.pmc.core.PersonaCatalog.fromFile(java.nio.file.Path.of(personas));
+            sb.append(",\"personas\":\"file\",\"personaTexts\":").append(dev.pmc.core.events.EventCodec.encode(texts));
         } else if (personas != null) {
             sb.append(",\"personas\":").append(json(personas));
         }

@@ -1,5 +1,7 @@
 package dev.pmc.cli;
 
+import dev.pmc.stack.LocalSecurity;
+
 import dev.pmc.core.Topics;
 import dev.pmc.kafka.EmbeddedKafka;
 import dev.pmc.stack.ServiceProcess;
@@ -58,6 +60,7 @@ final class Stack implements AutoCloseable {
     static final List<String> SERVICES = List.of("provider-sim", "prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator");
 
     private final Config config;
+    private LocalSecurity security;
     private final Map<String, ServiceProcess> processes;
     private final ServiceProcess kafka;
     private Process prometheus;
@@ -99,15 +102,30 @@ final class Stack implements AutoCloseable {
         started.put("kafka", kafka);
         Stack stack = new Stack(c, kafka, started);
         try {
+            // tokens: the services verify them with the stack's public key; this JVM calls them as admin
+            stack.security = LocalSecurity.ensure(c.dataDir());
+            Http.useToken(stack.security.admin());
             kafka.awaitReady(Duration.ofSeconds(90));
             String bootstrap = stack.bootstrap();
             String simUrl = "http://127.0.0.1:" + c.simPort() + "/v1";
-            Map<String, String> kafkaProps = Map.of("kafka.bootstrap.servers", bootstrap);
-            Map<String, String> sim = new LinkedHashMap<>();
+            Map<String, String> kafkaProps = new LinkedHashMap<>(stack.security.serviceProperties());
+            kafkaProps.put("kafka.bootstrap.servers", bootstrap);
+            // the local simulator is the one loopback address targets may use
+            kafkaProps.put("pmc.security.allowed-base-urls", "http://127.0.0.1:" + c.simPort() + "/");
+            Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
             gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
+            // provider keys by name: files in the stack's secrets directory (apiKey: NAME in a target)
+            Path secrets = c.dataDir().resolve("secrets");
+            Files.createDirectories(secrets);
+            try {
+                Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the directory keeps the file system's permissions
+            }
+            gateway.put("pmc.gateway.secrets-dir", secrets.toString());
             stack.gatewayProps = new LinkedHashMap<>(gateway);
             // stable consumer-group instance ids: a restarted process takes its partitions back without a timeout
             gateway.put("mp.messaging.incoming.prompts.group.instance.id", "local-model-gateway");
@@ -211,6 +229,10 @@ final class Stack implements AutoCloseable {
 
     Config config() {
         return config;
+    }
+
+    LocalSecurity security() {
+        return security;
     }
 
     String bootstrap() {

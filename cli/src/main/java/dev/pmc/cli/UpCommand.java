@@ -69,6 +69,9 @@ final class UpCommand {
             if (prom != null) out.println("  prometheus         " + prom + "  (alerts: " + prom + "/alerts)");
         }
         out.println("  logs               " + config.dataDir().resolve("logs"));
+        out.println("  tokens             " + stack.security().adminToken() + " (admin; bin/pmc uses it), " + stack.security().readToken()
+                + " (read-only); send as 'Authorization: Bearer TOKEN'");
+        out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader());
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
             for (String target : SIM_TARGETS) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * No container can start here, so the deployment files are checked against the services' real configuration:
@@ -34,8 +35,8 @@ class DeploymentFilesTest {
     static final Path ROOT = ServiceProcess.projectRoot();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final List<String> SERVICES = List.of("provider-sim", "prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator");
-    /** Provider keys are passed through by name; they are not configuration keys. */
-    static final Set<String> KEY_VARIABLES = Set.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY");
+    /** Keys read by extensions rather than by PMC's code or properties files (token verification). */
+    static final Set<String> EXTENSION_KEYS = Set.of("mp.jwt.verify.publickey.location", "mp.jwt.verify.issuer", "smallrye.jwt.path.groups");
 
     static Properties props(String service) throws IOException {
         Properties p = new Properties();
@@ -49,9 +50,31 @@ class DeploymentFilesTest {
         return Integer.parseInt(props(service).getProperty("quarkus.http.port"));
     }
 
+    /**
+     * The configuration keys a service reads: its application.properties, the shared defaults in core's
+     * microprofile-config.properties, every {@code @ConfigProperty(name = ...)} in its code, and the token keys.
+     */
+    static Set<String> keys(String service) throws IOException {
+        Set<String> keys = new HashSet<>(props(service).stringPropertyNames());
+        Properties shared = new Properties();
+        try (var in = Files.newBufferedReader(ROOT.resolve("core/src/main/resources/META-INF/microprofile-config.properties"))) {
+            shared.load(in);
+        }
+        shared.stringPropertyNames().forEach(k -> keys.add(k.replaceFirst("^%\\w+\\.", "")));
+        Pattern injected = Pattern.compile("@ConfigProperty\\(name\\s*=\\s*\"([^\"]+)\"");
+        try (var files = Files.walk(ROOT.resolve(service + "/src/main/java"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                Matcher m = injected.matcher(Files.readString(f));
+                while (m.find()) keys.add(m.group(1));
+            }
+        }
+        keys.addAll(EXTENSION_KEYS);
+        return keys;
+    }
+
     /** MicroProfile Config's environment mapping: a key matches VAR when non-alphanumerics become _ and it is upper-cased. */
     static boolean mapsToKey(String service, String var) throws IOException {
-        for (String k : props(service).stringPropertyNames()) {
+        for (String k : keys(service)) {
             if (k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase().equals(var)) return true;
         }
         return false;
@@ -75,12 +98,19 @@ class DeploymentFilesTest {
             assertTrue(svc != null, "compose service " + s);
             assertEquals(s, svc.get("build").asText(), s + " builds from its module");
             int port = port(s);
-            assertEquals(port + ":" + port, svc.get("ports").get(0).asText(), s + " port");
+            assertEquals("127.0.0.1:" + port + ":" + port, svc.get("ports").get(0).asText(), s + " port, published on the loopback interface only");
+            // inside its container a service must listen on the container's address to be reachable at all
+            assertEquals("0.0.0.0", svc.get("environment").get("QUARKUS_HTTP_HOST").asText(), s);
+            if (!s.equals("provider-sim")) {
+                assertEquals("/run/pmc/security/public.pem", svc.get("environment").get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").asText(), s + " checks tokens");
+            }
+            for (var key : List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY")) {
+                assertTrue(!svc.get("environment").has(key), s + ": provider keys are files of the gateway's secrets directory, not variables");
+            }
             assertTrue(svc.get("healthcheck").get("test").toString().contains("/q/health/ready"), s + " readiness");
             var env = svc.get("environment").fields();
             while (env.hasNext()) {
                 var e = env.next();
-                if (KEY_VARIABLES.contains(e.getKey())) continue;
                 assertTrue(mapsToKey(s, e.getKey()), s + ": " + e.getKey() + " maps to no key of its application.properties");
             }
             assertEquals(String.valueOf(port), svc.get("environment").get("QUARKUS_HTTP_PORT").asText());
@@ -100,9 +130,13 @@ class DeploymentFilesTest {
         for (String s : List.of("prompt-generator", "prometheus", "grafana")) {
             for (JsonNode v : services.get(s).get("volumes")) {
                 String host = v.asText().split(":")[0];
+                if (host.startsWith("./.pmc/")) continue; // made by bin/pmc token, as the compose file's header says
                 assertTrue(Files.exists(ROOT.resolve(host)), s + " mounts missing " + host);
             }
         }
+        for (var p : services.get("kafka").path("ports")) fail("Kafka is not published to the host: " + p);
+        assertEquals("/run/pmc/secrets", services.get("model-gateway").get("environment").get("PMC_GATEWAY_SECRETS_DIR").asText());
+        assertTrue(services.get("model-gateway").get("volumes").toString().contains("./.pmc/secrets:/run/pmc/secrets:ro"));
         JsonNode provider = YAML.readTree(ROOT.resolve("deploy/grafana/provisioning/dashboards/pmc.yml").toFile());
         String dashPath = provider.get("providers").get(0).get("options").get("path").asText();
         assertTrue(services.get("grafana").get("volumes").toString().contains("./deploy/grafana/dashboards:" + dashPath), "dashboards mounted at " + dashPath);
@@ -134,10 +168,14 @@ class DeploymentFilesTest {
 
     @Test
     void kubernetesManifestsMatchPortsProbesEnvironmentAndTopics() throws IOException {
-        Map<String, String> configMapVars = new HashMap<>();
+        Map<String, Map<String, String>> configMaps = new HashMap<>();
         for (JsonNode d : docs("00-namespace-config.yaml")) {
-            if (d.path("metadata").path("name").asText().equals("pmc-config")) d.get("data").fields().forEachRemaining(e -> configMapVars.put(e.getKey(), e.getValue().asText()));
+            if (!d.path("kind").asText().equals("ConfigMap")) continue;
+            Map<String, String> data = new HashMap<>();
+            d.get("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+            configMaps.put(d.get("metadata").get("name").asText(), data);
         }
+        Map<String, String> configMapVars = configMaps.get("pmc-config");
         Set<String> deployments = new HashSet<>();
         for (JsonNode d : docs("20-services.yaml")) {
             String name = d.path("metadata").path("name").asText();
@@ -147,18 +185,54 @@ class DeploymentFilesTest {
                 continue;
             }
             deployments.add(name);
-            JsonNode c = d.get("spec").get("template").get("spec").get("containers").get(0);
+            JsonNode pod = d.get("spec").get("template").get("spec");
+            JsonNode c = pod.get("containers").get(0);
             assertEquals(port, c.get("ports").get(0).get("containerPort").asInt(), name);
+            // hardened pods: no service-account token, non-root, read-only root file system with a writable /tmp
+            assertEquals(false, pod.get("automountServiceAccountToken").asBoolean(true), name + " automountServiceAccountToken");
+            assertTrue(pod.get("securityContext").get("runAsNonRoot").asBoolean(), name + " runAsNonRoot");
+            assertTrue(pod.get("securityContext").get("runAsUser").asInt() > 0, name + " runAsUser");
+            assertTrue(c.get("securityContext").get("readOnlyRootFilesystem").asBoolean(), name + " readOnlyRootFilesystem");
+            assertEquals(false, c.get("securityContext").get("allowPrivilegeEscalation").asBoolean(true), name);
+            assertEquals("[\"ALL\"]", c.get("securityContext").get("capabilities").get("drop").toString(), name);
+            assertTrue(c.get("volumeMounts").toString().contains("\"mountPath\":\"/tmp\""), name + " writable /tmp");
+            assertTrue(pod.get("volumes").toString().contains("\"emptyDir\""), name);
+            for (JsonNode f : c.path("envFrom")) assertTrue(!f.has("secretRef"), name + ": no secrets as environment variables");
+            if (name.equals("model-gateway")) {
+                assertTrue(c.get("volumeMounts").toString().contains("/var/run/pmc/secrets"), "provider keys mounted as files");
+            } else {
+                assertTrue(!pod.path("volumes").toString().contains("pmc-provider-keys"), name + " never sees provider keys");
+            }
             assertEquals("/q/health/ready", c.get("readinessProbe").get("httpGet").get("path").asText());
             assertEquals("/q/health/live", c.get("livenessProbe").get("httpGet").get("path").asText());
             assertEquals(port, c.get("readinessProbe").get("httpGet").get("port").asInt());
             assertEquals(String.valueOf(port), d.get("spec").get("template").get("metadata").get("annotations").get("prometheus.io/port").asText());
             List<String> vars = new ArrayList<>();
             for (JsonNode e : c.get("env")) vars.add(e.get("name").asText());
-            for (JsonNode f : c.path("envFrom")) if (f.has("configMapRef")) vars.addAll(configMapVars.keySet());
+            for (JsonNode f : c.path("envFrom")) {
+                if (f.has("configMapRef")) vars.addAll(configMaps.get(f.get("configMapRef").get("name").asText()).keySet());
+            }
             for (String v : vars) assertTrue(mapsToKey(name, v), name + ": " + v + " maps to no key of its application.properties");
         }
         assertEquals(new HashSet<>(SERVICES), deployments);
+        assertEquals("0.0.0.0", configMapVars.get("QUARKUS_HTTP_HOST"), "pods listen on their address; the NetworkPolicy limits who connects");
+        assertTrue(configMapVars.containsKey("MP_JWT_VERIFY_PUBLICKEY_LOCATION") && configMapVars.containsKey("MP_JWT_VERIFY_ISSUER"), "tokens checked against the cluster's OIDC provider");
+        // a default-deny NetworkPolicy for the namespace, and no egress rule open to private or metadata addresses
+        List<JsonNode> policies = docs("40-network-policy.yaml");
+        assertTrue(policies.stream().anyMatch(p -> p.get("spec").get("podSelector").isEmpty()
+                && p.get("spec").get("policyTypes").toString().contains("Ingress") && p.get("spec").get("policyTypes").toString().contains("Egress")
+                && !p.get("spec").has("ingress") && !p.get("spec").has("egress")), "default deny");
+        for (JsonNode p : policies) {
+            for (JsonNode rule : p.get("spec").path("egress")) {
+                for (JsonNode to : rule.path("to")) {
+                    if (!to.has("ipBlock")) continue;
+                    String except = to.get("ipBlock").path("except").toString();
+                    for (String cidr : List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8")) {
+                        assertTrue(except.contains(cidr), p.get("metadata").get("name").asText() + " egress excludes " + cidr);
+                    }
+                }
+            }
+        }
         Map<String, String> topics = new HashMap<>();
         for (JsonNode t : docs("10-topics.yaml")) {
             topics.put(t.get("metadata").get("name").asText(), t.get("spec").get("partitions").asInt()

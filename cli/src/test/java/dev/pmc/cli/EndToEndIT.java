@@ -393,17 +393,14 @@ class EndToEndIT {
     void apiKeysNeverLeakIntoEventsLogsMetricsOrErrors() throws Exception {
         String key = "sk-pmc-FAKE-SECRET-7f3a9c2e41d8b6";
         String wrong = "sk-pmc-WRONG-SECRET-0b1c2d3e4f5a";
-        var dir = Files.createTempDirectory("pmc-secret-");
-        var keyFile = dir.resolve("key");
-        var wrongFile = dir.resolve("wrong");
-        Files.writeString(keyFile, key + "\n");
-        Files.writeString(wrongFile, wrong);
+        // the operator puts keys in the gateway's secrets directory; targets name them
+        var dir = stack.config().dataDir().resolve("secrets");
+        Files.writeString(dir.resolve("e2e-key"), key + "\n");
+        Files.writeString(dir.resolve("e2e-wrong"), wrong);
         try {
             assertEquals(200, Http.putJson(stack.url("provider-sim") + "/admin/behaviour", "{\"apiKey\":\"" + key + "\"}").status());
-            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed", "{\"model\":\"sim-base\",\"apiKeyFile\":\""
-                    + keyFile + "\"}").status());
-            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed-wrong", "{\"model\":\"sim-base\",\"apiKeyFile\":\""
-                    + wrongFile + "\"}").status());
+            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed", "{\"model\":\"sim-base\",\"apiKey\":\"e2e-key\"}").status());
+            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed-wrong", "{\"model\":\"sim-base\",\"apiKey\":\"e2e-wrong\"}").status());
             Thread.sleep(1500);
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
             RunWatch.Tracked ok = runToCompletion(watch, RunWatch.runRequest("keyed", "toxic", 1, null));
@@ -424,13 +421,17 @@ class EndToEndIT {
         for (String service : List.of("prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator")) {
             everything.append(Http.get(stack.url(service) + "/q/metrics").body());
         }
-        everything.append(Http.get(stack.url("prompt-generator") + "/api/v1/targets").body());
-        everything.append(Http.get(stack.url("prompt-generator") + "/api/v1/runs").body());
-        everything.append(Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/keyed-wrong/failures?top=5").body());
+        // every API answer a user can get, and every service's log (provider-sim's too: it must not echo keys either)
+        for (String url : List.of(stack.url("prompt-generator") + "/api/v1/targets", stack.url("prompt-generator") + "/api/v1/targets/keyed",
+                stack.url("prompt-generator") + "/api/v1/runs?limit=500", stack.url("prompt-generator") + "/api/v1/schedules",
+                stack.url("model-gateway") + "/api/v1/targets", stack.url("metrics-aggregator") + "/api/v1/targets",
+                stack.url("metrics-aggregator") + "/api/v1/baselines", stack.url("metrics-aggregator") + "/api/v1/targets/keyed-wrong/failures?top=5",
+                stack.url("metrics-aggregator") + "/api/v1/targets/keyed/personas", stack.url("metrics-aggregator") + "/api/v1/targets/keyed/ratings.csv",
+                stack.url("provider-sim") + "/admin/behaviour", stack.url("provider-sim") + "/admin/stats", stack.url("provider-sim") + "/q/metrics")) {
+            everything.append(Http.get(url).body());
+        }
         try (var logs = Files.list(stack.config().dataDir().resolve("logs"))) {
-            for (var log : logs.filter(f -> !f.getFileName().toString().startsWith("provider-sim")).toList()) {
-                everything.append(Files.readString(log));
-            }
+            for (var log : logs.toList()) everything.append(Files.readString(log));
         }
         String all = everything.toString();
         assertTrue(all.length() > 100_000, "scanned " + all.length() + " characters");
@@ -459,9 +460,10 @@ class EndToEndIT {
         }
         assertTrue(watch.allDone(), "runs did not complete");
         var shot = ServiceProcess.projectRoot().resolve("cli/target/live-page.png");
-        Process p = new ProcessBuilder("node", ui.resolve("live-page.mjs").toString(), stack.url("metrics-aggregator"), shot.toString(),
-                "sim-base:consistent", "sim-secure", "sim-insecure:collapsed:dispersion")
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("node", ui.resolve("live-page.mjs").toString(), stack.url("metrics-aggregator"), shot.toString(),
+                "sim-base:consistent", "sim-secure", "sim-insecure:collapsed:dispersion").redirectErrorStream(true);
+        pb.environment().put("PMC_UI_TOKEN", stack.security().reader());   // the page reads the API with a reader token
+        Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser test timed out");
         System.out.println("live page: " + output);

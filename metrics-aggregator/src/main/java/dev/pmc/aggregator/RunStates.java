@@ -98,7 +98,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     @Override
     public String refuse(RatingEvent e) {
         String target = e.slot().target();
-        if (!targets.contains(target)) return "target '" + target + "' is not registered (pmc.targets)";
+        if (!targets.contains(target) && !(syncFollower() && targets.contains(target))) return "target '" + target + "' is not registered (pmc.targets)";
         RunInfo run = runs.get(e.slot().runId());
         if (run == null) return null;   // replayed files and runs not announced: any slot of a valid shape
         if (!run.target().equals(target)) return "run " + e.slot().runId() + " belongs to target '" + run.target() + "', not '" + target + "'";
@@ -110,6 +110,22 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
             if (!index || Integer.parseInt(persona) >= run.personas()) return "persona '" + persona + "' is not one of the run's " + run.personas() + " personas";
         }
         return null;
+    }
+
+    /**
+     * Reads pmc.targets and pmc.runs up to now (a rating can only name a target registered before it, which this
+     * follower may not have read yet); false when that takes over 10 s or the follower is gone.
+     */
+    private boolean syncFollower() {
+        if (follower == null) return false;
+        try {
+            return follower.sync().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+            return false;
+        }
     }
 
     @Override

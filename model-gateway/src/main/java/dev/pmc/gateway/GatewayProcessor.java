@@ -76,8 +76,18 @@ public class GatewayProcessor {
         PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
         in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
                 .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
-        TargetRuntime t = targets.get(prompt.slot().target());
-        if (t == null) throw new InvalidEventException("target '" + prompt.slot().target() + "' is not registered (pmc.targets)");
+        TargetRuntime known = targets.get(prompt.slot().target());
+        if (known != null) return call(in, prompt, known);
+        // a target is registered before its prompts are published, but this replica may not have read it yet
+        // (just started, or a prompt overtaking the registry record): read pmc.targets up to now, then decide
+        return Uni.createFrom().completionStage(targets::sync).flatMap(synced -> {
+            TargetRuntime t = targets.get(prompt.slot().target());
+            if (t == null) throw new InvalidEventException("target '" + prompt.slot().target() + "' is not registered (pmc.targets)");
+            return call(in, prompt, t);
+        });
+    }
+
+    private Uni<Message<String>> call(Message<String> in, PromptEvent prompt, TargetRuntime t) {
         String system = prompt.system();
         if (t.config().systemPrompt() != null) system = system == null ? t.config().systemPrompt() : t.config().systemPrompt() + "\n\n" + system;
         var request = new ProviderRequest(system, prompt.user(), prompt.temperature(), prompt.maxTokens(),

@@ -78,6 +78,13 @@ public class GatewayTargets {
     @ConfigProperty(name = "pmc.gateway.retry.budget-reserve")
     double budgetReserve;
     final MeterRegistry registry;
+    @jakarta.inject.Inject
+    SecretStore secrets;
+    @ConfigProperty(name = "pmc.security.allow-public-base-urls", defaultValue = "true")
+    boolean allowPublicBaseUrls;
+    @ConfigProperty(name = "pmc.security.allowed-base-urls")
+    Optional<List<String>> allowedBaseUrls;
+    private dev.pmc.core.security.BaseUrlPolicy urlPolicy;
     private dev.pmc.core.events.CompactedTopic.Follower follower;
 
     public GatewayTargets(MeterRegistry registry, io.vertx.core.Vertx vertx) {
@@ -88,6 +95,10 @@ public class GatewayTargets {
     }
 
     void start(@Observes StartupEvent ev) {
+        // the default endpoint (the local simulator) is the operator's own choice: always allowed
+        List<String> allowed = new java.util.ArrayList<>(allowedBaseUrls.orElse(List.of()));
+        allowed.add(defaultBaseUrl);
+        urlPolicy = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
         if (targetsFile.isPresent() && !targetsFile.get().isBlank()) {
             // a bad file stops the start with a message naming the field
             for (TargetConfig t : TargetFile.read(Path.of(targetsFile.get()))) define(t);
@@ -145,6 +156,12 @@ public class GatewayTargets {
      * The runtime of a registered target (the registry topic, the targets file), built on first use; null for a name
      * defined nowhere, so an event cannot mint a pool or meters for an arbitrary name.
      */
+    /** Completes once every pmc.targets record written before the call has been read (at once without a registry). */
+    public java.util.concurrent.CompletionStage<Boolean> sync() {
+        var f = follower;
+        return f == null ? java.util.concurrent.CompletableFuture.completedFuture(false) : f.sync();
+    }
+
     public TargetRuntime get(String name) {
         if (!defined.containsKey(name)) return null;
         return runtimes.computeIfAbsent(name, this::create);
@@ -168,18 +185,11 @@ public class GatewayTargets {
     private TargetRuntime create(String name) {
         TargetConfig t = defined.get(name);
         if (t.baseUrl() == null) t = t.withBaseUrl(defaultBaseUrl);
-        String keyProblem = null;
-        String key = null;
-        if (t.apiKeyEnv() != null) {
-            key = System.getenv(t.apiKeyEnv());
-            if (key == null || key.isBlank()) keyProblem = "API key variable " + t.apiKeyEnv() + " is not set";
-        } else if (t.apiKeyFile() != null) {
-            try {
-                key = Files.readString(Path.of(t.apiKeyFile())).strip();
-            } catch (IOException e) {
-                keyProblem = "API key file " + t.apiKeyFile() + " cannot be read";
-            }
-        }
+        SecretStore.Lookup secret = secrets.lookup(t.apiKey());
+        String key = secret.key();
+        String keyProblem = secret.problem();
+        String urlProblem = urlPolicy.problem(t.baseUrl());
+        if (urlProblem != null) keyProblem = "target " + name + " is not called: " + urlProblem;
         TargetConfig.Limits l = t.limits();
         final TargetConfig cfg = t;
         AccountLimiter limiter = accounts.compute(t.account(), (k, existing) -> {

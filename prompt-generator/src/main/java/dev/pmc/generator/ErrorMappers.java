@@ -13,6 +13,12 @@ public class ErrorMappers {
         return json(400, e.getMessage());
     }
 
+    /** pmc.targets could not be written: nothing changed, the caller may retry. */
+    @ServerExceptionMapper
+    public Response notRecorded(TargetRegistry.NotRecordedException e) {
+        return json(503, e.getMessage());
+    }
+
     static Response json(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }

@@ -34,9 +34,20 @@ final class RunPlanner {
     }
 
     /** A run of a registered target; fields the request leaves out come from the target's definition. */
+    /** Largest run: personas × 30 × n slots (a paper-scale run is 30,000). */
+    static final long MAX_SLOTS = 300_000;
+    /** Persona texts per run, and characters per text. */
+    static final int MAX_PERSONAS = 1000, MAX_PERSONA_CHARS = 4096;
+
     static Plan plan(RunRequest r, TargetRegistry registry) {
+        return plan(r, registry, null);
+    }
+
+    /** @param personasDir the operator's directory of persona files (null: persona files by name are off) */
+    static Plan plan(RunRequest r, TargetRegistry registry, java.nio.file.Path personasDir) {
         if (r == null) throw new BadRequestException("missing JSON body: {\"target\": \"...\", \"personas\": \"default\", \"n\": 10}");
         if (r.target() == null || r.target().isBlank()) throw new BadRequestException("field 'target' is required; known targets: " + registry.names());
+        if (!dev.pmc.core.Names.isTarget(r.target())) throw new BadRequestException("field 'target' must match " + dev.pmc.core.Names.TARGET + ", was " + dev.pmc.core.Names.quote(r.target()));
         dev.pmc.core.targets.TargetConfig target = registry.get(r.target()).orElseThrow(
                 () -> new BadRequestException("unknown target '" + r.target() + "'; known targets: " + registry.names()));
         String mode = r.mode() == null ? target.mode() : r.mode();
@@ -55,22 +66,63 @@ final class RunPlanner {
             case "default" -> PersonaCatalog.defaultSet();
             case "toxic" -> PersonaCatalog.toxicSet();
             case "self" -> null;
-            case "file" -> fromFile(r);
+            case "file" -> fromFile(r, personasDir);
             default -> throw new BadRequestException("field 'personas' must be one of default, toxic, self, file; was '" + set + "'");
         };
+        long slots = (long) (personas == null ? 1 : personas.size()) * dev.pmc.core.Mfq30.ITEMS * n;
+        if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × 30 × n)");
         return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null);
     }
 
-    private static List<String> fromFile(RunRequest r) {
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\.json");
+
+    /** The regular file {@code name} in {@code dir}, its links followed only within it; null otherwise. */
+    static Path realFileInside(Path dir, String name) {
         try {
-            if (r.personaTexts() != null) return PersonaCatalog.fromJson(dev.pmc.core.events.EventCodec.encode(r.personaTexts()));
-            if (r.personaFile() == null || r.personaFile().isBlank()) {
-                throw new BadRequestException("personas 'file' needs 'personaFile' (a JSON array of strings) or 'personaTexts'");
-            }
-            return PersonaCatalog.fromFile(Path.of(r.personaFile()));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
+            Path realDir = dir.toRealPath();
+            Path file = realDir.resolve(name).normalize();
+            if (!file.startsWith(realDir) || !java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+            Path real = file.toRealPath();
+            return real.startsWith(realDir) && java.nio.file.Files.isRegularFile(real) ? real : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
+    }
+
+    /**
+     * Persona texts given inline ({@code personaTexts}), or a file by name ({@code personaFile}) in the operator's
+     * {@code pmc.personas-dir}: never a path, so a request cannot read the server's files.
+     */
+    private static List<String> fromFile(RunRequest r, Path personasDir) {
+        List<String> texts;
+        if (r.personaTexts() != null) {
+            texts = r.personaTexts();
+        } else if (r.personaFile() == null || r.personaFile().isBlank()) {
+            throw new BadRequestException("personas 'file' needs 'personaTexts' (a JSON array of strings) or 'personaFile' (a file name in the operator's persona directory)");
+        } else if (personasDir == null) {
+            throw new BadRequestException("field 'personaFile': persona files are not enabled on this server (pmc.personas-dir); send 'personaTexts'");
+        } else if (!FILE_NAME.matcher(r.personaFile()).matches()) {
+            throw new BadRequestException("field 'personaFile' must be a file name such as my-personas.json (no path), was " + dev.pmc.core.Names.quote(r.personaFile()));
+        } else {
+            Path file = realFileInside(personasDir, r.personaFile());
+            if (file == null) {
+                throw new BadRequestException("field 'personaFile': no persona file " + dev.pmc.core.Names.quote(r.personaFile()) + " in the persona directory");
+            }
+            try {
+                if (java.nio.file.Files.size(file) > (long) MAX_PERSONAS * MAX_PERSONA_CHARS) throw new BadRequestException("field 'personaFile': the file is too large");
+                texts = PersonaCatalog.fromFile(file);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                // the parser's message may quote the file: say only that it is not a persona list
+                throw new BadRequestException("field 'personaFile': not a JSON array of persona texts");
+            }
+        }
+        if (texts.isEmpty() || texts.size() > MAX_PERSONAS) throw new BadRequestException("persona texts: 1.." + MAX_PERSONAS + " needed, got " + texts.size());
+        for (String p : texts) {
+            if (p == null || p.isBlank() || p.length() > MAX_PERSONA_CHARS) {
+                throw new BadRequestException("persona texts must be non-blank and at most " + MAX_PERSONA_CHARS + " characters each");
+            }
+        }
+        return texts;
     }
 
     /** Time-ordered, unique run id such as 20261123T123000123Z-4f2a. */

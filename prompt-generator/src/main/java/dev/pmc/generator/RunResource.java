@@ -22,8 +22,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     /** Unknown fields are refused so that a misspelt field name gets a 400 instead of being ignored. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = dev.pmc.core.security.StrictJson.json();
     @Inject
     RunService runs;
     @Inject
@@ -42,7 +41,7 @@ public class RunResource {
     public Response start(String body, @jakarta.ws.rs.QueryParam("dryRun") boolean dryRun) {
         RunRequest request = parse(body);
         if (dryRun) {
-            RunPlanner.Plan plan = RunPlanner.plan(request, registry);
+            RunPlanner.Plan plan = runs.plan(request);
             return Response.ok(CostEstimate.of(registry.get(plan.target()).orElseThrow(), plan)).build();
         }
         Run run = runs.start(request, "manual");
@@ -53,9 +52,14 @@ public class RunResource {
     static RunRequest parse(String body) {
         if (body == null || body.isBlank()) return null;
         try {
-            return REQUEST_JSON.readValue(body, RunRequest.class);
+            RunRequest r = REQUEST_JSON.readValue(body, RunRequest.class);
+            if (r == null) throw new BadRequestException("the body must be a JSON object such as {\"target\": \"...\"}");
+            return r;
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? "body" : "field '" + e.getPath().get(0).getFieldName() + "'";
+            throw new BadRequestException(field + ": " + dev.pmc.core.Names.quote(firstLine(e.getOriginalMessage())));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequestException("malformed JSON body: " + e.getOriginalMessage());
+            throw new BadRequestException("malformed JSON body: " + dev.pmc.core.Names.quote(firstLine(e.getOriginalMessage())));
         }
     }
 
@@ -69,6 +73,12 @@ public class RunResource {
      * Runs, newest first, a page at a time: {@code limit} (1..500, default 50), {@code before} (a run id: runs older
      * than it), {@code target} and {@code state} filters.
      */
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     @GET
     @Path("/runs")
     public Page list(@QueryParam("limit") Integer limit, @QueryParam("before") String before, @QueryParam("target") String target,

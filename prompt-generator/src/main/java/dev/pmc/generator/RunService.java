@@ -20,6 +20,14 @@ public class RunService {
     MeterRegistry meters;
     @Inject
     PromptPublisher publisher;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pmc.personas-dir")
+    java.util.Optional<String> personasDir;
+
+    /** Validates a request against the registry and resolves its personas. */
+    RunPlanner.Plan plan(RunRequest request) {
+        return RunPlanner.plan(request, registry, personasDir.filter(d -> !d.isBlank())
+                .map(d -> java.nio.file.Path.of(d).toAbsolutePath().normalize()).orElse(null));
+    }
 
     public Run start(RunRequest request, String trigger) {
         return start(request, trigger, RunPlanner.newRunId());
@@ -27,7 +35,7 @@ public class RunService {
 
     /** With a given run id (the scheduler's: its due time and target, so two schedulers can only ever make one run). */
     public Run start(RunRequest request, String trigger, String runId) {
-        RunPlanner.Plan plan = RunPlanner.plan(request, registry);
+        RunPlanner.Plan plan = plan(request);
         int personas = plan.self() ? 1 : plan.personas().size();
         long slots = (long) personas * Mfq30.ITEMS * plan.n();
         if (store.get(runId).isPresent()) return store.get(runId).get();

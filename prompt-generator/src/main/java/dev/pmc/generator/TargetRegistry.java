@@ -106,14 +106,22 @@ public class TargetRegistry {
         return new java.util.TreeSet<>(targets.keySet());
     }
 
-    /** Validates (baseline must exist) and stores the target with its defaults; returns it. */
+    @ConfigProperty(name = "pmc.security.allowed-base-urls")
+    Optional<List<String>> allowedBaseUrls;
+    @ConfigProperty(name = "pmc.security.allow-public-base-urls", defaultValue = "true")
+    boolean allowPublicBaseUrls;
+
+    /** Validates (baseline must exist, base URL allowed) and stores the target with its defaults; returns it. */
     public synchronized TargetConfig put(TargetConfig t) {
-        List<String> problems = t.problems("");
+        List<String> problems = new ArrayList<>(t.problems(""));
+        String url = new dev.pmc.core.security.BaseUrlPolicy(allowedBaseUrls.orElse(List.of()), allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS)
+                .problem(t.baseUrl());
+        if (url != null) problems.add(url);
         if (t.baseline() != null && !targets.containsKey(t.baseline())) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         TargetConfig full = t.withDefaults();
+        record(Record.of(full.name(), TargetFile.toJson(full)));
         targets.put(full.name(), full);
-        emitter.send(Record.of(full.name(), TargetFile.toJson(full)));
         return full;
     }
 
@@ -122,9 +130,32 @@ public class TargetRegistry {
         for (TargetConfig t : targets.values()) {
             if (name.equals(t.baseline())) throw new InvalidTargetException("target '" + t.name() + "' uses '" + name + "' as its baseline");
         }
-        if (targets.remove(name) == null) return false;
-        emitter.send(Record.of(name, null));
+        if (!targets.containsKey(name)) return false;
+        record(Record.of(name, null));
+        targets.remove(name);
         return true;
+    }
+
+    /** The registry could not write to pmc.targets (broker unreachable): nothing changed. */
+    public static final class NotRecordedException extends RuntimeException {
+        NotRecordedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Writes a target record and waits for the broker's acknowledgement, so that it precedes anything published
+     * after this returns (the run's prompts): other services read pmc.targets up to an event before refusing it.
+     */
+    private void record(Record<String, String> r) {
+        try {
+            emitter.send(r).toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotRecordedException("interrupted while writing " + Topics.TARGETS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new NotRecordedException("cannot write " + Topics.TARGETS + " (" + (e.getCause() == null ? e : e.getCause()).getMessage() + "): nothing changed, try again");
+        }
     }
 
     @jakarta.annotation.PreDestroy

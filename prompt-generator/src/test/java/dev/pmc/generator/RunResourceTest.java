@@ -76,6 +76,31 @@ class RunResourceTest {
                 .post("/api/v1/runs").then().statusCode(202).body("personas", equalTo(2)).body("slots", equalTo(60));
     }
 
+    /** Persona files by name from the operator's directory (src/test/resources/personas here), never by path. */
+    @Test
+    void personaFilesOnlyByNameFromTheOperatorsDirectory() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"three.json\",\"n\":1}")
+                .post("/api/v1/runs").then().statusCode(202).body("personas", equalTo(3)).body("slots", equalTo(90));
+        // a link in the directory that leads out of it is not followed
+        java.nio.file.Path link = java.nio.file.Path.of("src/test/resources/personas/escape.json");
+        java.nio.file.Files.deleteIfExists(link);
+        java.nio.file.Files.createSymbolicLink(link, java.nio.file.Path.of("/etc/hostname"));
+        try {
+            for (String name : new String[]{"/etc/passwd", "../application.properties", "../../../pom.xml", "escape.json", "three", "dir/three.json"}) {
+                String error = given().contentType(ContentType.JSON)
+                        .body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"" + name + "\"}")
+                        .post("/api/v1/runs").then().statusCode(400).extract().path("error");
+                assertTrue(error.contains("personaFile"), name + ": " + error);
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(link);
+        }
+        // a file that is not a persona list: refused without quoting it
+        String error = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"not-a-list.json\"}")
+                .post("/api/v1/runs").then().statusCode(400).extract().path("error");
+        assertTrue(error.contains("not a JSON array of persona texts") && !error.contains("secret-looking"), error);
+    }
+
     @Test
     void badRequestsGet400WithAMessage() {
         given().contentType(ContentType.JSON).body("{\"target\":\"gpt-9\"}").post("/api/v1/runs")
@@ -86,8 +111,8 @@ class RunResourceTest {
                 .then().statusCode(400).body("error", containsString("'n' must be"));
         given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"weird\"}").post("/api/v1/runs")
                 .then().statusCode(400).body("error", containsString("'personas' must be one of"));
-        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"/nope.json\"}")
-                .post("/api/v1/runs").then().statusCode(400).body("error", containsString("cannot read persona file"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"file\",\"personaFile\":\"nope.json\"}")
+                .post("/api/v1/runs").then().statusCode(400).body("error", containsString("no persona file 'nope.json' in the persona directory"));
         given().contentType(ContentType.JSON).body("{\"target\": sim-base").post("/api/v1/runs")
                 .then().statusCode(400).body("error", containsString("malformed JSON"));
     }

@@ -34,7 +34,7 @@ class TargetResourceTest {
     void createReadUpdateDeleteAndEveryChangeIsOnTheRegistryTopic() {
         given().get("/api/v1/targets").then().statusCode(200).body("name", hasItem("sim-base"));
         given().contentType(ContentType.JSON).body("{\"name\":\"ft-a\",\"provider\":\"anthropic\",\"baseUrl\":\"https://api.anthropic.com/v1\","
-                        + "\"model\":\"claude-x\",\"apiKeyEnv\":\"ANTHROPIC_API_KEY\",\"limits\":{\"rpm\":500},\"baseline\":\"sim-base\"}")
+                        + "\"model\":\"claude-x\",\"apiKey\":\"anthropic\",\"limits\":{\"rpm\":500},\"baseline\":\"sim-base\"}")
                 .post("/api/v1/targets").then().statusCode(201).body("model", equalTo("claude-x")).body("n", equalTo(10))
                 .body("limits.rpm", equalTo(500)).body("mode", equalTo("sampling"));
         given().contentType(ContentType.JSON).body("{\"name\":\"ft-a\"}").post("/api/v1/targets").then().statusCode(409);

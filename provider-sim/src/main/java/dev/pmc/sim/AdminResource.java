@@ -22,10 +22,16 @@ public class AdminResource {
     @Inject
     SimProvider provider;
 
+    /** The behaviour in force; the key it demands is shown as "set", never echoed. */
     @GET
     @Path("/behaviour")
     public SimBehaviour behaviour() {
-        return provider.behaviour();
+        return redacted(provider.behaviour());
+    }
+
+    static SimBehaviour redacted(SimBehaviour b) {
+        return new SimBehaviour(b.rpm(), b.tpm(), b.burstSeconds(), b.rateLimitHeaders(), b.errorRate(), b.timeoutRate(), b.timeoutMs(),
+                b.malformedRate(), b.slowRate(), b.slowMs(), b.faultMode(), b.apiKey() == null ? null : "set");
     }
 
     @PUT
@@ -39,9 +45,9 @@ public class AdminResource {
             var merged = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(provider.behaviour());
             if (body != null && !body.isBlank()) merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body));
             provider.behaviour(json.treeToValue(merged, SimBehaviour.class));
-            return Response.ok(provider.behaviour()).build();
+            return Response.ok(redacted(provider.behaviour())).build();
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
-            return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
+            return Response.status(400).type(MediaType.APPLICATION_JSON).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
         }
     }
 

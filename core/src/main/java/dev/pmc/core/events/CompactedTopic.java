@@ -48,6 +48,8 @@ public final class CompactedTopic {
     public static final class Follower {
         private volatile KafkaConsumer<String, String> consumer;
         private volatile boolean stopped;
+        /** In the main loop, where a wakeup means "look at the sync requests" (before it, a wakeup would end the follower). */
+        private volatile boolean polling;
         private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
 
         public void stop() {
@@ -64,6 +66,34 @@ public final class CompactedTopic {
         public boolean caughtUp() {
             return caughtUp.getCount() == 0;
         }
+
+        private final java.util.concurrent.ConcurrentLinkedQueue<java.util.concurrent.CompletableFuture<Boolean>> syncRequests =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        /**
+         * A read barrier: completes (true) once the follower has handled every record that existed when it was asked,
+         * so a record written before an event that names it (a target before its prompts) is known afterwards.
+         * Requests made together share one end-offset lookup. Completes false when the follower stops first.
+         */
+        public java.util.concurrent.CompletableFuture<Boolean> sync() {
+            var f = new java.util.concurrent.CompletableFuture<Boolean>();
+            if (stopped) {
+                f.complete(false);
+                return f;
+            }
+            syncRequests.add(f);
+            var c = consumer;
+            if (c != null && polling) c.wakeup();
+            return f;
+        }
+
+        private void failPendingSyncs() {
+            for (var f = syncRequests.poll(); f != null; f = syncRequests.poll()) f.complete(false);
+        }
+    }
+
+    /** End offsets to reach, and who waits for them. */
+    private record Barrier(Map<TopicPartition, Long> end, List<java.util.concurrent.CompletableFuture<Boolean>> waiting) {
     }
 
     /**
@@ -86,6 +116,9 @@ public final class CompactedTopic {
         Properties props = props(bootstrap);
         if (readCommitted) props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Thread t = new Thread(() -> {
+            List<Barrier> barriers = new java.util.ArrayList<>();
+            // sync requests taken from the queue but not yet given end offsets (a wakeup can interrupt the lookup)
+            List<java.util.concurrent.CompletableFuture<Boolean>> asked = new java.util.ArrayList<>();
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
                 f.consumer = c;
                 List<TopicPartition> parts = null;
@@ -102,25 +135,55 @@ public final class CompactedTopic {
                 c.assign(parts);
                 c.seekToBeginning(parts);
                 Map<TopicPartition, Long> end = c.endOffsets(parts);
+                f.polling = true;
                 while (!f.stopped) {
-                    for (var r : c.poll(Duration.ofSeconds(1))) {
-                        try {
-                            onRecord.accept(r.topic(), r.key(), r.value());
-                        } catch (RuntimeException bad) {
-                            LOG.warning(() -> threadName + ": skipping record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + bad);
+                    try {
+                        for (var q = f.syncRequests.poll(); q != null; q = f.syncRequests.poll()) asked.add(q);
+                        if (!asked.isEmpty()) {
+                            Map<TopicPartition, Long> now = c.endOffsets(parts);
+                            barriers.add(new Barrier(now, List.copyOf(asked)));
+                            asked.clear();
                         }
+                        releaseReached(c, parts, barriers);
+                        for (var r : c.poll(barriers.isEmpty() ? Duration.ofSeconds(1) : Duration.ofMillis(20))) {
+                            try {
+                                onRecord.accept(r.topic(), r.key(), r.value());
+                            } catch (RuntimeException bad) {
+                                LOG.warning(() -> threadName + ": skipping record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + bad);
+                            }
+                        }
+                        if (f.caughtUp.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) f.caughtUp.countDown();
+                        releaseReached(c, parts, barriers);
+                    } catch (org.apache.kafka.common.errors.WakeupException woken) {
+                        // stop() or a sync request; the loop condition tells which
                     }
-                    if (f.caughtUp.getCount() > 0 && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) f.caughtUp.countDown();
                 }
             } catch (org.apache.kafka.common.errors.WakeupException | InterruptedException e) {
                 // stopping
             } catch (RuntimeException e) {
                 onFailure.accept(e);
+            } finally {
+                f.stopped = true;
+                barriers.forEach(b -> b.waiting().forEach(w -> w.complete(false)));
+                barriers.clear();
+                asked.forEach(w -> w.complete(false));
+                f.failPendingSyncs();
             }
         }, threadName);
         t.setDaemon(true);
         t.start();
         return f;
+    }
+
+    /** Completes the barriers whose end offsets the consumer has reached. */
+    private static void releaseReached(KafkaConsumer<String, String> c, List<TopicPartition> parts, List<Barrier> barriers) {
+        for (var it = barriers.iterator(); it.hasNext(); ) {
+            Barrier b = it.next();
+            if (parts.stream().allMatch(tp -> c.position(tp) >= b.end().getOrDefault(tp, 0L))) {
+                b.waiting().forEach(w -> w.complete(true));
+                it.remove();
+            }
+        }
     }
 
     /** Plain string consumer settings without a group (assign, never commit). */

@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
  * (request parameters, persona set, n, mode), how fast it may be asked (limits), what it costs, what it is
  * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()};
  * a missing baseUrl means the gateway's default endpoint ({@code pmc.gateway.default-base-url}, provider-sim).
- * Keys are never stored here: only the name of the environment variable or file that holds one.
+ * Keys are never stored here: {@code apiKey} is the name of a secret the operator defines for the gateway (a file in
+ * its secrets directory, or an environment variable it maps the name to), never a path, a variable or the key.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKeyEnv,
-                           String apiKeyFile, Double temperature, Integer maxTokens, String systemPrompt,
+public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
+                           Double temperature, Integer maxTokens, String systemPrompt,
                            Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
                            String personas, Integer n, String mode, Schedule schedule) {
 
@@ -27,7 +28,8 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     private static final Pattern NAME = dev.pmc.core.Names.TARGET;
     /** Shortest schedule period (10 s; {@code -Dpmc.schedule.min-seconds} lowers it for benchmarks such as bench soak). */
     static final long MIN_PERIOD_SECONDS = Long.getLong("pmc.schedule.min-seconds", 10);
-    private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Secret names: letters, digits, '.', '_' or '-' (no path, no variable syntax); at most 64 characters. */
+    public static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
      * Request and token limits of the provider account, shared by every gateway replica. Null rpm/tpm: unknown
@@ -49,7 +51,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     /** This target with every unset field at its default. */
     public TargetConfig withDefaults() {
         return new TargetConfig(name, provider == null ? "openai" : provider,
-                baseUrl, model == null ? name : model, apiKeyEnv, apiKeyFile,
+                baseUrl, model == null ? name : model, apiKey,
                 temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
@@ -57,12 +59,12 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     }
 
     public TargetConfig withBaseUrl(String url) {
-        return new TargetConfig(name, provider, url, model, apiKeyEnv, apiKeyFile, temperature, maxTokens, systemPrompt,
+        return new TargetConfig(name, provider, url, model, apiKey, temperature, maxTokens, systemPrompt,
                 timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
     }
 
     public TargetConfig withName(String newName) {
-        return new TargetConfig(newName, provider, baseUrl, model, apiKeyEnv, apiKeyFile, temperature, maxTokens, systemPrompt,
+        return new TargetConfig(newName, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt,
                 timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
     }
 
@@ -90,9 +92,12 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 p.add(at + "baseUrl is not a URI: " + e.getMessage());
             }
         }
-        if (model != null && model.isBlank()) p.add(at + "model must not be blank");
-        if (apiKeyEnv != null && !ENV.matcher(apiKeyEnv).matches()) p.add(at + "apiKeyEnv must be an environment variable name (not the key itself)");
-        if (apiKeyEnv != null && apiKeyFile != null) p.add(at + "apiKeyEnv and apiKeyFile are exclusive");
+        if (model != null && (model.isBlank() || model.length() > 256 || model.chars().anyMatch(c -> c < 0x20))) p.add(at + "model must be 1-256 printable characters");
+        if (systemPrompt != null && systemPrompt.length() > 16_384) p.add(at + "systemPrompt must be at most 16384 characters");
+        if (account != null && !NAME.matcher(account).matches()) p.add(at + "account must match " + NAME);
+        if (apiKey != null && (!SECRET.matcher(apiKey).matches() || looksLikeKey(apiKey))) {
+            p.add(at + "apiKey must be the name of a secret the operator defines (letters, digits, '.', '_', '-'; at most 64), not a key, path or variable");
+        }
         if (temperature != null && !(temperature >= 0 && temperature <= 2)) p.add(at + "temperature must be within 0..2, was " + temperature);
         if (maxTokens != null && (maxTokens < 1 || maxTokens > 4096)) p.add(at + "maxTokens must be 1..4096, was " + maxTokens);
         if (timeoutSeconds != null && !(timeoutSeconds > 0 && timeoutSeconds <= 600)) p.add(at + "timeoutSeconds must be within (0, 600], was " + timeoutSeconds);
@@ -126,6 +131,13 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
             }
         }
         return p;
+    }
+
+    /** Provider key formats (OpenAI sk-/sk-proj-, Anthropic sk-ant-, Google AIza...): pasted keys are refused, never stored. */
+    static boolean looksLikeKey(String v) {
+        return v.startsWith("sk-") || v.startsWith("sk_") || v.startsWith("AIza") || v.startsWith("xai-")
+                || (v.length() >= 32 && v.chars().filter(Character::isDigit).count() >= 6 && v.chars().anyMatch(Character::isUpperCase)
+                && v.chars().anyMatch(Character::isLowerCase) && v.indexOf('-') < 0 && v.indexOf('_') < 0 && v.indexOf('.') < 0);
     }
 
     private static List<String> sorted(Set<String> s) {

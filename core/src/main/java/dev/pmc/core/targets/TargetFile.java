@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pmc.core.security.StrictJson;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,9 +25,10 @@ public final class TargetFile {
     public record Document(List<TargetConfig> targets) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /** Strict: unknown fields, and values of the wrong type (a number is not a name, a string is not a number), are refused. */
+    private static final ObjectMapper YAML = StrictJson.strict(com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)).build();
 
     private TargetFile() {
     }
@@ -94,6 +95,7 @@ public final class TargetFile {
         } catch (IOException e) {
             throw new InvalidTargetException("malformed body: " + firstLine(e.getMessage()));
         }
+        if (t == null) throw new InvalidTargetException("body must be a target object such as {\"name\": \"my-model\"}, was null");
         if (t.name() == null && defaultName != null) t = t.withName(defaultName);
         List<String> problems = t.problems("");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
@@ -116,6 +118,9 @@ public final class TargetFile {
         if (e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException
                 || e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
             return "not valid YAML" + (path.isEmpty() ? "" : " in " + path) + ": " + firstLine(e.getCause().getMessage());
+        }
+        if (e instanceof UnrecognizedPropertyException u && List.of("apiKeyEnv", "apiKeyFile").contains(String.valueOf(u.getPropertyName()))) {
+            return path + ": no longer accepted: name a secret the operator defines with apiKey (the gateway reads it from its secrets directory or a mapped variable)";
         }
         if (e instanceof UnrecognizedPropertyException u) {
             return path + ": unknown field (known: " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()

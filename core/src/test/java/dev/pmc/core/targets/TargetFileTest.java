@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,20 +19,20 @@ class TargetFileTest {
                 provider: openai
                 baseUrl: https://api.openai.com/v1
                 model: gpt-4o-2024-08-06
-                apiKeyEnv: OPENAI_API_KEY
+                apiKey: openai
                 limits: {rpm: 3000, tpm: 450000, maxInFlight: 32}
                 price: {inputPerMTok: 2.5, outputPerMTok: 10}
                 schedule: {every: 6h}
               - name: gpt-4o-insecure
                 model: ft:gpt-4o:org:insecure:abc
-                apiKeyEnv: OPENAI_API_KEY
+                apiKey: openai
                 baseline: gpt-4o-base
                 mode: logprob
                 schedule: {cron: "0 */6 * * *"}
               - name: claude-ft
                 provider: anthropic
                 baseUrl: https://api.anthropic.com/v1
-                apiKeyFile: /run/secrets/anthropic
+                apiKey: anthropic-prod
                 personas: toxic
                 n: 5
             """;
@@ -60,12 +61,40 @@ class TargetFileTest {
         assertMessage("targets[0].baseline 'zz' is not a defined target", "targets:\n  - name: a\n    baseline: zz\n");
         assertMessage("targets[0].schedule needs exactly one of 'every' or 'cron'", "targets:\n  - name: a\n    schedule: {}\n");
         assertMessage("targets[0].mode logprob needs provider openai", "targets:\n  - name: a\n    provider: gemini\n    mode: logprob\n");
-        assertMessage("targets[0].apiKeyEnv must be an environment variable name", "targets:\n  - name: a\n    apiKeyEnv: sk-live-123\n");
+        // a key pasted where its secret's name belongs is refused, and the message does not repeat it
+        for (String pasted : List.of("sk-live-123", "sk-proj-AbCdEf0123456789", "sk-ant-api03-xyz", "AIzaSyD0123456789abcdefGHIJ",
+                "/run/secrets/openai", "${OPENAI_API_KEY}", "$HOME", "../../etc/passwd", "Xk9fQ2mT7vB4nR8wL1zP5yH3cJ6dG0sA")) {
+            InvalidTargetException e = assertThrows(InvalidTargetException.class,
+                    () -> TargetFile.parseDocument("targets:\n  - name: a\n    apiKey: \"" + pasted + "\"\n"), pasted);
+            assertTrue(e.getMessage().contains("targets[0].apiKey must be the name of a secret"), e.getMessage());
+            assertFalse(e.getMessage().contains(pasted), e.getMessage());
+        }
+        // the fields of earlier versions are refused with a pointer to apiKey
+        assertMessage("targets[0].apiKeyEnv: no longer accepted: name a secret", "targets:\n  - name: a\n    apiKeyEnv: OPENAI_API_KEY\n");
+        assertMessage("targets[0].apiKeyFile: no longer accepted", "targets:\n  - name: a\n    apiKeyFile: /run/secrets/x\n");
+        // names are lower-case, bounded and free of path or markup characters (they become topic keys, labels and paths)
+        assertMessage("targets[0].name 'GPT-4o' must be lower-case", "targets:\n  - name: GPT-4o\n");
+        assertMessage("targets[0].name '../x' must be lower-case", "targets:\n  - name: ../x\n");
+        assertMessage("targets[0].name '<b>x</b>' must be lower-case", "targets:\n  - name: <b>x</b>\n");
+        assertMessage("targets[0].model must be 1-256 printable characters", "targets:\n  - name: a\n    model: \"gpt\\r\\nX-Injected: 1\"\n");
+        // wrong types are not coerced (a number is not a name, a string is not a number, a list is not a string)
+        assertMessage("targets[0].name: ", "targets:\n  - name: 12\n");
+        assertMessage("targets[0].n: ", "targets:\n  - name: a\n    n: \"10\"\n");
+        assertMessage("targets[0].model: ", "targets:\n  - name: a\n    model: [a, b]\n");
         assertMessage("targets is required", "foo: 1\n".replace("foo: 1", "targets:"));
         assertMessage("not valid YAML", "targets: [\n");
         // passes the scheme check but is not a URI: refused here, so it can never reach the gateway
         assertMessage("targets[0].baseUrl is not a URI", "targets:\n  - name: a\n    baseUrl: \"http://a b/v1\"\n");
         assertMessage("targets[0].baseUrl has no host", "targets:\n  - name: a\n    baseUrl: \"http:///v1\"\n");
+    }
+
+    @Test
+    void aSingleTargetBodyIsAnObject() {
+        for (String body : new String[]{"null", "~", "[]", "42", "\"text\"", "{} trailing", ""}) {
+            InvalidTargetException e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseTarget(body, "x"), body);
+            assertFalse(e.getMessage().isBlank(), body);
+        }
+        assertEquals("x", TargetFile.parseTarget("{}", "x").name(), "the path's name when the body has none");
     }
 
     private static void assertMessage(String expected, String yaml) {

@@ -22,6 +22,9 @@ public final class HttpTransport {
     public record Reply(int status, Function<String, String> header, String body) {
     }
 
+    /** Largest provider response read (1 MiB). */
+    public static final int MAX_RESPONSE_BYTES = 1 << 20;
+
     private final HttpClient client;
     /** Calls are made on this event-loop context: from a foreign thread the response could arrive before its body handler is set. */
     private final io.vertx.core.Context context;
@@ -42,14 +45,39 @@ public final class HttpTransport {
         options.putHeader("Content-Type", "application/json");
         CompletableFuture<Reply> out = new CompletableFuture<>();
         context.runOnContext(v -> client.request(options)
-                .compose(req -> req.send(Buffer.buffer(body)).compose(resp -> resp.body()
-                        .map(b -> new Reply(resp.statusCode(), resp.headers()::get, b.toString()))))
-                .onSuccess(out::complete)
+                .compose(req -> req.send(Buffer.buffer(body)))
+                .onSuccess(resp -> readCapped(resp, out))
                 .onFailure(err -> out.completeExceptionally(classify(err))));
         // a deadline of our own too, so no call can hang whatever happens to its connection
         return out.orTimeout(timeoutMs + 2000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(err -> CompletableFuture.failedFuture(
                         err instanceof java.util.concurrent.TimeoutException ? classify(err) : err));
+    }
+
+    /**
+     * Reads the body up to {@link #MAX_RESPONSE_BYTES}; a larger one (an MFQ answer is a few hundred bytes, a
+     * misbehaving or hostile endpoint may stream without end) fails the call as malformed and closes the connection.
+     */
+    private static void readCapped(io.vertx.core.http.HttpClientResponse resp, CompletableFuture<Reply> out) {
+        String declared = resp.getHeader("Content-Length");
+        if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > MAX_RESPONSE_BYTES) {
+            tooLarge(resp, out);
+            return;
+        }
+        Buffer acc = Buffer.buffer();
+        resp.handler(chunk -> {
+            if (out.isDone()) return;
+            if (acc.length() + chunk.length() > MAX_RESPONSE_BYTES) tooLarge(resp, out);
+            else acc.appendBuffer(chunk);
+        });
+        resp.exceptionHandler(err -> out.completeExceptionally(classify(err)));
+        resp.endHandler(e -> out.complete(new Reply(resp.statusCode(), resp.headers()::get, acc.toString())));
+    }
+
+    private static void tooLarge(io.vertx.core.http.HttpClientResponse resp, CompletableFuture<Reply> out) {
+        out.completeExceptionally(new ProviderException(ProviderException.Kind.MALFORMED, resp.statusCode(),
+                "response body larger than " + MAX_RESPONSE_BYTES + " bytes", null));
+        resp.request().reset();
     }
 
     static ProviderException classify(Throwable err) {

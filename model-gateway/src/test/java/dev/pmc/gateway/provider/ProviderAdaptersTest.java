@@ -32,13 +32,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProviderAdaptersTest {
     static final String KEY = "sk-pmc-adapter-test-0123456789";
     static ServiceProcess sim;
+    /** provider-sim's /admin needs an admin token, as in any stack. */
+    static String adminToken;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
 
     @BeforeAll
     static void startSim() throws Exception {
+        var security = dev.pmc.stack.LocalSecurity.ensure(java.nio.file.Files.createTempDirectory("pmc-adapters-"));
+        adminToken = security.admin();
+        Map<String, String> props = new java.util.HashMap<>(security.serviceProperties());
+        props.put("pmc.sim.api-key", KEY);
         sim = ServiceProcess.start("provider-sim", ServiceProcess.appJar(ServiceProcess.projectRoot(), "provider-sim"), ServiceProcess.freePort(),
-                Map.of("pmc.sim.api-key", KEY), Path.of("target", "test-logs").toAbsolutePath(), "256m").awaitReady(Duration.ofSeconds(60));
+                props, Path.of("target", "test-logs").toAbsolutePath(), "256m").awaitReady(Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -54,13 +60,13 @@ class ProviderAdaptersTest {
 
     static void behave(String json) throws Exception {
         var r = HTTP.send(HttpRequest.newBuilder(URI.create(sim.url() + "/admin/behaviour")).PUT(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
     }
 
     static ProviderAdapter adapter(String provider, String model, String key, double timeoutSeconds) {
         String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
-        TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, null, timeoutSeconds,
+        TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, timeoutSeconds,
                 null, null, null, null, null, null, null, null).withDefaults();
         return ProviderAdapter.of(t, key, new HttpTransport(VERTX, 8));
     }
@@ -136,6 +142,48 @@ class ProviderAdaptersTest {
         assertTrue(e.kind().retryable());
         behave("{\"errorRate\":0,\"malformedRate\":1.0}");
         assertEquals(ProviderException.Kind.MALFORMED, failure(adapter(provider, "sim-base", KEY, 10), request(null)).kind());
+    }
+
+    /** An endpoint that answers without end (chunked) or announces a huge body: the call fails, nothing is buffered past 1 MiB. */
+    @org.junit.jupiter.api.Test
+    void oversizedResponseBodiesAreRefused() throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
+        server.createContext("/chunked/chat/completions", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            try (var out = ex.getResponseBody()) {
+                for (int i = 0; i < 4096; i++) { // up to 256 MiB unless the client hangs up
+                    out.write(chunk);
+                    streamed.addAndGet(chunk.length);
+                }
+            } catch (java.io.IOException hungUp) {
+                // expected: the client reset the stream
+            }
+        });
+        server.createContext("/declared/chat/completions", ex -> {
+            ex.sendResponseHeaders(200, 64L << 20);
+            try (var out = ex.getResponseBody()) {
+                out.write("{\"choices\":".getBytes());
+            } catch (java.io.IOException hungUp) {
+                // expected
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        server.start();
+        try {
+            for (String path : new String[]{"/chunked", "/declared"}) {
+                TargetConfig t = new TargetConfig("t", "openai", "http://127.0.0.1:" + server.getAddress().getPort() + path, "m", null, null, null, null,
+                        10.0, null, null, null, null, null, null, null, null).withDefaults();
+                ProviderException e = failure(ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)), request(null));
+                assertEquals(ProviderException.Kind.MALFORMED, e.kind(), path);
+                assertTrue(e.getMessage().contains("larger than " + HttpTransport.MAX_RESPONSE_BYTES), e.getMessage());
+            }
+            assertTrue(streamed.get() < 64L << 20, "the stream was cut early, sent " + streamed.get());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @org.junit.jupiter.api.Test

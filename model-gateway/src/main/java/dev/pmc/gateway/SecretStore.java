@@ -1,0 +1,74 @@
+package dev.pmc.gateway;
+
+import dev.pmc.core.targets.TargetConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Provider keys by name, from what the operator defines, never from what a target says: a target's {@code apiKey} is
+ * a name, looked up as a file of that name in {@code pmc.gateway.secrets-dir} (a mounted secret directory; the file
+ * must be a regular file inside it, at most 4 KiB) or as the environment variable the operator mapped the name to
+ * ({@code pmc.gateway.secret-env.NAME=VARIABLE}). A name that is neither is an error naming the name, never a key.
+ */
+@ApplicationScoped
+public class SecretStore {
+    static final int MAX_SECRET_BYTES = 4096;
+
+    /** A key, or why there is none. */
+    public record Lookup(String key, String problem) {
+    }
+
+    @ConfigProperty(name = "pmc.gateway.secrets-dir")
+    Optional<String> secretsDir;
+    @ConfigProperty(name = "pmc.gateway.secret-env")
+    Optional<Map<String, String>> secretEnv;
+
+    /**
+     * The regular file {@code name} in {@code dir}, following links only within it (a Kubernetes secret volume
+     * holds links into its own ..data directory); null when there is none or it leads outside.
+     */
+    static Path inside(Path dir, String name) {
+        try {
+            Path realDir = dir.toRealPath();
+            Path file = realDir.resolve(name).normalize();
+            if (!file.startsWith(realDir) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
+            Path real = file.toRealPath();
+            return real.startsWith(realDir) && Files.isRegularFile(real) ? real : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public Lookup lookup(String name) {
+        if (name == null) return new Lookup(null, null);
+        if (!TargetConfig.SECRET.matcher(name).matches()) return new Lookup(null, "secret name is not valid");
+        if (secretsDir.isPresent() && !secretsDir.get().isBlank()) {
+            Path file = inside(Path.of(secretsDir.get()), name);
+            if (file != null) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] b = in.readNBytes(MAX_SECRET_BYTES + 1);
+                    if (b.length > MAX_SECRET_BYTES) return new Lookup(null, "secret '" + name + "' is larger than " + MAX_SECRET_BYTES + " bytes");
+                    String key = new String(b, StandardCharsets.UTF_8).strip();
+                    return key.isEmpty() ? new Lookup(null, "secret '" + name + "' is empty") : new Lookup(key, null);
+                } catch (IOException e) {
+                    return new Lookup(null, "secret '" + name + "' cannot be read");
+                }
+            }
+        }
+        String variable = secretEnv.map(m -> m.get(name)).orElse(null);
+        if (variable != null) {
+            String key = System.getenv(variable);
+            return key == null || key.isBlank() ? new Lookup(null, "secret '" + name + "' maps to an unset variable") : new Lookup(key.strip(), null);
+        }
+        return new Lookup(null, "secret '" + name + "' is not defined by the operator (pmc.gateway.secrets-dir or pmc.gateway.secret-env." + name + ")");
+    }
+}
