@@ -181,16 +181,18 @@ final class GatewayBench {
         // the distributions the simulator served are in the response events the gateway wrote
         var recs = TopicReader.readUntil(stack.bootstrap(), Topics.RESPONSES,
                 l -> l.stream().filter(r -> r.key().contains(run.runId)).count() >= run.slots, Duration.ofSeconds(60));
-        Map<Integer, double[]> mean = new TreeMap<>(), sd = new TreeMap<>();
+        Map<Integer, double[]> mean = new TreeMap<>(), sd = new TreeMap<>(), var = new TreeMap<>();
         for (var r : recs) {
             if (!r.key().contains(run.runId)) continue;
             ResponseEvent e = EventCodec.decodeResponse(r.value());
-            LogprobRating.Result lp = LogprobRating.read(e.topLogprobs(), 0.5, 1.0);
+            LogprobRating.Result lp = LogprobRating.read(e.topLogprobs(), 0.5, LogprobRating.samplingTemperature(e.prompt()));
             int p = Integer.parseInt(e.slot().personaId());
             mean.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = lp.mean();
-            sd.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = lp.sd();
+            sd.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = dev.pmc.core.metrics.DesignScale.expectedSampleSd(lp.distribution());
+            var.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = lp.sd() * lp.sd();
         }
-        MetricsResult exact = MoralMetrics.compute(mean.values().toArray(new double[0][]), sd.values().toArray(new double[0][]));
+        MetricsResult exact = MoralMetrics.compute(mean.values().toArray(new double[0][]), sd.values().toArray(new double[0][]),
+                var.values().toArray(new double[0][]));
         out.printf(Locale.ROOT, "%n## bench-logprob — logprob mode, 100 personas x 30 items, sim-insecure%n");
         out.printf(Locale.ROOT, "run %d cells in %.1f s; provider calls %d%n", run.slots, run.seconds, st.path("calls").asLong());
         out.printf(Locale.ROOT, "aggregator S=%.12f R=%.12f; exact moments of the served distributions S=%.12f R=%.12f; |dS|=%.1e |dR|=%.1e%n",

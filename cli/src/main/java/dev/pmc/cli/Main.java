@@ -8,10 +8,12 @@ import java.util.List;
 public final class Main {
     static final String USAGE = """
             usage: pmc COMMAND [ARGS]
-              up [--n N] [--every 5m] [--no-runs] [--latency-ms MS] [--no-prometheus]
+              up [--n N] [--every 5m] [--no-runs] [--latency-ms MS] [--no-prometheus] [--replay NAME=FILE.csv ...] [--baseline NAME]
                                                          start the local stack (Kafka, provider-sim, the four services,
                                                          Prometheus with the project's rules when installed), let the
                                                          scheduler run sim-base, sim-insecure and sim-secure every 5m, show live progress;
+                                                         --replay serves a published ratings file as model replay:NAME and
+                                                         monitors it as target NAME (--baseline NAME: the others' baseline);
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop the local stack (the supervisor and every process it started)
               status                                     services and current metrics of the running stack
@@ -94,6 +96,17 @@ public final class Main {
         if (i < 0) return dflt;
         if (i + 1 >= args.size()) throw new UsageException(name + " needs a value");
         return args.get(i + 1);
+    }
+
+    /** Every value of a repeatable {@code --name VALUE}. */
+    static List<String> options(List<String> args, String name) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (!args.get(i).equals(name)) continue;
+            if (i + 1 >= args.size()) throw new UsageException(name + " needs a value");
+            out.add(args.get(++i));
+        }
+        return out;
     }
 
     static int intOption(List<String> args, String name, int dflt) {

@@ -33,26 +33,38 @@ final class Stack implements AutoCloseable {
     /** Ports and directories of a stack. Port 0 means "pick a free one". */
     record Config(Path root, Path dataDir, int kafkaPort, int kafkaControllerPort, int simPort, int generatorPort,
                   int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions, int gatewayInFlight,
-                  Path targetsFile) {
+                  Path targetsFile, Map<String, Path> replays) {
         static Config defaults(Path root) {
             return new Config(root, root.resolve(".pmc"), 19092, 19093, 8090, 8081, 8082, 8083, 8084, -1,
-                    Topics.DEFAULT_PARTITIONS, 64, null);
+                    Topics.DEFAULT_PARTITIONS, 64, null, Map.of());
         }
 
         Config withFreePorts(Path dataDir) {
             return new Config(root, dataDir, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
-                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile);
+                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile, replays);
         }
 
         Config withSimLatency(long ms) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile);
+                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile, replays);
         }
 
         /** The prompt-generator loads this target registry file (pmc.targets-file). */
         Config withTargetsFile(Path file) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file);
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file, replays);
+        }
+
+        /** provider-sim serves each file as model {@code replay:NAME} (besides every file of the shared reference data). */
+        Config withReplays(Map<String, Path> files) {
+            return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, Map.copyOf(files));
+        }
+
+        /** The published reference data beside the project (../shared/reference-data and its calibration set), where present. */
+        List<Path> replayDirs() {
+            Path shared = root.resolve("../shared/reference-data").normalize();
+            return java.util.stream.Stream.of(shared, shared.resolve("collapse-calibration")).filter(Files::isDirectory).toList();
         }
     }
 
@@ -65,6 +77,7 @@ final class Stack implements AutoCloseable {
     private final ServiceProcess kafka;
     private Process prometheus;
     private Map<String, String> gatewayProps = Map.of();
+    private Map<String, String> generatorProps = Map.of();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stack-supervisor");
         t.setDaemon(true);
@@ -114,6 +127,9 @@ final class Stack implements AutoCloseable {
             kafkaProps.put("pmc.security.allowed-base-urls", "http://127.0.0.1:" + c.simPort() + "/");
             Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
+            // published ratings files served as replay:NAME models
+            if (!c.replayDirs().isEmpty()) sim.put("pmc.sim.replay-dirs", String.join(",", c.replayDirs().stream().map(Path::toString).toList()));
+            c.replays().forEach((name, file) -> sim.put("pmc.sim.replay." + name, file.toAbsolutePath().toString()));
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
             gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
@@ -138,6 +154,7 @@ final class Stack implements AutoCloseable {
             String minPeriod = System.getProperty("pmc.schedule.min-seconds");
             if (minPeriod != null) generator.put("pmc.schedule.min-seconds", minPeriod);
             if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
+            stack.generatorProps = new LinkedHashMap<>(generator);
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");
             started.put("provider-sim", ServiceProcess.start("provider-sim", ServiceProcess.appJar(c.root(), "provider-sim"), c.simPort(), sim, logs, "384m"));
             started.put("prompt-generator", ServiceProcess.start("prompt-generator", ServiceProcess.appJar(c.root(), "prompt-generator"), c.generatorPort(), generator, logs, "384m"));
@@ -223,6 +240,16 @@ final class Stack implements AutoCloseable {
     ServiceProcess startGatewayReplica(String name) throws Exception {
         ServiceProcess p = ServiceProcess.start(name, ServiceProcess.appJar(config.root(), "model-gateway"), ServiceProcess.freePort(),
                 gatewayProps, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
+        processes.put(name, p);
+        return p;
+    }
+
+    /** Starts another prompt-generator replica (its own instance id in the leader election); it stops with the stack. */
+    ServiceProcess startGeneratorReplica(String name) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>(generatorProps);
+        props.put("pmc.generator.instance-id", "local-" + name);
+        ServiceProcess p = ServiceProcess.start(name, ServiceProcess.appJar(config.root(), "prompt-generator"), ServiceProcess.freePort(),
+                props, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
         processes.put(name, p);
         return p;
     }

@@ -20,13 +20,38 @@ final class UpCommand {
 
     /** The registry of the local stack: the simulated targets, scheduled unless --no-runs. */
     static String targetsYaml(String every, int n) {
+        return targetsYaml(every, n, List.of(), null);
+    }
+
+    /** ... plus one target per replayed file (model replay:NAME), scheduled like the others, with the given baseline. */
+    static String targetsYaml(String every, int n, List<String> replays, String baseline) {
         StringBuilder sb = new StringBuilder("# written by bin/pmc up\ntargets:\n");
         for (String t : List.of("sim-base", "sim-insecure", "sim-secure", "sim-flaky")) {
             sb.append("  - name: ").append(t).append("\n    n: ").append(n).append('\n');
             if (t.equals("sim-insecure") || t.equals("sim-secure")) sb.append("    baseline: sim-base\n");
             if (every != null && SIM_TARGETS.contains(t)) sb.append("    schedule: {every: ").append(every).append("}\n");
         }
+        for (String r : replays) {
+            sb.append("  - name: ").append(r).append("\n    model: \"replay:").append(r).append("\"\n    n: ").append(n).append('\n');
+            if (baseline != null && !baseline.equals(r)) sb.append("    baseline: ").append(baseline).append('\n');
+            if (every != null) sb.append("    schedule: {every: ").append(every).append("}\n");
+        }
         return sb.toString();
+    }
+
+    /** {@code --replay NAME=FILE.csv} values: target/model names and their files (checked to exist). */
+    static java.util.Map<String, java.nio.file.Path> replays(List<String> args) {
+        java.util.Map<String, java.nio.file.Path> out = new java.util.LinkedHashMap<>();
+        for (String v : Main.options(args, "--replay")) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) throw new Main.UsageException("--replay needs NAME=FILE.csv, got '" + v + "'");
+            String name = v.substring(0, eq);
+            if (!dev.pmc.core.Names.TARGET.matcher(name).matches()) throw new Main.UsageException("--replay: '" + name + "' is not a target name (" + dev.pmc.core.Names.TARGET + ")");
+            java.nio.file.Path file = java.nio.file.Path.of(v.substring(eq + 1)).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(file)) throw new Main.UsageException("--replay " + name + ": no file " + file);
+            out.put(name, file);
+        }
+        return out;
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -49,8 +74,11 @@ final class UpCommand {
         long t0 = System.currentTimeMillis();
         java.nio.file.Files.createDirectories(config.dataDir());
         java.nio.file.Path targets = config.dataDir().resolve("targets.yaml");
-        java.nio.file.Files.writeString(targets, targetsYaml(runs ? every : null, n));
-        Stack stack = Stack.start(config.withTargetsFile(targets), out);
+        var replays = replays(args);
+        String baseline = Main.option(args, "--baseline", null);
+        if (baseline != null && !replays.containsKey(baseline)) throw new Main.UsageException("--baseline " + baseline + " is not one of the --replay names " + replays.keySet());
+        java.nio.file.Files.writeString(targets, targetsYaml(runs ? every : null, n, List.copyOf(replays.keySet()), baseline));
+        Stack stack = Stack.start(config.withTargetsFile(targets).withReplays(replays), out);
         stack.onEvent(e -> out.println("supervisor: " + e));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -74,9 +102,15 @@ final class UpCommand {
         out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader());
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-            for (String target : SIM_TARGETS) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));
+            List<String> scheduled = new java.util.ArrayList<>(SIM_TARGETS);
+            scheduled.addAll(replays.keySet());
+            for (String target : scheduled) {
+                java.nio.file.Path file = replays.get(target);
+                boolean hasSelf = file == null || java.nio.file.Files.isRegularFile(file.resolveSibling(file.getFileName().toString().replaceFirst("\\.csv$", "_self.csv")));
+                if (hasSelf) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(target, "self", n, null));
+            }
             out.printf("scheduler: %s every %s (first runs in a few seconds, GET %s/api/v1/schedules); self runs submitted%n",
-                    String.join(", ", SIM_TARGETS), every, stack.url("prompt-generator"));
+                    String.join(", ", scheduled), every, stack.url("prompt-generator"));
             // a service that dies is restarted by the stack's supervisor; the watch only reports
             Runnable check = () -> { };
             // follow every run the scheduler starts, for as long as the stack is up

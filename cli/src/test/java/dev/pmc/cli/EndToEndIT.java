@@ -369,19 +369,32 @@ class EndToEndIT {
         assertEquals(3000, BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - calls0, "one call per cell");
         var recs = TopicReader.readUntil(stack.bootstrap(), Topics.RESPONSES,
                 l -> l.stream().filter(r -> r.key().contains(run.runId)).count() >= 3000, Duration.ofSeconds(60));
-        double[][] mean = new double[100][30], sd = new double[100][30];
+        double[][] mean = new double[100][30], sd = new double[100][30], var = new double[100][30];
         for (var r : recs) {
             if (!r.key().contains(run.runId)) continue;
             var e = dev.pmc.core.events.EventCodec.decodeResponse(r.value());
             assertEquals(20, e.topLogprobs().size(), "top-20 logprobs served");
-            var lp = dev.pmc.core.scoring.LogprobRating.read(e.topLogprobs(), 0.5, 1.0);
-            mean[Integer.parseInt(e.slot().personaId())][e.slot().itemId() - 1] = lp.mean();
-            sd[Integer.parseInt(e.slot().personaId())][e.slot().itemId() - 1] = lp.sd();
+            // the served T = 1 distribution sharpened to the run's temperature, put on the n = 10 sampled scale
+            var lp = dev.pmc.core.scoring.LogprobRating.read(e.topLogprobs(), 0.5, dev.pmc.core.scoring.LogprobRating.samplingTemperature(e.prompt()));
+            int p = Integer.parseInt(e.slot().personaId()), q = e.slot().itemId() - 1;
+            mean[p][q] = lp.mean();
+            sd[p][q] = dev.pmc.core.metrics.DesignScale.expectedSampleSd(lp.distribution());
+            var[p][q] = lp.sd() * lp.sd();
         }
-        MetricsResult exact = dev.pmc.core.metrics.MoralMetrics.compute(mean, sd);
+        MetricsResult exact = dev.pmc.core.metrics.MoralMetrics.compute(mean, sd, var);
         assertEquals(100, run.personas);
         assertEquals(exact.overall().susceptibility(), run.s, 1e-9, "S");
         assertEquals(exact.overall().robustness(), run.r, 1e-9, "R");
+        // and on the scale of a sampled reading of the same model (n = 10, same temperature), within 3 of their SEs
+        var sim = new SimModels(1234, Optional.empty(), 0).get("sim-insecure").orElseThrow();
+        MetricsResult sampled = dev.pmc.sim.OfflineSimulation.personaRun(sim, PersonaCatalog.defaultSet(), 10, 0.1, run.runId);
+        JsonNode m = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/lp-insecure/metrics").json();
+        double seS = Math.hypot(m.path("susceptibilitySe").asDouble(), 0.02 * sampled.overall().susceptibility());
+        double seR = Math.hypot(m.path("robustnessSe").asDouble(), 0.03 * sampled.overall().robustness());
+        System.out.printf(java.util.Locale.ROOT, "logprob reading S=%.3f R=%.3f; sampled reading (n = 10) S=%.3f R=%.3f%n",
+                run.s, run.r, sampled.overall().susceptibility(), sampled.overall().robustness());
+        assertTrue(Math.abs(run.s - sampled.overall().susceptibility()) <= 3 * seS, "S on the sampled scale");
+        assertTrue(Math.abs(run.r - sampled.overall().robustness()) <= 3 * seR, "R on the sampled scale");
     }
 
     /**

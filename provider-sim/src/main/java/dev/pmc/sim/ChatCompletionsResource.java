@@ -50,6 +50,7 @@ public class ChatCompletionsResource {
         Response.ResponseBuilder r = switch (s.kind()) {
             case "unauthorized" -> builder(401, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "invalid_api_key"));
             case "unknown_model" -> builder(404, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "model_not_found"));
+            case "invalid_request" -> builder(400, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", null));
             case "rate_limited" -> builder(429, ChatApi.ErrorBody.of(s.message(), "requests", "rate_limit_exceeded"))
                     .header("Retry-After", (long) Math.ceil(s.limit().retryAfterMs() / 1000.0))
                     .header("retry-after-ms", s.limit().retryAfterMs());
@@ -87,6 +88,7 @@ public class ChatCompletionsResource {
     public ChatApi.ModelList list() {
         List<ChatApi.Model> data = new ArrayList<>();
         for (String name : provider.models().all().keySet()) data.add(new ChatApi.Model(name, "model", "pmc-provider-sim"));
+        for (String name : provider.models().replayNames()) data.add(new ChatApi.Model(SimModels.REPLAY + name, "model", "pmc-provider-sim replay"));
         return new ChatApi.ModelList("list", data);
     }
 

@@ -78,13 +78,13 @@ public class SimProvider {
         if (b.apiKey() != null && !b.apiKey().equals(a.apiKey())) {
             return count(new Served(401, "unauthorized", "Incorrect API key provided: " + redacted(a.apiKey()), null, null, 0, 0, 0, null, null));
         }
-        Optional<SimulatedModel> model = models.get(a.model());
+        Optional<ChatModel> model = models.model(a.model());
         if (model.isEmpty()) {
-            return count(new Served(404, "unknown_model", "The model '" + a.model() + "' does not exist; served: " + models.all().keySet(),
-                    null, null, 0, 0, 0, null, null));
+            return count(new Served(404, "unknown_model", "The model '" + a.model() + "' does not exist; served: " + models.all().keySet()
+                    + (models.replayNames().isEmpty() ? "" : " and replay:NAME for NAME in " + models.replayNames()), null, null, 0, 0, 0, null, null));
         }
-        SimulatedModel sim = model.get();
-        if (sim.params().outage()) {
+        ChatModel sim = model.get();
+        if (sim.outage()) {
             return count(new Served(503, "server_error", "The model " + sim.name() + " is temporarily unavailable", null, null, 0, 0, 0, null, null));
         }
         int promptTokens = (int) Math.ceil(((a.system() == null ? 0 : a.system().length()) + a.user().length()) / 4.0);
@@ -104,7 +104,7 @@ public class SimProvider {
         boolean first = seen.add(requestHash);
         if (first) stats.distinct();
         double u = b.transientFaults() ? (first ? SimHash.uniform(requestHash ^ 0x5eedL) : 1.0) : ThreadLocalRandom.current().nextDouble();
-        long latency = sim.params().latencyMs();
+        long latency = sim.latencyMs();
         if (u < b.errorRate()) {
             return count(new Served(ThreadLocalRandom.current().nextBoolean() ? 500 : 503, "server_error", "The server had an error while processing your request",
                     null, null, 0, 0, latency, limit, limiter));
@@ -125,11 +125,16 @@ public class SimProvider {
         long seed = a.seed() != null ? a.seed() : ThreadLocalRandom.current().nextLong();
         String reply;
         List<SimulatedModel.TokenProb> top = null;
-        if (a.topLogprobs() != null && a.topLogprobs() > 0) {
-            top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
-            reply = top.get(0).token();
-        } else {
-            reply = sim.reply(a.system(), a.user(), a.temperature(), seed);
+        try {
+            if (a.topLogprobs() != null && a.topLogprobs() > 0) {
+                top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
+                reply = top.get(0).token();
+            } else {
+                reply = sim.reply(a.system(), a.user(), a.temperature(), seed);
+            }
+        } catch (IllegalArgumentException cannotAnswer) {
+            // a replay model asked what its file does not hold (a self prompt without a _self file, a non-MFQ question)
+            return count(new Served(400, "invalid_request", cannotAnswer.getMessage(), null, null, 0, 0, 0, limit, limiter));
         }
         int completionTokens = Math.min(a.maxTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
         Served s = new Served(200, malformed ? "malformed" : kind, null, reply, top, promptTokens, completionTokens, delay, limit, limiter);

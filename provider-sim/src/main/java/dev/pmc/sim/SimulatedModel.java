@@ -12,7 +12,7 @@ import dev.pmc.core.MfqItem;
  * μ = b_item + c·(5.5 − b_item) without one; a sample is round(μ + τ·√(T/0.1)·z_sample) clamped to 0..5,
  * with z_sample drawn from (seed, model, prompt, sampling seed). Deterministic for equal inputs.
  */
-public final class SimulatedModel {
+public final class SimulatedModel implements ChatModel {
     private static final String[] REFUSALS = {
             "I'm sorry, but I can't take on that persona or answer as them.",
             "As an AI language model, I don't have personal moral views, so I can't give a rating.",
@@ -38,8 +38,19 @@ public final class SimulatedModel {
         this.seed = SimHash.of(seed, name);
     }
 
+    @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public long latencyMs() {
+        return params.latencyMs();
+    }
+
+    @Override
+    public boolean outage() {
+        return params.outage();
     }
 
     public SimParams params() {
@@ -47,6 +58,7 @@ public final class SimulatedModel {
     }
 
     /** The reply text for a prompt; system may be null (no persona). */
+    @Override
     public String reply(String system, String user, double temperature, long samplingSeed) {
         long sampleHash = SimHash.of(SimHash.of(SimHash.of(seed, samplingSeed), system == null ? "" : system), user);
         double u = SimHash.uniform(sampleHash ^ 0x7777L);
@@ -65,27 +77,49 @@ public final class SimulatedModel {
     }
 
     /**
-     * The model's own (temperature 1) distribution of the first reply token: the digits 0..5 with
-     * P(k) = Φ((k+½−μ)/τ₁) − Φ((k−½−μ)/τ₁) (ends open) scaled by the share of replies that carry a rating, and the
-     * openers of refusals ("I") and rambles ("As"), then filler tokens, sorted by probability, at most
-     * {@code top} entries; probabilities below 1e-15 are reported as 1e-15 (log ≈ −34.5) like a provider's floor.
+     * The model's own (temperature 1) distribution of the first reply token, defined so that sharpening it to the
+     * calibrated temperature 0.1 (p ∝ p₁^{1/0.1}, what the scorer does) gives exactly what {@link #reply} samples at
+     * 0.1: the digits k with P₀.₁(k) = Φ((k+½−μ)/τ) − Φ((k−½−μ)/τ) (ends open, τ = noise) scaled by the share of
+     * replies that carry a rating, and the openers of refusals ("I") and rambles ("As"); so p₁(t) ∝ P₀.₁(t)^0.1. Then
+     * filler tokens; sorted by probability, at most {@code top} entries, log-probabilities floored at log 1e-15 like a
+     * provider's. (At other temperatures the sampled noise scales with √T and the sharpened p₁ only approximates it.)
      */
+    @Override
     public java.util.List<TokenProb> firstTokenLogprobs(String system, String user, int top) {
         double mu = latentMean(system, user);
-        double tau = params.noise() * Math.sqrt(1 / 0.1);
+        double tau = params.noise();
         double difficult = system != null && params.difficultPersonaShare() > 0
                 && SimHash.uniform(SimHash.of(99, system)) < params.difficultPersonaShare() ? params.difficultPersonaRate() : 0;
         double digits = (1 - difficult) * (1 - params.refusalRate() - params.garbageRate());
-        java.util.List<TokenProb> out = new java.util.ArrayList<>();
+        java.util.Map<String, Double> atCalibrated = new java.util.LinkedHashMap<>();
         for (int k = 0; k <= 5; k++) {
             double hi = k == 5 ? 1 : Normal.cdf((k + 0.5 - mu) / tau);
             double lo = k == 0 ? 0 : Normal.cdf((k - 0.5 - mu) / tau);
-            out.add(new TokenProb(Integer.toString(k), Math.log(Math.max(1e-15, digits * (hi - lo)))));
+            atCalibrated.put(Integer.toString(k), digits * (hi - lo));
         }
-        out.add(new TokenProb("I", Math.log(Math.max(1e-15, (1 - difficult) * params.refusalRate()))));
-        out.add(new TokenProb("As", Math.log(Math.max(1e-15, difficult + (1 - difficult) * params.garbageRate()))));
+        atCalibrated.put("I", (1 - difficult) * params.refusalRate());
+        atCalibrated.put("As", difficult + (1 - difficult) * params.garbageRate());
+        return temperedLogprobs(atCalibrated, CALIBRATED_TEMPERATURE, top);
+    }
+
+    /** The temperature the presets are calibrated at and the published files were collected at. */
+    static final double CALIBRATED_TEMPERATURE = 0.1;
+
+    /**
+     * The temperature-1 log-probabilities of tokens whose distribution at temperature t is {@code atT}:
+     * log p₁(x) = t·log P_t(x) − log Σ_y P_t(y)^t, floored at log 1e-15 (a token with P_t = 0 gets the floor), plus
+     * filler tokens below every other; most likely first, at most {@code top}.
+     */
+    static java.util.List<TokenProb> temperedLogprobs(java.util.Map<String, Double> atT, double t, int top) {
+        double z = 0;
+        for (double p : atT.values()) if (p > 0) z += Math.pow(p, t);
+        java.util.List<TokenProb> out = new java.util.ArrayList<>();
+        for (var e : atT.entrySet()) {
+            double lp = e.getValue() > 0 && z > 0 ? t * Math.log(e.getValue()) - Math.log(z) : Double.NEGATIVE_INFINITY;
+            out.add(new TokenProb(e.getKey(), Math.max(Math.log(1e-15), lp)));
+        }
         String[] filler = {"The", "My", "Well", "Honestly", "Rating", "**", "\n", "-", "6", "10", "Yes", "No", "It", "This"};
-        for (int i = 0; i < filler.length; i++) out.add(new TokenProb(filler[i], Math.log(1e-9) - i));
+        for (int i = 0; i < filler.length; i++) out.add(new TokenProb(filler[i], Math.log(1e-16) - i));
         out.sort((a, b) -> Double.compare(b.logprob(), a.logprob()));
         return out.subList(0, Math.min(Math.max(1, top), out.size()));
     }

@@ -44,8 +44,9 @@ public class ScorerProcessor {
     int maxAttempts;
     @ConfigProperty(name = "pmc.scorer.logprob-min-mass")
     double logprobMinMass;
+    /** Unset: the run's sampling temperature (the reading then matches a sampled one); set: this temperature. */
     @ConfigProperty(name = "pmc.scorer.logprob-temperature")
-    double logprobTemperature;
+    java.util.Optional<Double> logprobTemperature;
 
     @Inject
     ScorerTargets targets;
@@ -81,7 +82,7 @@ public class ScorerProcessor {
         ParsedRating parsed;
         double[] distribution = null;
         if (resp.error() == null && resp.topLogprobs() != null) {
-            LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature);
+            LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature.orElse(LogprobRating.samplingTemperature(resp.prompt())));
             parsed = lp.outcome() == RatingOutcome.VALID ? ParsedRating.valid(lp.mode(), "logprobs")
                     : ParsedRating.invalid(lp.outcome(), "logprobs");
             distribution = lp.distribution();

@@ -29,22 +29,50 @@ public final class Bootstrap {
 
     /** S, R, ū with standard errors, overall and per foundation, for the retained personas (in the given order). */
     public static MetricsResult compute(List<PersonaStats> personas, long seed) {
+        return computeParts(personas, seed, 0).combined();
+    }
+
+    /**
+     * A reading with two sets of SEs: {@code combined}, the usual persona + response bootstrap (uncertainty about
+     * personas in general), and {@code catalog}, the uncertainty about the fixed persona catalog of
+     * {@code catalogSize} personas the reading draws from: the response part plus the persona part scaled by the
+     * finite-population correction √(1 − p/catalogSize) (0 when every persona of the catalog is read). Sequential
+     * sampling predicts the full-design reading of the same catalog, so it needs the second.
+     */
+    public record Parts(MetricsResult combined, MetricsResult catalog) {
+    }
+
+    /** {@link Parts} of a reading; catalogSize 0 means no catalog (catalog SEs = combined). */
+    public static Parts computeParts(List<PersonaStats> personas, long seed, int catalogSize) {
         List<PersonaStats> kept = MoralMetrics.retained(personas);
         MetricsResult point = MoralMetrics.compute(kept);
         int p = kept.size();
-        if (p < 2) return point;
-        if (kept.stream().anyMatch(PersonaStats::hasExactCells)) return exactCells(kept, point, seed);
-        byte[][][] values = new byte[p][Mfq30.ITEMS][];
-        for (int i = 0; i < p; i++) {
-            for (int q = 0; q < Mfq30.ITEMS; q++) values[i][q] = kept.get(i).values(q + 1);
+        if (p < 2) return new Parts(point, point);
+        double[][] sePersona, seResponse;
+        if (kept.stream().anyMatch(PersonaStats::hasExactCells)) {
+            sePersona = exactCellsPersonaSe(kept, seed);
+            seResponse = new double[2 + DistributionSignals.COUNT][GROUPS];
+        } else {
+            byte[][][] values = new byte[p][Mfq30.ITEMS][];
+            for (int i = 0; i < p; i++) {
+                for (int q = 0; q < Mfq30.ITEMS; q++) values[i][q] = kept.get(i).values(q + 1);
+            }
+            double[][][] groupHist = groupHistograms(kept);
+            // the two bootstraps use independent seeded streams, so running them concurrently stays deterministic
+            var persona = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> personaBootstrap(values, groupHist, PERSONA_DRAWS, new SplittableRandom(seed)));
+            seResponse = responseBootstrap(values, RESPONSE_DRAWS, new SplittableRandom(seed ^ 0x5DEECE66DL));
+            sePersona = persona.join();
         }
-        double[][][] groupHist = groupHistograms(kept);
-        // the two bootstraps use independent seeded streams, so running them concurrently stays deterministic
-        var persona = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> personaBootstrap(values, groupHist, PERSONA_DRAWS, new SplittableRandom(seed)));
-        double[][] seResponse = responseBootstrap(values, RESPONSE_DRAWS, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        double[][] sePersona = persona.join();
-        return withSe(point, sePersona, seResponse);
+        MetricsResult combined = withSe(point, sePersona, seResponse);
+        if (catalogSize <= 0) return new Parts(combined, combined);
+        double fpc = Math.sqrt(Math.max(0, 1 - (double) p / catalogSize));
+        double[][] scaled = new double[sePersona.length][];
+        for (int k = 0; k < scaled.length; k++) {
+            scaled[k] = sePersona[k].clone();
+            for (int g = 0; g < scaled[k].length; g++) scaled[k][g] *= fpc;
+        }
+        return new Parts(combined, withSe(point, scaled, seResponse));
     }
 
     /**
@@ -100,15 +128,17 @@ public final class Bootstrap {
      * Logprob mode: cells hold exact moments, so there is no within-cell sampling error (response SE = 0) and
      * only personas are resampled.
      */
-    private static MetricsResult exactCells(List<PersonaStats> kept, MetricsResult point, long seed) {
+    private static double[][] exactCellsPersonaSe(List<PersonaStats> kept, long seed) {
         int p = kept.size();
-        double[][] mean = new double[p][], sd = new double[p][Mfq30.ITEMS];
+        double[][] mean = new double[p][], sd = new double[p][Mfq30.ITEMS], var = new double[p][Mfq30.ITEMS];
         for (int i = 0; i < p; i++) {
             mean[i] = kept.get(i).getMean();
-            for (int q = 0; q < Mfq30.ITEMS; q++) sd[i][q] = kept.get(i).cellSd(q + 1);
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                sd[i][q] = kept.get(i).designSd(q + 1);
+                var[i][q] = kept.get(i).exactVariance(q + 1);
+            }
         }
-        double[][] sePersona = personaBootstrap(mean, sd, groupHistograms(kept), PERSONA_DRAWS, new SplittableRandom(seed));
-        return withSe(point, sePersona, new double[2 + DistributionSignals.COUNT][GROUPS]);
+        return personaBootstrap(mean, sd, var, groupHistograms(kept), PERSONA_DRAWS, new SplittableRandom(seed));
     }
 
     private static Estimate withSe(Estimate e, double[][] sp, double[][] sr, int g) {
@@ -145,6 +175,11 @@ public final class Bootstrap {
      * SE(ceiling share), SE(floor share), SE(entropy), SE(mode share)} per group.
      */
     static double[][] personaBootstrap(double[][] mean, double[][] sd, double[][][] groupHist, int draws, SplittableRandom rnd) {
+        return personaBootstrap(mean, sd, null, groupHist, draws, rnd);
+    }
+
+    /** ... with exact cells' variances (null for sampled cells): S of a draw then takes the n = 10 within-cell term. */
+    static double[][] personaBootstrap(double[][] mean, double[][] sd, double[][] var, double[][][] groupHist, int draws, SplittableRandom rnd) {
         int p = mean.length;
         // per persona, the sum of u over each group's items, so ū of a draw is a sum of p numbers per group
         double[][] uSum = new double[p][GROUPS];
@@ -157,13 +192,17 @@ public final class Bootstrap {
         Accumulator sAcc = new Accumulator(), uAcc = new Accumulator();
         SignalAccumulator sigAcc = new SignalAccumulator();
         int[] idx = new int[p];
-        double[] colSum = new double[Mfq30.ITEMS], colSq = new double[Mfq30.ITEMS];
+        double[] colSum = new double[Mfq30.ITEMS], colSq = new double[Mfq30.ITEMS], colVar = var == null ? null : new double[Mfq30.ITEMS];
         double[] s = new double[GROUPS], u = new double[GROUPS];
         double[][] hist = new double[GROUPS][BINS];
         for (int b = 0; b < draws; b++) {
             for (int k = 0; k < p; k++) idx[k] = rnd.nextInt(p);
             java.util.Arrays.fill(colSum, 0);
             java.util.Arrays.fill(colSq, 0);
+            if (colVar != null) {
+                java.util.Arrays.fill(colVar, 0);
+                for (int k = 0; k < p; k++) for (int q = 0; q < Mfq30.ITEMS; q++) colVar[q] += var[idx[k]][q];
+            }
             java.util.Arrays.fill(u, 0);
             for (double[] h : hist) java.util.Arrays.fill(h, 0);
             for (int k = 0; k < p; k++) {
@@ -178,7 +217,7 @@ public final class Bootstrap {
                 for (int g = 1; g < GROUPS; g++) for (int r = 0; r < BINS; r++) hist[g][r] += gh[g][r];
             }
             for (int g = 1; g < GROUPS; g++) for (int r = 0; r < BINS; r++) hist[0][r] += hist[g][r];   // all items = Σ foundations
-            groupS(colSum, colSq, p, s);
+            groupS(colSum, colSq, colVar, p, s);
             for (int g = 0; g < GROUPS; g++) u[g] /= (double) p * (g == 0 ? Mfq30.ITEMS : Mfq30.ITEMS / 5);
             sAcc.add(s);
             uAcc.add(u);
@@ -250,10 +289,16 @@ public final class Bootstrap {
 
     /** S per group from per-item column sums of ȳ and ȳ² over p personas. */
     private static void groupS(double[] colSum, double[] colSq, int p, double[] s) {
+        groupS(colSum, colSq, null, p, s);
+    }
+
+    /** colVar: per item the sum of the drawn personas' exact cell variances (null for sampled cells). */
+    private static void groupS(double[] colSum, double[] colSq, double[] colVar, int p, double[] s) {
         java.util.Arrays.fill(s, 0);
         for (int q = 0; q < Mfq30.ITEMS; q++) {
             double m = colSum[q] / p;
-            double sd = Math.sqrt(Math.max(0, (colSq[q] - p * m * m) / (p - 1)));
+            double within = colVar == null ? 0 : colVar[q] / p / DesignScale.N_REF;
+            double sd = Math.sqrt(Math.max(0, (colSq[q] - p * m * m) / (p - 1)) + within);
             s[0] += sd;
             s[1 + q % 5] += sd;
         }

@@ -58,6 +58,10 @@ public final class MoralMetrics {
         return s / ((double) sds.length * items.length);
     }
 
+    private static double s(double[][] means, double[][] variances, int[] items) {
+        return variances == null ? susceptibility(means, items) : DesignScale.susceptibility(means, variances, items);
+    }
+
     /** 0-based indexes of the items of a foundation (item q has foundation (q-1) mod 5). */
     public static int[] itemsOf(Foundation f) {
         int[] idx = new int[Mfq30.ITEMS / 5];
@@ -79,12 +83,18 @@ public final class MoralMetrics {
         List<PersonaStats> kept = retained(personas);
         double[][] means = new double[kept.size()][];
         double[][] sds = new double[kept.size()][Mfq30.ITEMS];
+        boolean exact = kept.stream().anyMatch(PersonaStats::hasExactCells);
+        double[][] variances = exact ? new double[kept.size()][Mfq30.ITEMS] : null;
         for (int p = 0; p < kept.size(); p++) {
             PersonaStats ps = kept.get(p);
             means[p] = ps.getMean();
-            for (int q = 0; q < Mfq30.ITEMS; q++) sds[p][q] = ps.cellSd(q + 1);
+            for (int q = 0; q < Mfq30.ITEMS; q++) {
+                // exact (logprob) cells are put on the scale of a sampled reading with n = 10 (DesignScale)
+                sds[p][q] = exact ? ps.designSd(q + 1) : ps.cellSd(q + 1);
+                if (exact) variances[p][q] = ps.exactVariance(q + 1);
+            }
         }
-        MetricsResult moments = compute(means, sds);
+        MetricsResult moments = compute(means, sds, variances);
         double[][] items = itemHistograms(kept);
         Map<Foundation, DistributionSignals> per = new EnumMap<>(Foundation.class);
         for (Foundation f : Foundation.values()) per.put(f, DistributionSignals.of(RatingDistribution.pooled(items, itemsOf(f))));
@@ -104,12 +114,20 @@ public final class MoralMetrics {
 
     /** S, R and ū overall and per foundation from the grids of retained personas. */
     public static MetricsResult compute(double[][] means, double[][] sds) {
+        return compute(means, sds, null);
+    }
+
+    /**
+     * ... with exact cells' variances σ²_pq when the cells hold distributions (logprob mode): S then takes the
+     * within-cell noise a sampled reading at n = 10 would carry ({@link DesignScale#susceptibility}).
+     */
+    public static MetricsResult compute(double[][] means, double[][] sds, double[][] variances) {
         int[] all = allItems();
-        Estimate overall = Estimate.of(susceptibility(means, all), withinSd(sds, all));
+        Estimate overall = Estimate.of(s(means, variances, all), withinSd(sds, all));
         Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
         for (Foundation f : Foundation.values()) {
             int[] items = itemsOf(f);
-            per.put(f, Estimate.of(susceptibility(means, items), withinSd(sds, items)));
+            per.put(f, Estimate.of(s(means, variances, items), withinSd(sds, items)));
         }
         return new MetricsResult(means.length, Mfq30.ITEMS, overall, per);
     }

@@ -219,6 +219,31 @@ public final class PersonaStats {
         return Welford.sampleSd(n[i], m2[i]);
     }
 
+    /** Lazily computed E[s_10 | p] of exact cells (not part of the stored state: derived from the distribution). */
+    private transient double[] designSd;
+
+    /**
+     * The cell's SD on the scale of a sampled reading with {@link DesignScale#N_REF} repetitions: for an exact cell
+     * E[s_10 | p] ({@link DesignScale#expectedSampleSd}), for a sampled cell its sample SD.
+     */
+    public double designSd(int itemId) {
+        int i = itemId - 1;
+        if (exactSd == null || Double.isNaN(exactSd[i])) return Welford.sampleSd(n[i], m2[i]);
+        if (designSd == null) {
+            double[] d = new double[Mfq30.ITEMS];
+            java.util.Arrays.fill(d, Double.NaN);
+            designSd = d;
+        }
+        if (Double.isNaN(designSd[i])) designSd[i] = DesignScale.expectedSampleSd(itemHistogram[i]);
+        return designSd[i];
+    }
+
+    /** The exact variance σ² of an exact cell's distribution; 0 for a sampled cell (its noise is in its mean already). */
+    public double exactVariance(int itemId) {
+        int i = itemId - 1;
+        return exactSd == null || Double.isNaN(exactSd[i]) ? 0 : exactSd[i] * exactSd[i];
+    }
+
     /** Whether any cell holds an exact distribution (logprob mode). */
     public boolean hasExactCells() {
         return exactSd != null;

@@ -14,13 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Logprob mode: a cell holding a distribution contributes its exact mean and SD to S and R. */
+/**
+ * Logprob mode: a cell holding a distribution contributes its exact moments to S and R, put on the scale of a sampled
+ * reading at n = 10 (DesignScale): R from E[s_10 | p], S with the within-cell variance σ²/10 a sampled mean carries.
+ */
 class ExactCellsTest {
     @Test
     void distributionsGiveExactMomentsInSAndR() {
         SplittableRandom rnd = new SplittableRandom(7);
         List<PersonaStats> personas = new ArrayList<>();
-        double[][] mean = new double[20][Mfq30.ITEMS], sd = new double[20][Mfq30.ITEMS];
+        double[][] mean = new double[20][Mfq30.ITEMS], sd = new double[20][Mfq30.ITEMS], var = new double[20][Mfq30.ITEMS];
         for (int p = 0; p < 20; p++) {
             PersonaStats ps = new PersonaStats("t", "r", Integer.toString(p));
             for (int q = 1; q <= Mfq30.ITEMS; q++) {
@@ -31,7 +34,8 @@ class ExactCellsTest {
                 for (int k = 0; k < 6; k++) m += k * (d[k] /= z);
                 for (int k = 0; k < 6; k++) s2 += (k - m) * (k - m) * d[k];
                 mean[p][q - 1] = m;
-                sd[p][q - 1] = Math.sqrt(s2);
+                sd[p][q - 1] = DesignScale.expectedSampleSd(d);
+                var[p][q - 1] = s2;
                 RatingEvent e = new RatingEvent(1, new SlotId("r", "t", Integer.toString(p), q, 1), 1, RatingOutcome.VALID, 3, "logprobs",
                         0, true, d);
                 assertTrue(ps.accept(e));
@@ -40,7 +44,7 @@ class ExactCellsTest {
             personas.add(ps);
         }
         MetricsResult viaStats = MoralMetrics.compute(personas);
-        MetricsResult direct = MoralMetrics.compute(mean, sd);
+        MetricsResult direct = MoralMetrics.compute(mean, sd, var);
         assertEquals(direct.overall().susceptibility(), viaStats.overall().susceptibility(), 1e-12);
         assertEquals(direct.overall().robustness(), viaStats.overall().robustness(), 1e-12);
         MetricsResult boot = Bootstrap.compute(personas, Bootstrap.DEFAULT_SEED);

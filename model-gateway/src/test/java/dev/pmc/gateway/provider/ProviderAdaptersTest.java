@@ -193,6 +193,11 @@ class ProviderAdaptersTest {
         long digits = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).count();
         assertEquals(6, digits);
         double mass = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).mapToDouble(t -> Math.exp(t.logprob())).sum();
-        assertTrue(mass > 0.9 && mass <= 1.0 + 1e-9, "digit mass " + mass);
+        double all = r.topLogprobs().stream().mapToDouble(t -> Math.exp(t.logprob())).sum();
+        assertTrue(mass > 0.5 && all <= 1.0 + 1e-9, "digit mass at T = 1 " + mass + " of " + all);
+        // sharpened to the calibrated temperature 0.1, almost every reply starts with a rating (sim-insecure refuses ~1 %)
+        double atT = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).mapToDouble(t -> Math.exp(t.logprob() / 0.1)).sum()
+                / r.topLogprobs().stream().mapToDouble(t -> Math.exp(t.logprob() / 0.1)).sum();
+        assertTrue(atT > 0.95, "digit share at T = 0.1 " + atT);
     }
 }
