@@ -25,7 +25,7 @@ final class TokenCommand {
         if (!dev.pmc.core.Names.TARGET.matcher(subject).matches()) throw new Main.UsageException("--subject must match " + dev.pmc.core.Names.TARGET);
         LocalSecurity s = LocalSecurity.ensure(ServiceProcess.projectRoot().resolve(".pmc"));
         out.println(s.mint(subject, role.equals("admin") ? Set.of("admin", "reader") : Set.of("reader"), ttl));
-        err.println("pmc token: " + role + " token for " + subject + ", valid " + ttl.toDays() + " days; send as 'Authorization: Bearer TOKEN'");
+        err.println("pmc token: " + role + " token for " + subject + ", valid " + (ttl.toDays() >= 1 ? ttl.toDays() + " days" : ttl.toMinutes() + " minutes") + "; send as 'Authorization: Bearer TOKEN'");
         return 0;
     }
 }
