@@ -123,6 +123,9 @@ final class Stack implements AutoCloseable {
             String simUrl = "http://127.0.0.1:" + c.simPort() + "/v1";
             Map<String, String> kafkaProps = new LinkedHashMap<>(stack.security.serviceProperties());
             kafkaProps.put("kafka.bootstrap.servers", bootstrap);
+            // every service validates the targets it reads from pmc.targets, so all of them need the same minimum
+            String minPeriod = System.getProperty("pmc.schedule.min-seconds");
+            if (minPeriod != null) kafkaProps.put("pmc.schedule.min-seconds", minPeriod);
             // the local simulator is the one loopback address targets may use
             kafkaProps.put("pmc.security.allowed-base-urls", "http://127.0.0.1:" + c.simPort() + "/");
             Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
@@ -151,8 +154,6 @@ final class Stack implements AutoCloseable {
             aggregator.put("pmc.aggregator.instance-id", "local-metrics-aggregator");
             Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
             generator.put("pmc.generator.instance-id", "local-generator");
-            String minPeriod = System.getProperty("pmc.schedule.min-seconds");
-            if (minPeriod != null) generator.put("pmc.schedule.min-seconds", minPeriod);
             if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
             stack.generatorProps = new LinkedHashMap<>(generator);
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");
