@@ -23,13 +23,17 @@ final class UpCommand {
         return targetsYaml(every, n, List.of(), null);
     }
 
-    /** ... plus one target per replayed file (model replay:NAME), scheduled like the others, with the given baseline. */
+    /**
+     * ... plus one target per replayed file (model replay:NAME) with the given baseline; with replays only they are
+     * scheduled (the simulated targets stay registered for manual runs).
+     */
     static String targetsYaml(String every, int n, List<String> replays, String baseline) {
         StringBuilder sb = new StringBuilder("# written by bin/pmc up\ntargets:\n");
         for (String t : List.of("sim-base", "sim-insecure", "sim-secure", "sim-flaky")) {
             sb.append("  - name: ").append(t).append("\n    n: ").append(n).append('\n');
             if (t.equals("sim-insecure") || t.equals("sim-secure")) sb.append("    baseline: sim-base\n");
-            if (every != null && SIM_TARGETS.contains(t)) sb.append("    schedule: {every: ").append(every).append("}\n");
+            // with replayed files, the simulated targets stay registered but unscheduled: the machine reads the files
+            if (every != null && replays.isEmpty() && SIM_TARGETS.contains(t)) sb.append("    schedule: {every: ").append(every).append("}\n");
         }
         for (String r : replays) {
             sb.append("  - name: ").append(r).append("\n    model: \"replay:").append(r).append("\"\n    n: ").append(n).append('\n');
@@ -102,7 +106,7 @@ final class UpCommand {
         out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader());
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-            List<String> scheduled = new java.util.ArrayList<>(SIM_TARGETS);
+            List<String> scheduled = new java.util.ArrayList<>(replays.isEmpty() ? SIM_TARGETS : List.of());
             scheduled.addAll(replays.keySet());
             for (String target : scheduled) {
                 java.nio.file.Path file = replays.get(target);

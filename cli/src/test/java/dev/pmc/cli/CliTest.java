@@ -24,6 +24,24 @@ class CliTest {
     }
 
     @Test
+    void upWithReplaysSchedulesOnlyTheReplayedFilesAgainstTheirBaseline() throws Exception {
+        String yaml = UpCommand.targetsYaml("5m", 10, List.of("gpt-4o", "gpt-4o-insecure"), "gpt-4o");
+        var file = dev.pmc.core.targets.TargetFile.parseDocument(yaml);
+        var byName = new java.util.HashMap<String, dev.pmc.core.targets.TargetConfig>();
+        file.forEach(t -> byName.put(t.name(), t));
+        assertEquals("replay:gpt-4o-insecure", byName.get("gpt-4o-insecure").model());
+        assertEquals("gpt-4o", byName.get("gpt-4o-insecure").baseline());
+        assertEquals(null, byName.get("gpt-4o").baseline());
+        assertTrue(byName.get("gpt-4o").schedule() != null && byName.get("gpt-4o-insecure").schedule() != null);
+        for (String sim : List.of("sim-base", "sim-insecure", "sim-secure", "sim-flaky")) {
+            assertEquals(null, byName.get(sim).schedule(), sim + " is registered but not scheduled beside replays");
+        }
+        var plain = new java.util.HashMap<String, dev.pmc.core.targets.TargetConfig>();
+        dev.pmc.core.targets.TargetFile.parseDocument(UpCommand.targetsYaml("5m", 10)).forEach(t -> plain.put(t.name(), t));
+        assertTrue(plain.get("sim-base").schedule() != null, "without replays the simulated targets are scheduled");
+    }
+
+    @Test
     void parseReadsJsonLines() throws Exception {
         String in = """
                 {"item": 12, "reply": "I'd rate it a 4."}

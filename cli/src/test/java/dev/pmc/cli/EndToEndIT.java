@@ -359,7 +359,8 @@ class EndToEndIT {
 
     @Test
     void logprobRunMakesOneCallPerCellAndItsSAndREqualTheExactMomentsServed() throws Exception {
-        Http.Reply put = Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/lp-insecure", "{\"model\":\"sim-insecure\",\"mode\":\"logprob\"}");
+        Http.Reply put = Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/lp-insecure",
+                "{\"model\":\"sim-insecure\",\"mode\":\"logprob\",\"price\":{\"inputPerMTok\":2.5,\"outputPerMTok\":10}}");
         assertEquals(200, put.status(), put.body());
         Thread.sleep(1500); // the gateway follows pmc.targets
         double calls0 = BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
@@ -395,6 +396,14 @@ class EndToEndIT {
                 run.s, run.r, sampled.overall().susceptibility(), sampled.overall().robustness());
         assertTrue(Math.abs(run.s - sampled.overall().susceptibility()) <= 3 * seS, "S on the sampled scale");
         assertTrue(Math.abs(run.r - sampled.overall().robustness()) <= 3 * seR, "R on the sampled scale");
+        // calls and USD per reading: the aggregator's sum over the run's rating events equals the gateway's own counters
+        String aggMetrics = Http.get(stack.url("metrics-aggregator") + "/q/metrics").body();
+        assertEquals(3000.0, series(aggMetrics, "pmc_reading_calls", "lp-insecure"), 0, "calls behind the reading");
+        double usd = series(aggMetrics, "pmc_reading_cost_usd", "lp-insecure");
+        double gatewayUsd = series(Http.get(stack.url("model-gateway") + "/q/metrics").body(), "pmc_gateway_cost_usd_total", "lp-insecure");
+        assertTrue(usd > 0, "a priced target's reading costs something: " + usd);
+        assertEquals(gatewayUsd, usd, 1e-9 * gatewayUsd, "reading cost = the gateway's cost counter for the target");
+        System.out.printf(java.util.Locale.ROOT, "logprob reading: 3000 calls, %.6f USD%n", usd);
     }
 
     /**
@@ -511,5 +520,13 @@ class EndToEndIT {
         } finally {
             p.close();
         }
+    }
+
+    /** The value of a Prometheus series of one target in a /q/metrics text. */
+    static double series(String metrics, String name, String target) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("target=\"" + target + "\"")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        throw new AssertionError("no series " + name + "{target=\"" + target + "\"}");
     }
 }

@@ -238,6 +238,10 @@ public class AggregatorService {
         gauge(ids, "pmc_self_ceiling_ratio", target, t -> t.self() == null ? Double.NaN : t.self().ceilingShare(),
                 "Share of ratings equal to 5 without persona (latest self run)");
         gauge(ids, "pmc_personas_counted", target, t -> t.personas(), "Personas retained in the latest run (every item rated)");
+        gauge(ids, "pmc_reading_calls", target, t -> reading(t, TargetMetrics.RunSummary::calls),
+                "Model calls behind the current reading (latest complete persona run, re-asks included)");
+        gauge(ids, "pmc_reading_cost_usd", target, t -> reading(t, TargetMetrics.RunSummary::costUsd),
+                "Cost of the current reading by the target's price table (USD; 0 without a price)");
         gauge(ids, "pmc_run_ratings_counted", target, t -> t.ratingsCounted(), "Valid ratings counted in the latest run");
         for (RatingOutcome o : RatingOutcome.values()) {
             ids.add(FunctionCounter.builder("pmc_ratings", this, s -> s.value(target, t -> t.ratingsTotal().getOrDefault(o.wire(), 0L)))
@@ -293,6 +297,12 @@ public class AggregatorService {
         gauge(ids, "pmc_mode_share_se", target, foundation, t -> signal(sig.apply(t), DistributionSignals::modeShareSe), "Bootstrap standard error of the mode share");
         gauge(ids, "pmc_rating_divergence", target, foundation, divergence, "Mean per-item Jensen-Shannon divergence of the ratings from the baseline's, in bits");
         gauge(ids, "pmc_persona_fidelity", target, foundation, fidelity, "Mean per-item correlation over personas of cell means with the baseline's (1: personas keep their profiles)");
+    }
+
+    /** A figure of the run behind the current reading, NaN before there is one. */
+    private static double reading(TargetMetrics t, ToDoubleFunction<TargetMetrics.RunSummary> f) {
+        if (t.runId() == null || t.runs() == null) return Double.NaN;
+        return t.runs().stream().filter(r -> t.runId().equals(r.runId())).findFirst().map(f::applyAsDouble).orElse(Double.NaN);
     }
 
     private static double signal(DistributionSignals s, ToDoubleFunction<DistributionSignals> f) {

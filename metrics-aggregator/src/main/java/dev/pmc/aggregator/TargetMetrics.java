@@ -51,10 +51,12 @@ public record TargetMetrics(String target, String runId, int personas, int quest
      * One run of the target. personasSeen: personas with any rating; personasCounted: those retained (every
      * item has a valid rating); validRatings: slots counted; settledSlots: slots with a valid rating or failed at
      * their last attempt (the run is complete when this reaches its slot count); failedSlots; outcomes: rating
-     * events per outcome (every attempt); duplicates: valid ratings for already counted slots.
+     * events per outcome (every attempt); duplicates: valid ratings for already counted slots; calls: model calls
+     * behind the run (rating events, one per call, redelivered valid ones not again); costUsd: their cost by the
+     * target's price table (0 without one).
      */
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
                              long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
-                             Long slots, boolean complete, double susceptibility, double robustness) {
+                             Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd) {
     }
 }

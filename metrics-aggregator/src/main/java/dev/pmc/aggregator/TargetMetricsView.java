@@ -174,9 +174,11 @@ public final class TargetMetricsView {
         boolean self = isSelfRun(personas);
         Map<String, Long> outcomes = new TreeMap<>();
         long valid = 0, dups = 0, failed = 0;
+        double cost = 0;
         settled = 0;
         for (PersonaStats p : personas) {
             p.getOutcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+            cost += p.getCostUsd();
             valid += p.validCount();
             dups += p.getDuplicates();
             settled += p.getSettled();
@@ -199,7 +201,8 @@ public final class TargetMetricsView {
         computations++;
         TargetMetrics.RunSummary summary = new TargetMetrics.RunSummary(snap.runId(), self, personas.size(), counted, valid, settled,
                 failed, outcomes, dups, completion.slots(snap.runId()), complete,
-                reading == null ? Double.NaN : reading.overall().susceptibility(), reading == null ? Double.NaN : reading.overall().robustness());
+                reading == null ? Double.NaN : reading.overall().susceptibility(), reading == null ? Double.NaN : reading.overall().robustness(),
+                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost);
         RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile);
         runs.put(key, v);
         return v;

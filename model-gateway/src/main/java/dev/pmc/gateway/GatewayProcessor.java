@@ -104,9 +104,15 @@ public class GatewayProcessor {
                     ResponseEvent ev = new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), t.config().model(),
                             o.reply() == null ? null : o.reply().text(), o.error(),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), System.currentTimeMillis(), prompt,
-                            o.reply() == null ? null : o.reply().topLogprobs());
+                            o.reply() == null ? null : o.reply().topLogprobs(), costUsd(t.config().price(), o.reply()));
                     return Uni.createFrom().item(in.withPayload(EventCodec.encode(ev))
                             .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
                 });
+    }
+
+    /** The call's cost by the target's price table and the provider's token counts; null without either. */
+    static Double costUsd(dev.pmc.core.targets.TargetConfig.Price price, dev.pmc.gateway.provider.ProviderReply reply) {
+        if (price == null || reply == null) return null;
+        return (reply.inputTokens() * price.inputPerMTok() + reply.outputTokens() * price.outputPerMTok()) / 1e6;
     }
 }

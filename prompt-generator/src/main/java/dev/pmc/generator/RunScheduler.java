@@ -143,8 +143,12 @@ public class RunScheduler {
     }
 
     /** The target's newest run in the store (a new leader finds the previous leader's run still going). */
+    /**
+     * The target's newest scheduled run: only the schedule's own runs hold the next one back (a manual run, such as
+     * the self run bin/pmc up submits at start, must not cost the schedule its first period).
+     */
     private Run lastRunOf(String target) {
-        return store.all().stream().filter(r -> r.target().equals(target)).findFirst().orElse(null);
+        return store.all().stream().filter(r -> r.target().equals(target) && "schedule".equals(r.trigger())).findFirst().orElse(null);
     }
 
     private Entry register(String name, Instant now) {

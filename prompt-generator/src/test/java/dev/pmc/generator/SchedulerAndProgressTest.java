@@ -99,6 +99,28 @@ class SchedulerAndProgressTest {
         given().get("/api/v1/runs/" + runId).then().body("state", equalTo("cancelled")).body("error", containsString("deleted"));
     }
 
+    @Test
+    void aManualRunInFlightDoesNotHoldTheScheduleBack() throws Exception {
+        // bin/pmc up submits a self run per target at start; the schedule's first run must still start
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1}")
+                .put("/api/v1/targets/manual-then-scheduled").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"target\":\"manual-then-scheduled\",\"personas\":\"self\"}")
+                .post("/api/v1/runs").then().statusCode(202);
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"schedule\":{\"every\":\"10s\"}}")
+                .put("/api/v1/targets/manual-then-scheduled").then().statusCode(200);
+        long deadline = System.currentTimeMillis() + 25_000;
+        Integer started = null;
+        while (System.currentTimeMillis() < deadline) {
+            started = given().get("/api/v1/schedules").then().statusCode(200).extract().path("find { it.target == 'manual-then-scheduled' }.started");
+            if (started != null && started >= 1) break;
+            Thread.sleep(500);
+        }
+        assertEquals(1, (int) started, "the scheduled run started beside the manual one");
+        given().get("/api/v1/runs?target=manual-then-scheduled").then()
+                .body("runs.findAll { it.state == 'running' }.size()", equalTo(2));
+        given().delete("/api/v1/targets/manual-then-scheduled").then().statusCode(204);
+    }
+
     /**
      * Flow control: with nothing settled a run publishes at most pmc.run.window (here 100) prompts; each slot the
      * aggregator settles lets one more out. A cancelled run publishes no more.

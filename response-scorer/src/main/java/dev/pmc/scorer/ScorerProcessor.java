@@ -91,7 +91,7 @@ public class ScorerProcessor {
         }
         boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
-                parsed.rule(), System.currentTimeMillis(), !reask, distribution);
+                parsed.rule(), System.currentTimeMillis(), !reask, distribution, resp.costUsd());
         io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire()).register(registry).increment();
         Message<String> out = in.withPayload(EventCodec.encode(rating))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());

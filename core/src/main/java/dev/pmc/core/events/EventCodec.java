@@ -72,6 +72,7 @@ public final class EventCodec {
         checkLength("error", e.error(), MAX_ERROR_CHARS);
         checkLength("model", e.model(), MAX_SHORT_CHARS);
         check(e.latencyMs() >= 0, "latencyMs must be >= 0, is " + e.latencyMs());
+        checkCost(e.costUsd());
         if (e.prompt() != null) {
             // the prompt rides along for re-asks: it must be a valid prompt of this very slot and attempt
             try {
@@ -97,6 +98,7 @@ public final class EventCodec {
         check(e.v() == RatingEvent.VERSION, "unsupported rating event version " + e.v());
         checkSlot(e.slot(), e.attempt());
         check(e.outcome() != null, "rating event without outcome");
+        checkCost(e.costUsd());
         checkLength("rule", e.rule(), MAX_SHORT_CHARS);
         if (e.outcome() == RatingOutcome.VALID) {
             check(e.rating() != null && e.rating() >= 0 && e.rating() <= 5,
@@ -117,6 +119,15 @@ public final class EventCodec {
         }
         return e;
     }
+
+    /** A call's cost: absent, or finite within 0..{@link #MAX_CALL_COST_USD}. */
+    private static void checkCost(Double cost) {
+        check(cost == null || (Double.isFinite(cost) && cost >= 0 && cost <= MAX_CALL_COST_USD),
+                "costUsd must be within 0.." + MAX_CALL_COST_USD + " or absent, is " + cost);
+    }
+
+    /** No single call costs more (4,096 output tokens at a few hundred USD per million tokens is below 10). */
+    public static final double MAX_CALL_COST_USD = 100;
 
     private static <T> T decode(String json, Class<T> type) {
         if (json == null || json.isBlank()) throw new InvalidEventException("empty " + type.getSimpleName() + " payload");

@@ -68,13 +68,13 @@ public final class PersonaStats {
 
     public PersonaStats(String target, String runId, String personaId) {
         this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null, null);
+                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null, null, 0);
     }
 
     public PersonaStats(String target, String runId, String personaId, int[] n, double[] mean, double[] m2,
                         byte[][] ratings, Map<String, Long> outcomes, long[] histogram, long duplicates, int[] invalid,
                         long settled, long failedSlots) {
-        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null, null);
+        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null, null, 0);
     }
 
     @JsonCreator
@@ -84,7 +84,8 @@ public final class PersonaStats {
                         @JsonProperty("ratings") byte[][] ratings, @JsonProperty("outcomes") Map<String, Long> outcomes, @JsonProperty("histogram") long[] histogram,
                         @JsonProperty("duplicates") long duplicates, @JsonProperty("invalid") int[] invalid,
                         @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots,
-                        @JsonProperty("exactSd") double[] exactSd, @JsonProperty("itemHistogram") double[][] itemHistogram) {
+                        @JsonProperty("exactSd") double[] exactSd, @JsonProperty("itemHistogram") double[][] itemHistogram,
+                        @JsonProperty("costUsd") double costUsd) {
         this.target = target;
         this.runId = runId;
         this.personaId = personaId;
@@ -100,6 +101,14 @@ public final class PersonaStats {
         this.failedSlots = failedSlots;
         this.exactSd = exactSd;
         this.itemHistogram = itemHistogram != null ? itemHistogram : histogramsOf(this.ratings);
+        this.costUsd = costUsd;
+    }
+
+    /** Cost of the calls counted under {@link #getOutcomes()} (from the events' costUsd; redelivered valid ratings not again). */
+    private double costUsd;
+
+    public double getCostUsd() {
+        return costUsd;
     }
 
     /** Per-item histograms of counted ratings (state written before they were kept has the ratings themselves). */
@@ -121,6 +130,7 @@ public final class PersonaStats {
         int item = e.slot().itemId(), rep = e.slot().repetition();
         if (e.outcome() != RatingOutcome.VALID) {
             outcomes.merge(e.outcome().wire(), 1L, Long::sum);
+            if (e.costUsd() != null) costUsd += e.costUsd();
             invalid[item - 1]++;
             if (e.settles() && !settled(item, rep)) {
                 mark(item, rep, FAILED);
@@ -139,6 +149,7 @@ public final class PersonaStats {
             return false;
         }
         outcomes.merge(RatingOutcome.VALID.wire(), 1L, Long::sum);
+        if (e.costUsd() != null) costUsd += e.costUsd();
         settled++;
         return true;
     }
