@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Validates a run request against the configured targets and resolves its persona list. */
 final class RunPlanner {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RunPlanner.class);
+
     static final int MAX_N = 64;
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
 
@@ -52,8 +54,13 @@ final class RunPlanner {
                 () -> new BadRequestException("unknown target '" + r.target() + "'; known targets: " + registry.names()));
         String mode = r.mode() == null ? target.mode() : r.mode();
         if (!dev.pmc.core.targets.TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling or logprob, was '" + mode + "'");
-        if ("logprob".equals(mode) && !"openai".equals(target.provider())) {
-            throw new BadRequestException("field 'mode': logprob needs an openai-compatible target; " + target.name() + " is " + target.provider());
+        // only the OpenAI-compatible adapter returns top_logprobs: other providers read by sampling instead
+        boolean fallback = "logprob".equals(mode) && !"openai".equals(target.provider());
+        if (fallback) {
+            if (r.n() != null && r.n() == 1) throw new BadRequestException("field 'mode': " + target.name() + " (" + target.provider()
+                    + ") has no logprobs, so this run falls back to sampling; n = 1 cannot measure R: leave n out (the target's "
+                    + target.n() + ") or give n >= 2");
+            mode = "sampling";
         }
         boolean logprob = "logprob".equals(mode);
         int n = r.n() == null ? (logprob ? 1 : target.n()) : r.n();
@@ -71,6 +78,7 @@ final class RunPlanner {
         };
         long slots = (long) (personas == null ? 1 : personas.size()) * dev.pmc.core.Mfq30.ITEMS * n;
         if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × 30 × n)");
+        if (fallback) LOG.infof("run of %s: provider %s has no logprobs, reading by sampling (n = %d)", target.name(), target.provider(), n);
         return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null);
     }
 

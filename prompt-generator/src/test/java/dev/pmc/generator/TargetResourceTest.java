@@ -108,4 +108,17 @@ class TargetResourceTest {
         given().contentType(ContentType.JSON).body("{\"target\":\"sim-secure\",\"mode\":\"logprob\",\"n\":10}").post("/api/v1/runs")
                 .then().statusCode(400).body("error", containsString("n' must be 1 in logprob mode"));
     }
+
+    @Test
+    void aProviderWithoutLogprobsFallsBackToSampling() {
+        given().contentType(ContentType.JSON).body("{\"provider\":\"anthropic\",\"model\":\"sim-base\",\"mode\":\"logprob\",\"n\":3,\"personas\":\"toxic\"}")
+                .put("/api/v1/targets/claude-lp").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"target\":\"claude-lp\"}").post("/api/v1/runs?dryRun=true")
+                .then().statusCode(200).body("calls", equalTo(900));
+        given().contentType(ContentType.JSON).body("{\"target\":\"claude-lp\",\"mode\":\"logprob\",\"n\":1}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("falls back to sampling"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"claude-lp\",\"mode\":\"logprob\"}").post("/api/v1/runs")
+                .then().statusCode(202).body("mode", equalTo("sampling")).body("slots", equalTo(900));
+        given().delete("/api/v1/targets/claude-lp").then().statusCode(204);
+    }
 }

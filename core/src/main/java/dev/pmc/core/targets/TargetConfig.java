@@ -111,7 +111,6 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (personas != null && !PERSONA_SETS.contains(personas)) p.add(at + "personas must be one of " + sorted(PERSONA_SETS) + ", was '" + personas + "'");
         if (n != null && (n < 1 || n > 64)) p.add(at + "n must be 1..64, was " + n);
         if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
-        if ("logprob".equals(mode) && provider != null && !"openai".equals(provider)) p.add(at + "mode logprob needs provider openai (the only adapter with top_logprobs)");
         if (schedule != null) {
             if ((schedule.every() == null) == (schedule.cron() == null)) p.add(at + "schedule needs exactly one of 'every' or 'cron'");
             if (schedule.every() != null) {

@@ -60,7 +60,6 @@ class TargetFileTest {
         assertMessage("targets[1].name 'a' is defined twice", "targets:\n  - name: a\n  - name: a\n");
         assertMessage("targets[0].baseline 'zz' is not a defined target", "targets:\n  - name: a\n    baseline: zz\n");
         assertMessage("targets[0].schedule needs exactly one of 'every' or 'cron'", "targets:\n  - name: a\n    schedule: {}\n");
-        assertMessage("targets[0].mode logprob needs provider openai", "targets:\n  - name: a\n    provider: gemini\n    mode: logprob\n");
         // a key pasted where its secret's name belongs is refused, and the message does not repeat it
         for (String pasted : List.of("sk-live-123", "sk-proj-AbCdEf0123456789", "sk-ant-api03-xyz", "AIzaSyD0123456789abcdefGHIJ",
                 "/run/secrets/openai", "${OPENAI_API_KEY}", "$HOME", "../../etc/passwd", "Xk9fQ2mT7vB4nR8wL1zP5yH3cJ6dG0sA")) {
