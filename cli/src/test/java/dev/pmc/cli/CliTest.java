@@ -42,6 +42,16 @@ class CliTest {
     }
 
     @Test
+    void replayOptionsThatParseButAreWrongAreRefusedWithAReason() {
+        for (String[] bad : new String[][] {{"gpt-4o"}, {"=x.csv"}, {"../etc=x.csv"}, {"a b=x.csv"}, {"gpt-4o=/no/such/file.csv"}}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
+                    () -> UpCommand.replays(List.of("up", "--replay", bad[0])), bad[0]);
+            assertTrue(e.getMessage().contains("--replay"), e.getMessage());
+        }
+        assertEquals(1, UpCommand.replays(List.of("up", "--replay", "gpt-4o=" + ref("gpt-4o_temp01.csv"))).size());
+    }
+
+    @Test
     void parseReadsJsonLines() throws Exception {
         String in = """
                 {"item": 12, "reply": "I'd rate it a 4."}
