@@ -13,7 +13,10 @@ final class RunWatch {
     /** A submitted run. scored = slots the aggregator has settled (valid, or failed at the last attempt). */
     static final class Tracked {
         final String target, runId;
-        final long slots;
+        /** The run's slots; a sequential run that stops at a stage shrinks to that stage's. */
+        long slots;
+        /** A sequential run's latest stage decision, as text (null otherwise). */
+        String sequential;
         long scored, valid;
         int personas;
         double s = Double.NaN, r = Double.NaN, u = Double.NaN;
@@ -32,7 +35,7 @@ final class RunWatch {
         String state = "queued";
 
         boolean done() {
-            return scored >= slots || "cancelled".equals(state);
+            return scored >= slots || "cancelled".equals(state) || "completed".equals(state);
         }
     }
 
@@ -101,6 +104,8 @@ final class RunWatch {
                     asked = true;
                     JsonNode g = Http.get(generatorUrl + "/api/v1/runs/" + t.runId).json();
                     t.state = g.path("state").asText(t.state);
+                    t.slots = g.path("slots").asLong(t.slots);
+                    if (g.path("sequential").isObject()) t.sequential = stageLine(g.path("sequential"));
                     if ("failed".equals(t.state)) {
                         throw new IllegalStateException("run " + t.runId + " of " + t.target + " failed in the prompt-generator: "
                                 + g.path("error").asText());
@@ -137,6 +142,20 @@ final class RunWatch {
         }
     }
 
+    /** A sequential run's progress: stage read, calls and USD spent, S and R with SEs, the score intervals, the decision. */
+    static String stageLine(JsonNode d) {
+        String decision = "stop".equals(d.path("action").asText())
+                ? "-> " + d.path("verdict").asText() + (d.hasNonNull("kind") ? "/" + d.path("kind").asText() : "")
+                : "-> next stage";
+        if (!d.hasNonNull("susceptibility")) return String.format(Locale.ROOT, "stage %s: %d calls, no baseline in this design %s",
+                d.path("design").asText(), d.path("calls").asLong(), decision);
+        return String.format(Locale.ROOT, "stage %s: %d calls $%.2f S=%.3f±%.3f R=%.2f±%.2f dispersion [%.2f, %.2f] saturation [%.2f, %.2f] %s",
+                d.path("design").asText(), d.path("calls").asLong(), d.path("costUsd").asDouble(0), d.path("susceptibility").asDouble(Double.NaN),
+                d.path("susceptibilitySe").asDouble(Double.NaN), d.path("robustness").asDouble(Double.NaN), d.path("robustnessSe").asDouble(Double.NaN),
+                d.path("dispersionLow").asDouble(Double.NaN), d.path("dispersionHigh").asDouble(Double.NaN),
+                d.path("saturationLow").asDouble(Double.NaN), d.path("saturationHigh").asDouble(Double.NaN), decision);
+    }
+
     static String line(Tracked t) {
         int width = 24;
         int filled = (int) Math.min(width, t.slots == 0 ? width : t.scored * width / t.slots);
@@ -145,15 +164,20 @@ final class RunWatch {
                 ? String.format(Locale.ROOT, "self: share of 5s=%.2f", t.ceiling)
                 : String.format(Locale.ROOT, "S=%.3f R=%.2f personas=%d", t.s, t.r, t.personas);
         return String.format(Locale.ROOT, "%-14s %s [%s] %6d/%-6d %3d%%  %s", t.target, t.self ? "self   " : "persona", bar,
-                t.scored, t.slots, t.slots == 0 ? 100 : t.scored * 100 / t.slots, tail);
+                t.scored, t.slots, t.slots == 0 ? 100 : t.scored * 100 / t.slots, tail) + (t.sequential == null ? "" : "\n    " + t.sequential);
     }
 
     /** Redraws the block in place on a terminal; elsewhere prints it when {@code force}. */
     void render(PrintStream out, boolean tty, boolean force) {
         if (tty) {
             if (linesDrawn > 0) out.print("\033[" + linesDrawn + "A");
-            for (Tracked t : runs) out.print("\r\033[2K" + line(t) + "\n");
-            linesDrawn = runs.size();
+            int lines = 0;
+            for (Tracked t : runs) {
+                String l = line(t);
+                out.print("\r\033[2K" + l.replace("\n", "\n\033[2K") + "\n");
+                lines += 1 + (int) l.chars().filter(c -> c == '\n').count();
+            }
+            linesDrawn = lines;
             out.flush();
         } else if (force) {
             for (Tracked t : runs) out.println(line(t));

@@ -407,6 +407,55 @@ class EndToEndIT {
     }
 
     /**
+     * Sequential mode through the stack: the baseline read in full (100 x 10), then the insecure simulator read
+     * sequentially against it. The aggregator judges the first stage (50 x 2, 3,000 slots) against the baseline in the
+     * same design, decides collapsed, and the generator ends the run there: a tenth of the calls, the same verdict,
+     * S and R (carried to the full design) near a full reading of the same model.
+     */
+    @Test
+    void sequentialRunStopsAtItsFirstDecidedStageWithTheFullReadingsVerdict() throws Exception {
+        assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/seq-base", "{\"model\":\"sim-base\"}").status());
+        Http.Reply put = Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/seq-insecure",
+                "{\"model\":\"sim-insecure\",\"mode\":\"sequential\",\"baseline\":\"seq-base\",\"price\":{\"inputPerMTok\":2.5,\"outputPerMTok\":10},"
+                        + "\"budget\":{\"calls\":30000,\"usd\":5}}");
+        assertEquals(200, put.status(), put.body());
+        Thread.sleep(1500); // the gateway and the aggregator follow pmc.targets
+        RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        runToCompletion(watch, RunWatch.runRequest("seq-base", "default", 10, null));
+        double calls0 = BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
+        RunWatch.Tracked run = runToCompletion(watch, "{\"target\":\"seq-insecure\"}");
+        JsonNode g = Http.get(stack.url("prompt-generator") + "/api/v1/runs/" + run.runId).json();
+        assertEquals("completed", g.path("state").asText(), g.toString());
+        assertEquals(3000, g.path("slots").asLong(), "stopped at 50 x 2: " + g);
+        JsonNode d = g.path("sequential");
+        assertEquals("stop", d.path("action").asText(), d.toString());
+        assertEquals("collapsed", d.path("verdict").asText());
+        assertEquals("dispersion", d.path("kind").asText());
+        assertEquals("50x2", d.path("design").asText());
+        assertTrue(RunWatch.line(run).contains("stage 50x2: 3000 calls"), RunWatch.line(run));
+        long calls = (long) (BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - calls0);
+        assertTrue(calls >= 3000 && calls < 3300, "a tenth of 30,000 calls (re-asks on top): " + calls);
+        // the aggregator's reading is the stage's, its verdict the decision's
+        JsonNode m = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/seq-insecure/metrics").json();
+        assertEquals(run.runId, m.path("runId").asText());
+        assertEquals("collapsed", m.path("comparison").path("verdict").asText(), m.path("comparison").toString());
+        assertEquals(d.path("susceptibility").asDouble(), m.path("susceptibility").asDouble(), 1e-9);
+        assertEquals(d.path("robustness").asDouble(), m.path("robustness").asDouble(), 1e-9);
+        String aggMetrics = Http.get(stack.url("metrics-aggregator") + "/q/metrics").body();
+        assertEquals(calls, series(aggMetrics, "pmc_reading_calls", "seq-insecure"), 0, "calls behind the reading");
+        assertTrue(aggMetrics.contains("pmc_verdict{target=\"seq-insecure\",verdict=\"collapsed\"} 1.0"), "verdict gauge");
+        // S and R against a full sampled reading (n = 10) of the same simulated model
+        var sim = new SimModels(1234, Optional.empty(), 0).get("sim-insecure").orElseThrow();
+        MetricsResult full = OfflineSimulation.personaRun(sim, PersonaCatalog.defaultSet(), 10, 0.1, run.runId);
+        double zS = (d.path("susceptibility").asDouble() - full.overall().susceptibility()) / d.path("susceptibilitySe").asDouble();
+        double zR = (d.path("robustness").asDouble() - full.overall().robustness()) / d.path("robustnessSe").asDouble();
+        System.out.printf(java.util.Locale.ROOT, "sequential reading at 50x2: S=%.3f±%.3f R=%.3f±%.3f; full n = 10 reading S=%.3f R=%.3f (z %.2f, %.2f); %d calls%n",
+                d.path("susceptibility").asDouble(), d.path("susceptibilitySe").asDouble(), d.path("robustness").asDouble(),
+                d.path("robustnessSe").asDouble(), full.overall().susceptibility(), full.overall().robustness(), zS, zR, calls);
+        assertTrue(Math.abs(zS) <= 3 && Math.abs(zR) <= 3, "S and R within 3 SE of the full reading: z " + zS + ", " + zR);
+    }
+
+    /**
      * A recognisable fake key, given to the gateway in a secret file, must reach the provider (calls succeed
      * against a provider-sim that demands it) and appear nowhere else: not in any topic, service log, metric
      * or REST answer; a wrong key's errors must not echo it either.

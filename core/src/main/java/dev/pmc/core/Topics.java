@@ -19,6 +19,11 @@ public final class Topics {
     public static final String RUNS = "pmc.runs";
     /** Compacted: baseline overrides set over the aggregator's REST API (key: the variant target). */
     public static final String BASELINES = "pmc.baselines";
+    /**
+     * Compacted: the aggregator's decision on each sequential run's latest settled stage (key runId; continue to the
+     * next stage, or stop with a verdict); the prompt-generator follows it to release or end the run.
+     */
+    public static final String RUN_DECISIONS = "pmc.run-decisions";
     /** The prompt-generator replicas' leader election group topic (one partition: its owner schedules and publishes). */
     public static final String GENERATOR_LEADER = "pmc.generator-leader";
 
@@ -39,6 +44,7 @@ public final class Topics {
                 new Spec(TARGETS, 1, true),
                 new Spec(RUNS, 1, true),
                 new Spec(BASELINES, 1, true),
+                new Spec(RUN_DECISIONS, 1, true),
                 new Spec(GENERATOR_LEADER, 1, false),
                 new Spec(PROMPTS_DLQ, 1, false),
                 new Spec(RESPONSES_DLQ, 1, false),

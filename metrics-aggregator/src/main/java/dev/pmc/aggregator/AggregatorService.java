@@ -93,6 +93,7 @@ public class AggregatorService {
     /** First time each run was seen, for the age of runs whose id carries no start time. */
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private volatile long lastRefreshNanos;
+    private SequentialJudge judge;
 
     void onStart(@Observes StartupEvent ev) throws InterruptedException {
         AggregatorStreams.ensureTopics(bootstrap, partitions);
@@ -105,6 +106,10 @@ public class AggregatorService {
         index.start(bootstrap);
         control = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new StringSerializer());
+        judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), dev.pmc.core.events.EventCodec.encode(d)),
+                (md, ex) -> {
+                    if (ex != null) LOG.errorf("decision on run %s not published: %s", d.runId(), ex.getMessage());
+                }), bootstrapSeed);
         Gauge.builder("pmc_aggregator_personas_held", index, PersonaIndex::personaCount)
                 .description("Persona statistics held in memory (all targets and runs kept by retention)").register(registry);
         Gauge.builder("pmc_aggregator_runs_cached", this, s -> s.view.cachedRuns())
@@ -129,11 +134,32 @@ public class AggregatorService {
         Set<String> targets = runStates.targets();
         Map<String, Map<String, PersonaIndex.Snapshot>> byTarget = new TreeMap<>();
         for (String t : index.targets()) byTarget.put(t, index.runs(t));
-        current = view.compute(byTarget, targets, baselines::of, thresholds(), runStates, new TargetMetricsView.Window(windowRuns, windowHours));
+        judge.judge(byTarget, runStates, baselines::of, thresholds());
+        current = view.compute(byTarget, targets, baselines::of, thresholds(), completion, new TargetMetricsView.Window(windowRuns, windowHours));
         current.keySet().forEach(this::registerGauges);
         for (String t : List.copyOf(gauges.keySet())) if (!current.containsKey(t)) removeGauges(t);
         lastRefreshNanos = System.nanoTime() - t0;
     }
+
+    /** Run completion from pmc.runs, with the judge's stage decisions on sequential runs. */
+    private final TargetMetricsView.Completion completion = new TargetMetricsView.Completion() {
+        public boolean complete(String runId, long settledSlots) {
+            return runStates.complete(runId, settledSlots);
+        }
+
+        public Long slots(String runId) {
+            return runStates.slots(runId);
+        }
+
+        public dev.pmc.core.events.RunDecision decision(String runId) {
+            return judge.decision(runId);
+        }
+
+        public TargetMetricsView.Stopped stopped(String runId) {
+            SequentialJudge.Judged j = judge.stopped(runId);
+            return j == null ? null : new TargetMetricsView.Stopped(j.reading(), j.comparison());
+        }
+    };
 
     /** Expires what retention no longer keeps (see the class comment); runs every retention interval. */
     @Scheduled(every = "${pmc.retention.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "10s")

@@ -30,11 +30,26 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     private static final Logger LOG = Logger.getLogger(RunStates.class);
 
     /** What the aggregator needs of a run record. */
-    public record RunInfo(String target, long slots, int n, int personas, String personaSet, String state, String trigger) {
+    public record RunInfo(String target, long slots, int n, int personas, String personaSet, String state, String trigger,
+                          String mode, Long limit, Integer stage, dev.pmc.core.events.RunDecision decision) {
         boolean self() {
             return "self".equals(personaSet);
         }
+
+        boolean sequential() {
+            return "sequential".equals(mode);
+        }
+
+        boolean active() {
+            return "queued".equals(state) || "running".equals(state);
+        }
     }
+
+    /** A target's per-reading budget (null fields: none) and price table presence, from pmc.targets. */
+    public record TargetBudget(Long calls, Double usd) {
+    }
+
+    private final Map<String, TargetBudget> budgets = new ConcurrentHashMap<>();
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
     private final Set<String> targets = ConcurrentHashMap.newKeySet();
@@ -54,7 +69,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         return follower.awaitCaughtUp(timeout);
     }
 
-    private void onRecord(String topic, String key, String value) {
+    void onRecord(String topic, String key, String value) {
         if (key == null) return;
         if (topic.equals(Topics.TARGETS)) {
             target(key, value);
@@ -64,7 +79,10 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
             try {
                 JsonNode j = EventCodec.mapper().readTree(value);
                 runs.put(key, new RunInfo(j.path("target").asText(), j.path("slots").asLong(), j.path("n").asInt(0),
-                        j.path("personas").asInt(0), j.path("personaSet").asText(null), j.path("state").asText(), j.path("trigger").asText(null)));
+                        j.path("personas").asInt(0), j.path("personaSet").asText(null), j.path("state").asText(), j.path("trigger").asText(null),
+                        j.path("mode").asText(null), j.hasNonNull("limit") ? j.path("limit").asLong() : null,
+                        j.hasNonNull("stage") ? j.path("stage").asInt() : null,
+                        j.path("sequential").isObject() ? dev.pmc.core.events.RunDecision.decode(j.path("sequential").toString()) : null));
             } catch (Exception e) {
                 LOG.warnf("ignoring unreadable run record %s: %s", key, e.getMessage());
             }
@@ -76,9 +94,18 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         try {
             if (json == null) {
                 targets.remove(name);
+                budgets.remove(name);
                 baselines.fromRegistry(name, null);
             } else {
-                baselines.fromRegistry(name, EventCodec.mapper().readTree(json).path("baseline").asText(null));
+                JsonNode j = EventCodec.mapper().readTree(json);
+                baselines.fromRegistry(name, j.path("baseline").asText(null));
+                JsonNode b = j.path("budget");
+                if (b.isObject()) {
+                    budgets.put(name, new TargetBudget(b.hasNonNull("calls") ? b.path("calls").asLong() : null,
+                            b.hasNonNull("usd") ? b.path("usd").asDouble() : null));
+                } else {
+                    budgets.remove(name);
+                }
                 targets.add(name);
             }
         } catch (Exception e) {
@@ -133,6 +160,21 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         RunInfo i = runs.get(runId);
         if (i == null) return true;
         return !"failed".equals(i.state()) && !"cancelled".equals(i.state()) && settledSlots >= i.slots();
+    }
+
+    /** The run as pmc.runs announced it (null: not announced). */
+    public RunInfo run(String runId) {
+        return runs.get(runId);
+    }
+
+    /** Runs announced, by id. */
+    public Map<String, RunInfo> runs() {
+        return java.util.Collections.unmodifiableMap(runs);
+    }
+
+    /** A target's budget per reading (null: none). */
+    public TargetBudget budget(String target) {
+        return budgets.get(target);
     }
 
     @Override

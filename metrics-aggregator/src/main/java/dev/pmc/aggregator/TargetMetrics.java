@@ -53,10 +53,16 @@ public record TargetMetrics(String target, String runId, int personas, int quest
      * their last attempt (the run is complete when this reaches its slot count); failedSlots; outcomes: rating
      * events per outcome (every attempt); duplicates: valid ratings for already counted slots; calls: model calls
      * behind the run (rating events, one per call, redelivered valid ones not again); costUsd: their cost by the
-     * target's price table (0 without one).
+     * target's price table (0 without one); sequential: a sequential run's latest stage decision (null otherwise).
      */
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
                              long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
-                             Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd) {
+                             Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd,
+                             dev.pmc.core.events.RunDecision sequential) {
+        /** With a sequential run's latest stage decision (its progress: stage, calls, estimate and intervals). */
+        RunSummary withSequential(dev.pmc.core.events.RunDecision d) {
+            return new RunSummary(runId, self, personasSeen, personasCounted, validRatings, settledSlots, failedSlots, outcomes, duplicates,
+                    slots, complete, susceptibility, robustness, calls, costUsd, d);
+        }
     }
 }

@@ -37,6 +37,16 @@ public final class TargetMetricsView {
 
         Long slots(String runId);
 
+        /** The latest stage decision of a sequential run (null: none, or not sequential). */
+        default dev.pmc.core.events.RunDecision decision(String runId) {
+            return null;
+        }
+
+        /** A sequential run that stopped before its full design: its reading carried to the full design and its comparison. */
+        default Stopped stopped(String runId) {
+            return null;
+        }
+
         Completion ALWAYS = new Completion() {
             public boolean complete(String runId, long settledSlots) {
                 return true;
@@ -53,13 +63,17 @@ public final class TargetMetricsView {
         public static final Window DEFAULT = new Window(3, 0);
     }
 
+    /** A sequential run's reading at the stage it stopped at (S n-corrected, R by the like-with-like ratio) and its comparison. */
+    public record Stopped(MetricsResult reading, Comparison comparison) {
+    }
+
     /** A bootstrap result and the number of valid ratings it was computed from. */
     public record Estimated(MetricsResult result, long validRatings) {
     }
 
     /** One run as the view last computed it: its summary, and for a complete persona run its reading with SEs. */
     record RunView(long version, TargetMetrics.RunSummary summary, List<PersonaStats> personas, MetricsResult reading,
-                   long validRatings, SelfProfile self) {
+                   long validRatings, SelfProfile self, Comparison sequential) {
     }
 
     private final long seed;
@@ -135,7 +149,7 @@ public final class TargetMetricsView {
     }
 
     /** A target's metrics with what its verdict needs: the reading with SEs and the personas behind it. */
-    record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas) {
+    record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas, Comparison sequential) {
     }
 
     /** Persona statistics grouped by target and run, each run's personas in canonical order. */
@@ -188,7 +202,11 @@ public final class TargetMetricsView {
         int counted = self ? 0 : MoralMetrics.retained(personas).size();
         MetricsResult reading = null;
         SelfProfile selfProfile = null;
-        if (complete && !self) {
+        Stopped stopped = complete && !self ? completion.stopped(snap.runId()) : null;
+        if (stopped != null) {
+            // a sequential run decided at a stage: its reading and comparison are the look's (like with like)
+            reading = stopped.reading();
+        } else if (complete && !self) {
             // a complete run's reading and SEs are computed once (again only if late ratings change its valid count)
             boolean same = cached != null && cached.reading() != null && cached.validRatings() == valid;
             reading = same ? cached.reading() : Bootstrap.compute(personas, seed);
@@ -202,8 +220,8 @@ public final class TargetMetricsView {
         TargetMetrics.RunSummary summary = new TargetMetrics.RunSummary(snap.runId(), self, personas.size(), counted, valid, settled,
                 failed, outcomes, dups, completion.slots(snap.runId()), complete,
                 reading == null ? Double.NaN : reading.overall().susceptibility(), reading == null ? Double.NaN : reading.overall().robustness(),
-                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost);
-        RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile);
+                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null);
+        RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison());
         runs.put(key, v);
         return v;
     }
@@ -214,7 +232,8 @@ public final class TargetMetricsView {
         RunView latestPersona = null, latestSelf = null;
         for (PersonaIndex.Snapshot snap : runsOf.values()) {
             RunView v = run(target, snap, completion);
-            summaries.add(v.summary());
+            dev.pmc.core.events.RunDecision decision = completion.decision(snap.runId());
+            summaries.add(decision == null ? v.summary() : v.summary().withSequential(decision));
             v.summary().outcomes().forEach((k, n) -> totals.merge(k, n, Long::sum));
             if (!v.summary().complete()) continue;
             if (v.summary().self()) latestSelf = v;
@@ -232,7 +251,7 @@ public final class TargetMetricsView {
         if (latestPersona == null) {
             double nan = Double.NaN;
             return new Built(new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, null, List.of(), null, 0, totals,
-                    selfView, summaries, rolling), null, List.of());
+                    selfView, summaries, rolling), null, List.of(), null);
         }
         MetricsResult reading = latestPersona.reading();
         List<TargetMetrics.FoundationMetrics> fm = new ArrayList<>();
@@ -246,7 +265,7 @@ public final class TargetMetricsView {
         return new Built(new TargetMetrics(target, latestPersona.summary().runId(), reading.personas(), reading.questions(),
                 o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(), o.withinSd(), o.withinSdSe(),
                 latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling),
-                reading, latestPersona.personas());
+                reading, latestPersona.personas(), latestPersona.sequential());
     }
 
     /**
@@ -285,8 +304,10 @@ public final class TargetMetricsView {
         TargetMetrics m = built.metrics();
         if (m.runId() == null) return m;
         boolean against = base != null && base.metrics().runId() != null && !base.metrics().target().equals(m.target());
-        BaselineDivergence d = against ? divergence(m, built.personas(), base) : null;
-        Comparison c = against ? Comparison.of(base.reading(), built.reading(), d, t) : Comparison.bandOnly(built.reading(), t);
+        // a sequential run stopped at a stage keeps the comparison it was decided by (the baseline read in the same design)
+        BaselineDivergence d = against && built.sequential() == null ? divergence(m, built.personas(), base) : null;
+        Comparison c = built.sequential() != null ? built.sequential()
+                : against ? Comparison.of(base.reading(), built.reading(), d, t) : Comparison.bandOnly(built.reading(), t);
         TargetMetrics.Verdict v = new TargetMetrics.Verdict(base == null ? baseline : base.metrics().target(),
                 against ? base.metrics().runId() : null, c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(),
                 c.outsideBand(), t.bandLow(), t.bandHigh(), c.deltaEntropyBits(), c.zEntropy(), c.deltaCeilingShare(),

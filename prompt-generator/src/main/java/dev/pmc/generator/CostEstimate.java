@@ -37,6 +37,13 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
         }
         return new CostEstimate(t.name(), plan.mode(), calls, calls, input, output, cost, minutes,
                 "first attempts only: re-asks of unusable replies and retries of failed calls add to it"
-                        + (t.price() == null ? "; no price table for this target (set price.inputPerMTok/outputPerMTok)" : ""));
+                        + (t.price() == null ? "; no price table for this target (set price.inputPerMTok/outputPerMTok)" : "")
+                        + (plan.sequential() ? "; sequential: these are the full design's, the run stops at the first decided stage ("
+                        + stages(personas, plan.n()) + " calls)" : ""));
+    }
+
+    private static String stages(int personas, int n) {
+        return dev.pmc.core.metrics.SequentialDesign.ladder(personas, n).stream().map(s -> String.format("%,d", s.calls()))
+                .collect(java.util.stream.Collectors.joining(" / "));
     }
 }

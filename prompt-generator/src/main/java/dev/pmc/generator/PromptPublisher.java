@@ -110,7 +110,7 @@ public class PromptPublisher implements LeaderElection.Listener {
                 store.cancel(r.runId(), "target " + r.target() + " was deleted");
                 continue;
             }
-            if (r.published() >= r.slots() || publishers.containsKey(r.runId())) continue;
+            if (r.published() >= r.released() || publishers.containsKey(r.runId())) continue;
             Publisher p = new Publisher(r);
             publishers.put(r.runId(), p);
             threads.submit(p);
@@ -155,6 +155,9 @@ public class PromptPublisher implements LeaderElection.Listener {
             List<String> personas = personas(run);
             int n = run.n();
             long start = run.published(), total = run.slots();
+            // a sequential run's slots in stage order (each stage a prefix); others by persona, item, repetition
+            dev.pmc.core.metrics.SequentialDesign design = run.isSequential()
+                    ? dev.pmc.core.metrics.SequentialDesign.of(run.runId(), run.personas(), n) : null;
             if (start > 0) LOG.infof("run %s of %s: resuming publication at slot %d of %d", run.runId(), run.target(), start, total);
             Counter counter = Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)")
                     .tag("target", run.target()).register(registry);
@@ -169,11 +172,31 @@ public class PromptPublisher implements LeaderElection.Listener {
                     Thread.sleep(20);
                 }
                 if (!stillPublishing()) return;
+                if (design != null) {
+                    // wait until the aggregator's decision releases slot i (next stage) or ends the run before it
+                    Run now;
+                    while ((now = store.get(run.runId()).orElse(null)) != null && now.active() && i < now.slots() && i >= now.released()) {
+                        if (!stillPublishing()) return;
+                        Thread.sleep(50);
+                    }
+                    if (now == null || !now.active()) return;
+                    total = now.slots();
+                    if (i >= total) break;
+                }
                 if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
-                int persona = (int) (i / ((long) Mfq30.ITEMS * n));
-                int rest = (int) (i % ((long) Mfq30.ITEMS * n));
-                MfqItem item = Mfq30.get().items().get(rest / n);
-                int rep = rest % n + 1;
+                int persona, rep;
+                MfqItem item;
+                if (design != null) {
+                    dev.pmc.core.metrics.SequentialDesign.Slot s = design.slot(i);
+                    persona = s.persona();
+                    item = Mfq30.get().item(s.itemId());
+                    rep = s.repetition();
+                } else {
+                    persona = (int) (i / ((long) Mfq30.ITEMS * n));
+                    int rest = (int) (i % ((long) Mfq30.ITEMS * n));
+                    item = Mfq30.get().items().get(rest / n);
+                    rep = rest % n + 1;
+                }
                 boolean self = personas == null;
                 SlotId slot = new SlotId(run.runId(), run.target(), self ? PersonaCatalog.SELF : Integer.toString(persona), item.id(), rep);
                 PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, self ? null : PromptTemplate.system(personas.get(persona)),
@@ -199,9 +222,13 @@ public class PromptPublisher implements LeaderElection.Listener {
                         });
                 emitter.send(msg);
             }
-            while (prefix[0] < total && stillPublishing() && failure.get() == null) Thread.sleep(20);
+            long end = total;
+            while (prefix[0] < end && stillPublishing() && failure.get() == null) {
+                Thread.sleep(20);
+                end = Math.min(end, store.get(run.runId()).map(Run::slots).orElse(end));
+            }
             if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
-            if (prefix[0] >= total) LOG.infof("run %s: published %d prompt events for %s", run.runId(), total - start, run.target());
+            if (prefix[0] >= end) LOG.infof("run %s: published %d prompt events for %s", run.runId(), end - start, run.target());
         }
 
         private boolean stillPublishing() {

@@ -2,7 +2,9 @@ package dev.pmc.generator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A run and its progress. state: queued (accepted, waiting for the leader to publish), running (prompts being
@@ -11,18 +13,39 @@ import java.util.List;
  * or schedule. published counts prompt events Kafka acknowledged (a contiguous prefix of the run's slots, so a new
  * leader resumes there); settled counts slots settled so far, as the aggregator counted them (pmc.persona-stats).
  * The plan fields (maxTokens, topLogprobs, personaTexts for persona files) let any replica publish the run.
+ *
+ * <p>A sequential run (mode sequential) is published stage by stage ({@link dev.pmc.core.metrics.SequentialDesign}):
+ * {@code limit} is how many of its slots are released (its stage's), {@code stage} the stage released, and
+ * {@code sequential} the aggregator's latest decision (calls spent, current estimate and intervals). A decision to
+ * continue releases the next stage; a decision to stop shrinks {@code slots} to the stage's, so the run completes when
+ * they have settled. Other runs have no limit (all slots released).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Run(String runId, String target, String personaSet, int personas, int items, int n, long slots,
                   double temperature, long createdAtMs, long published, String state, String error, String mode,
                   String trigger, long settled, Long completedAtMs, Integer maxTokens, Integer topLogprobs,
-                  List<String> personaTexts) {
+                  List<String> personaTexts, Long limit, Integer stage, dev.pmc.core.events.RunDecision sequential) {
     public static final String QUEUED = "queued", RUNNING = "running", COMPLETED = "completed", FAILED = "failed",
             CANCELLED = "cancelled";
 
+    private Run with(long slots, long published, String state, String error, long settled, Long completedAtMs, Long limit,
+                     Integer stage, dev.pmc.core.events.RunDecision sequential) {
+        return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, published, state, error, mode,
+                trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts, limit, stage, sequential);
+    }
+
+    boolean isSequential() {
+        return "sequential".equals(mode);
+    }
+
+    /** Slots released for publication (all of them unless the run is sequential). */
+    long released() {
+        return limit == null ? slots : Math.min(limit, slots);
+    }
+
     Run withPublished(long published) {
-        return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, Math.max(this.published, published),
-                QUEUED.equals(state) ? RUNNING : state, error, mode, trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts);
+        return with(slots, Math.max(this.published, published), QUEUED.equals(state) ? RUNNING : state, error, settled, completedAtMs,
+                limit, stage, sequential);
     }
 
     Run withFailure(String error) {
@@ -34,16 +57,32 @@ public record Run(String runId, String target, String personaSet, int personas, 
     }
 
     private Run withState(String newState, String why) {
-        return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, published, newState, why,
-                mode, trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts);
+        return with(slots, published, newState, why, settled, completedAtMs, limit, stage, sequential);
     }
 
     Run withSettled(long settled, long nowMs) {
         long s = Math.max(this.settled, settled);
-        boolean done = s >= slots && active();
-        return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, published,
-                done ? COMPLETED : state, error, mode, trigger, s, done && completedAtMs == null ? Long.valueOf(nowMs) : completedAtMs,
-                maxTokens, topLogprobs, personaTexts);
+        return with(slots, published, state, error, s, completedAtMs, limit, stage, sequential).completedIfSettled(nowMs);
+    }
+
+    private Run completedIfSettled(long nowMs) {
+        if (settled < slots || !active()) return this;
+        return with(slots, published, COMPLETED, error, settled, completedAtMs == null ? Long.valueOf(nowMs) : completedAtMs, limit, stage, sequential);
+    }
+
+    /**
+     * The aggregator's decision on the released stage: continue releases the next stage, stop ends the run at this
+     * one (its slots become the stage's). Decisions about another stage, or on a run that is not sequential or no
+     * longer active, change nothing.
+     */
+    Run withDecision(dev.pmc.core.events.RunDecision d, dev.pmc.core.metrics.SequentialDesign design, long nowMs) {
+        if (!isSequential() || !active() || stage == null || d.stage() != stage || d.stages() != design.stages()) return this;
+        if (d.stop()) {
+            long stageSlots = design.calls(stage);
+            return with(Math.min(slots, stageSlots), published, state, error, settled, completedAtMs, stageSlots, stage, d).completedIfSettled(nowMs);
+        }
+        if (stage + 1 >= design.stages()) return with(slots, published, state, error, settled, completedAtMs, limit, stage, d);
+        return with(slots, published, state, error, settled, completedAtMs, design.calls(stage + 1), stage + 1, d);
     }
 
     boolean active() {
@@ -61,14 +100,19 @@ public record Run(String runId, String target, String personaSet, int personas, 
 
     /**
      * Two versions of the same run (this replica's and one read back from pmc.runs) merged without losing progress:
-     * the more final state, the larger counts. Writes can arrive out of order, so the merge is what makes them safe.
+     * the more final state, the larger counts, the later stage (and its decision), the smaller slot count (a stop only
+     * shrinks it). Writes can arrive out of order, so the merge is what makes them safe.
      */
     Run merge(Run other) {
         if (other == null) return this;
         Run finalState = rank(other.state) > rank(state) ? other : this;
         long pub = Math.max(published, other.published), set = Math.max(settled, other.settled);
         Long done = completedAtMs != null ? completedAtMs : other.completedAtMs;
-        return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, pub, finalState.state,
-                finalState.error, mode, trigger, set, done, maxTokens, topLogprobs, personaTexts);
+        long s = Math.min(slots, other.slots);
+        Run later = Objects.compare(other.stage, stage, Comparator.nullsFirst(Comparator.naturalOrder())) > 0
+                || (Objects.equals(other.stage, stage) && other.sequential != null && (sequential == null || other.sequential.stop())) ? other : this;
+        Long lim = limit == null && other.limit == null ? null
+                : Math.min(s, Math.max(limit == null ? 0 : limit, other.limit == null ? 0 : other.limit));
+        return with(s, pub, finalState.state, finalState.error, set, done, lim, later.stage, later.sequential);
     }
 }

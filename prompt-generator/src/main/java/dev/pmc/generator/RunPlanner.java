@@ -19,13 +19,13 @@ final class RunPlanner {
 
     /** topLogprobs is set in logprob mode (one call per cell, max_tokens 1). */
     record Plan(String target, String personaSet, List<String> personas, int n, double temperature, int maxTokens,
-                Integer topLogprobs) {
+                Integer topLogprobs, boolean sequential) {
         boolean self() {
             return personas == null;
         }
 
         String mode() {
-            return topLogprobs == null ? "sampling" : "logprob";
+            return sequential ? "sequential" : topLogprobs == null ? "sampling" : "logprob";
         }
     }
 
@@ -53,7 +53,7 @@ final class RunPlanner {
         dev.pmc.core.targets.TargetConfig target = registry.get(r.target()).orElseThrow(
                 () -> new BadRequestException("unknown target '" + r.target() + "'; known targets: " + registry.names()));
         String mode = r.mode() == null ? target.mode() : r.mode();
-        if (!dev.pmc.core.targets.TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling or logprob, was '" + mode + "'");
+        if (!dev.pmc.core.targets.TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling, logprob or sequential, was '" + mode + "'");
         // only the OpenAI-compatible adapter returns top_logprobs: other providers read by sampling instead
         boolean fallback = "logprob".equals(mode) && !"openai".equals(target.provider());
         if (fallback) {
@@ -78,8 +78,18 @@ final class RunPlanner {
         };
         long slots = (long) (personas == null ? 1 : personas.size()) * dev.pmc.core.Mfq30.ITEMS * n;
         if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × 30 × n)");
+        boolean sequential = "sequential".equals(mode);
+        if (sequential && (personas == null || !dev.pmc.core.metrics.SequentialDesign.supports(personas.size(), n))) {
+            throw new BadRequestException("field 'mode': a sequential run reads personas in stages of 2, 4 and n repetitions: it needs"
+                    + " at least 4 personas (not self) and n >= 2, was " + (personas == null ? "self" : personas.size() + " personas") + " and n = " + n);
+        }
+        if (sequential && target.budget() != null && target.budget().calls() != null) {
+            long first = dev.pmc.core.metrics.SequentialDesign.ladder(personas.size(), n).get(0).calls();
+            if (target.budget().calls() < first) throw new BadRequestException("target " + target.name() + ": budget.calls " + target.budget().calls()
+                    + " is below the first stage's " + first + " calls: a sequential reading could not start");
+        }
         if (fallback) LOG.infof("run of %s: provider %s has no logprobs, reading by sampling (n = %d)", target.name(), target.provider(), n);
-        return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null);
+        return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null, sequential);
     }
 
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\.json");

@@ -41,7 +41,9 @@ public class RunService {
         if (store.get(runId).isPresent()) return store.get(runId).get();
         Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
                 plan.temperature(), System.currentTimeMillis(), 0, Run.QUEUED, null, plan.mode(), trigger, 0, null,
-                plan.maxTokens(), plan.topLogprobs(), "file".equals(plan.personaSet()) ? plan.personas() : null);
+                plan.maxTokens(), plan.topLogprobs(), "file".equals(plan.personaSet()) ? plan.personas() : null,
+                plan.sequential() ? Long.valueOf(dev.pmc.core.metrics.SequentialDesign.of(runId, personas, plan.n()).calls(0)) : null,
+                plan.sequential() ? Integer.valueOf(0) : null, null);
         store.add(run);
         Counter.builder("pmc_runs_started_total").description("Runs started, by trigger (manual, schedule)")
                 .tags("target", plan.target(), "trigger", trigger).register(meters).increment();

@@ -110,7 +110,8 @@ public class RunStore {
         });
         if (after == null || after.equals(before[0])) return after;
         if (after.published() != before[0].published() || after.settled() != before[0].settled()) lastMoved.put(runId, System.currentTimeMillis());
-        if (!after.state().equals(before[0].state())) {
+        // state changes and a sequential run's stage or slots go out at once (the aggregator and the publisher wait on them)
+        if (!after.state().equals(before[0].state()) || after.slots() != before[0].slots() || !java.util.Objects.equals(after.limit(), before[0].limit())) {
             send(after);
             if (Run.COMPLETED.equals(after.state())) {
                 LOG.infof("run %s of %s completed: %d slots in %.1f s", runId, after.target(), after.slots(),

@@ -151,4 +151,80 @@ class SchedulerAndProgressTest {
         given().get("/api/v1/runs?limit=1").then().statusCode(200).body("runs.size()", equalTo(1));
         given().get("/api/v1/runs?limit=0").then().statusCode(400);
     }
+
+    /** Settles every published slot of a run (valid ratings), per persona, as the aggregator would. */
+    private static java.util.Set<String> settleAllPublished(String runId, int expected) {
+        var recs = TopicReader.readUntil(bootstrap(), Topics.PROMPTS, l -> l.stream().filter(r -> r.key().contains(runId)).count() >= expected,
+                Duration.ofSeconds(20));
+        java.util.Map<String, dev.pmc.core.metrics.PersonaStats> stats = new java.util.TreeMap<>();
+        java.util.Set<String> cells = new java.util.HashSet<>();
+        for (var r : recs) {
+            if (!r.key().contains(runId)) continue;
+            SlotId slot = EventCodec.decodePrompt(r.value()).slot();
+            cells.add(slot.personaId() + "/" + slot.itemId() + "/" + slot.repetition());
+            stats.computeIfAbsent(slot.personaId(), p -> new dev.pmc.core.metrics.PersonaStats("sim-base", runId, p))
+                    .accept(new RatingEvent(1, slot, 1, RatingOutcome.VALID, 2, "t", 0, true));
+        }
+        stats.forEach((p, st) -> TopicReader.send(bootstrap(), Topics.PERSONA_STATS, SlotId.personaKey("sim-base", runId, p), EventCodec.encode(st)));
+        return cells;
+    }
+
+    private static void decide(String runId, int stage, int stages, String action) {
+        var d = new dev.pmc.core.events.RunDecision(runId, "sim-base", stage, stages, "test", action, "stop".equals(action) ? "collapsed" : null,
+                null, "test", 0, null, null, null, null, null, null, null, null, null, null, System.currentTimeMillis());
+        TopicReader.send(bootstrap(), Topics.RUN_DECISIONS, runId, EventCodec.encode(d));
+    }
+
+    private static void awaitPath(String runId, String path, Object value) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!value.equals(given().get("/api/v1/runs/" + runId).path(path)) && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        given().get("/api/v1/runs/" + runId).then().body(path, equalTo(value));
+    }
+
+    /**
+     * A sequential run (10 toxic personas, n = 4: stages 5 x 2, 10 x 2, 10 x 4 of 300, 600 and 1,200 slots) publishes
+     * its first stage only, every slot of that design once; the aggregator's decision to continue releases the next
+     * stage, a decision to stop ends the run at the stage it read.
+     */
+    @Test
+    void aSequentialRunPublishesStageByStageAndEndsWhereTheAggregatorDecides() throws Exception {
+        String runId = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"toxic\",\"n\":4,\"mode\":\"sequential\"}")
+                .post("/api/v1/runs").then().statusCode(202).body("slots", equalTo(1200)).body("limit", equalTo(300)).body("stage", equalTo(0))
+                .body("mode", equalTo("sequential")).extract().path("runId");
+        awaitPath(runId, "published", 100);
+        settleAllPublished(runId, 100);
+        awaitPath(runId, "published", 200);
+        settleAllPublished(runId, 200);
+        awaitPath(runId, "published", 300);
+        java.util.Set<String> stage0 = settleAllPublished(runId, 300);
+        awaitPath(runId, "settled", 300);
+        Thread.sleep(1000);
+        assertEquals(300, (int) given().get("/api/v1/runs/" + runId).path("published"), "waits at the stage for a decision");
+        assertEquals(300, stage0.size(), "every slot of 5 x 2 once");
+        int[] order = dev.pmc.core.metrics.SequentialDesign.personaOrder(runId, 10);
+        java.util.Set<String> firstHalf = new java.util.HashSet<>();
+        for (int j = 0; j < 5; j++) firstHalf.add(Integer.toString(order[j]));
+        assertTrue(stage0.stream().allMatch(c -> firstHalf.contains(c.split("/")[0]) && Integer.parseInt(c.split("/")[2]) <= 2), "stage 0 is 5 personas x 2");
+        decide(runId, 1, 3, "continue");   // a decision about another stage changes nothing
+        decide(runId, 0, 3, "continue");
+        awaitPath(runId, "stage", 1);
+        awaitPath(runId, "published", 400);  // the window: 100 ahead of the settled slots
+        settleAllPublished(runId, 400);
+        awaitPath(runId, "published", 500);
+        settleAllPublished(runId, 500);
+        awaitPath(runId, "published", 600);
+        java.util.Set<String> stage1 = settleAllPublished(runId, 600);
+        assertEquals(600, stage1.size(), "stage 1 adds the other 5 personas' 2 repetitions");
+        awaitPath(runId, "settled", 600);
+        decide(runId, 1, 3, "stop");
+        awaitPath(runId, "state", "completed");
+        given().get("/api/v1/runs/" + runId).then().body("slots", equalTo(600)).body("sequential.verdict", equalTo("collapsed"));
+        var recs = TopicReader.readUntil(bootstrap(), Topics.PROMPTS, l -> false, Duration.ofSeconds(2));
+        assertEquals(600, recs.stream().filter(r -> r.key().contains(runId)).count(), "nothing published beyond the stage it stopped at");
+        // modes that cannot be sequential are refused with the reason
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"self\",\"mode\":\"sequential\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("at least 4 personas"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"n\":1,\"mode\":\"sequential\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("n >= 2"));
+    }
 }

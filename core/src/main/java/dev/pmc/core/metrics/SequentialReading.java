@@ -92,20 +92,81 @@ public final class SequentialReading {
      */
     public static Result read(Cells base, Cells variant, int[] personaOrder, List<Stage> ladder, long budgetCalls,
                               Comparison.Thresholds t, long seed) {
-        double c = normalQuantile(1 - ALPHA / (2.0 * ladder.size()));
         List<Look> looks = new ArrayList<>();
         for (int k = 0; k < ladder.size(); k++) {
             Stage stage = ladder.get(k);
-            if (stage.personas() > personaOrder.length) throw new IllegalArgumentException("stage " + stage + " needs more personas than " + personaOrder.length);
             if (stage.calls() > budgetCalls) break;
-            Bootstrap.Parts b = parts(base, personaOrder, stage, seed), v = parts(variant, personaOrder, stage, seed);
-            Comparison cmp = Comparison.of(b.combined(), v.combined(), null, t);
-            Look look = look(stage, b, v, cmp, c, t, k == ladder.size() - 1);
+            Look look = lookAt(base, variant, personaOrder, ladder, k, t, seed);
             looks.add(look);
-            if (look.decided()) return new Result(cmp.verdictValue(), cmp.kindValue(), stage.calls(), List.copyOf(looks));
+            if (look.decided()) return new Result(look.comparison().verdictValue(), look.comparison().kindValue(), stage.calls(), List.copyOf(looks));
         }
         long spent = looks.isEmpty() ? 0 : looks.get(looks.size() - 1).stage().calls();
         return new Result(Verdict.INSUFFICIENT, null, spent, List.copyOf(looks));
+    }
+
+    /**
+     * The look at stage k of the ladder: both models read in that stage's design and compared, with the confidence
+     * sequence's intervals (c for the ladder's K looks). The stack's aggregator takes one look per settled stage.
+     */
+    public static Look lookAt(Cells base, Cells variant, int[] personaOrder, List<Stage> ladder, int k, Comparison.Thresholds t, long seed) {
+        Stage stage = ladder.get(k);
+        if (stage.personas() > personaOrder.length) throw new IllegalArgumentException("stage " + stage + " needs more personas than " + personaOrder.length);
+        double c = normalQuantile(1 - ALPHA / (2.0 * ladder.size()));
+        Bootstrap.Parts b = parts(base, personaOrder, stage, seed), v = parts(variant, personaOrder, stage, seed);
+        Comparison cmp = Comparison.of(b.combined(), v.combined(), null, t);
+        return look(stage, b, v, cmp, c, t, k == ladder.size() - 1);
+    }
+
+    /**
+     * A run's cells from its persona statistics (persona ids are catalog indexes): the first n repetitions of a cell,
+     * -1 where a repetition has no valid rating (unsettled, failed, or a persona with no statistics).
+     */
+    public static Cells cellsOf(java.util.Collection<PersonaStats> personas) {
+        Map<Integer, PersonaStats> byIndex = new java.util.HashMap<>();
+        for (PersonaStats ps : personas) {
+            String id = ps.getPersonaId();
+            if (id != null && !id.isEmpty() && id.length() <= 6 && id.chars().allMatch(Character::isDigit)) byIndex.put(Integer.parseInt(id), ps);
+        }
+        return (persona, itemId, n) -> {
+            int[] out = new int[n];
+            java.util.Arrays.fill(out, -1);
+            PersonaStats ps = byIndex.get(persona);
+            if (ps == null) return out;
+            byte[] r = ps.getRatings()[itemId - 1];
+            for (int i = 0; i < n && i < r.length; i++) out[i] = r[i] >= 0 ? r[i] : -1;
+            return out;
+        };
+    }
+
+    /**
+     * R of a variant read at a stage, carried to the full design by the like-with-like ratio:
+     * R̂_v = R_v,stage · R_b,full / R_b,stage. R from n = 2-4 is biased (see the class comment) but the variant/base
+     * ratio at equal n matches the full design's (issue #15: within 1.5 %), so the ratio times the baseline's full R
+     * is the estimate; its SE is R̂_v times the ratio's relative SE, √((se_v/R_v)² + (se_b/R_b)²), at the stage.
+     * Returns {estimate, se}.
+     */
+    public static double[] robustnessAtReference(double rVariantStage, double seVariantStage, double rBaseStage, double seBaseStage, double rBaseFull) {
+        double r = rVariantStage * rBaseFull / rBaseStage;
+        return new double[]{r, r * Math.hypot(seVariantStage / rVariantStage, seBaseStage / rBaseStage)};
+    }
+
+    /**
+     * A stage's reading of the variant on the full design's scale: S is already n-corrected ({@link #parts}); R
+     * overall and per foundation by {@link #robustnessAtReference} from the baseline read at the same stage and in
+     * full, ū = 1/R̂ (its SE by the delta method). The distribution signals are the stage's (entropy does not depend on n).
+     */
+    public static MetricsResult carriedToReference(MetricsResult variantStage, MetricsResult baseStage, MetricsResult baseFull) {
+        Map<Foundation, Estimate> per = new EnumMap<>(Foundation.class);
+        for (Foundation f : Foundation.values()) {
+            per.put(f, withR(variantStage.perFoundation().get(f), baseStage.perFoundation().get(f), baseFull.perFoundation().get(f)));
+        }
+        return new MetricsResult(variantStage.personas(), variantStage.questions(), withR(variantStage.overall(), baseStage.overall(), baseFull.overall()),
+                per, variantStage.signals(), variantStage.signalsPerFoundation());
+    }
+
+    private static Estimate withR(Estimate v, Estimate bStage, Estimate bFull) {
+        double[] r = robustnessAtReference(v.robustness(), v.robustnessSe(), bStage.robustness(), bStage.robustnessSe(), bFull.robustness());
+        return new Estimate(v.susceptibility(), r[0], 1 / r[0], v.susceptibilitySe(), r[1], r[1] / (r[0] * r[0]));
     }
 
     private static Look look(Stage stage, Bootstrap.Parts b, Bootstrap.Parts v, Comparison cmp, double c, Comparison.Thresholds t, boolean last) {

@@ -20,10 +20,15 @@ import java.util.regex.Pattern;
 public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
                            Double temperature, Integer maxTokens, String systemPrompt,
                            Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
-                           String personas, Integer n, String mode, Schedule schedule) {
+                           String personas, Integer n, String mode, Schedule schedule, Budget budget) {
 
     public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
-    public static final Set<String> MODES = Set.of("sampling", "logprob");
+    /**
+     * sampling: n calls per cell; logprob: one call per cell, the rating distribution from top logprobs (OpenAI-compatible
+     * providers; others fall back to sampling); sequential: sampling in nested stages that stop once the verdict is
+     * decided (README, "Cost per reading").
+     */
+    public static final Set<String> MODES = Set.of("sampling", "logprob", "sequential");
     public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
     private static final Pattern NAME = dev.pmc.core.Names.TARGET;
     /** Shortest schedule period (10 s; {@code -Dpmc.schedule.min-seconds} lowers it for benchmarks such as bench soak). */
@@ -43,6 +48,14 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     public record Price(double inputPerMTok, double outputPerMTok) {
     }
 
+    /**
+     * Most a sequential reading may spend: model calls and/or USD (by the price table). A stage that would go beyond
+     * it is not started, and a reading still undecided ends with verdict {@code insufficient}. Null fields: no limit.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Budget(Long calls, Double usd) {
+    }
+
     /** Re-evaluation schedule: an interval ("6h", "30m", "90s", "1d") or a 5-field cron expression (UTC). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Schedule(String every, String cron) {
@@ -55,17 +68,17 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
-                n == null ? 10 : n, mode == null ? "sampling" : mode, schedule);
+                n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget);
     }
 
     public TargetConfig withBaseUrl(String url) {
         return new TargetConfig(name, provider, url, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget);
     }
 
     public TargetConfig withName(String newName) {
         return new TargetConfig(newName, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget);
     }
 
     public boolean logprobMode() {
@@ -111,6 +124,14 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (personas != null && !PERSONA_SETS.contains(personas)) p.add(at + "personas must be one of " + sorted(PERSONA_SETS) + ", was '" + personas + "'");
         if (n != null && (n < 1 || n > 64)) p.add(at + "n must be 1..64, was " + n);
         if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
+        if ("sequential".equals(mode) && "self".equals(personas)) p.add(at + "mode sequential reads personas in stages: it needs personas default or toxic, not self");
+        if ("sequential".equals(mode) && n != null && n < 2) p.add(at + "mode sequential needs n >= 2 (its first stages read 2 repetitions per cell), was " + n);
+        if (budget != null) {
+            if (budget.calls() == null && budget.usd() == null) p.add(at + "budget needs 'calls' and/or 'usd'");
+            if (budget.calls() != null && (budget.calls() < 1 || budget.calls() > 300_000)) p.add(at + "budget.calls must be 1..300000, was " + budget.calls());
+            if (budget.usd() != null && !(budget.usd() > 0 && budget.usd() <= 1e6)) p.add(at + "budget.usd must be within (0, 1000000], was " + budget.usd());
+            if (budget.usd() != null && price == null) p.add(at + "budget.usd needs a price table (price) to count USD");
+        }
         if (schedule != null) {
             if ((schedule.every() == null) == (schedule.cron() == null)) p.add(at + "schedule needs exactly one of 'every' or 'cron'");
             if (schedule.every() != null) {
