@@ -35,7 +35,7 @@ final class RunWatch {
         String state = "queued";
 
         boolean done() {
-            return scored >= slots || "cancelled".equals(state) || "completed".equals(state);
+            return scored >= slots || "cancelled".equals(state);
         }
     }
 

@@ -92,6 +92,9 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
+        // extra options for every service JVM (bin/pmc: PMC_SERVICE_JVM_OPTIONS), e.g. a JIT or profiling experiment
+        String extra = System.getProperty("pmc.service-jvm-options", "").trim();
+        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
         ProcessHandle self = ProcessHandle.current();
         cmd.add("-Dpmc.parent-pid=" + self.pid());
         cmd.add("-Dpmc.parent-start=" + self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));

@@ -65,7 +65,7 @@ public final class AggregatorTopology {
         Topology t = new Topology();
         t.addSource("ratings", new StringDeserializer(), new StringDeserializer(), Topics.RATINGS);
         t.addProcessor(PROCESSOR, () -> new PersonaProcessor(admission, flushInterval), "ratings");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PERSONA_STORE), Serdes.String(), statsSerde)
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PERSONA_STORE), Serdes.String(), PersonaStatsSerde.serde())
                 .withCachingEnabled(), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DIRTY_STORE), Serdes.String(), Serdes.Long())
                 .withCachingEnabled(), PROCESSOR);

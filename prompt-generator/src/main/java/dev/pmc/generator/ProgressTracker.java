@@ -55,12 +55,7 @@ public class ProgressTracker {
             personaSettled.remove(key);
             return;
         }
-        long settled;
-        try {
-            settled = EventCodec.mapper().readTree(value).path("settled").asLong(-1);
-        } catch (Exception e) {
-            return;
-        }
+        long settled = settledOf(value);
         if (settled < 0) return;
         if (store.get(runId).isEmpty()) {
             // not a run of this registry (a replayed file), or one retention already removed: nothing to track
@@ -72,6 +67,25 @@ public class ProgressTracker {
         long total = runSettled.merge(runId, settled - (before == null ? 0 : before), Long::sum);
         long now = System.currentTimeMillis();
         store.update(runId, r -> r.withSettled(total, now));
+    }
+
+    /**
+     * The top-level "settled" count of a persona-stats record, or -1: a streaming read that skips the statistics
+     * arrays (every record of pmc.persona-stats passes here; a full tree would build thousands of nodes per record).
+     */
+    static long settledOf(String json) {
+        try (com.fasterxml.jackson.core.JsonParser p = EventCodec.mapper().getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return -1;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                if ("settled".equals(name)) return t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                p.skipChildren();
+            }
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** Forgets runs the store no longer holds (retention). */
