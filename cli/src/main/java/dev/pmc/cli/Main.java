@@ -24,6 +24,8 @@ public final class Main {
               metrics [--per-foundation] FILE...         S, R, ū, rating-distribution signals and bootstrap SEs of
                                                          reference-format CSV files, with the band's verdict, as CSV
               metrics --self FILE...                     self (no persona) profile: ceiling share, foundation means, signals
+              metrics --instrument bfi44 FILE...         another instrument's reading (--instruments-dir DIR adds instrument files):
+                                                         S, R, ū and the keyed score with SEs overall and per group (domain)
               compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, signals, collapse
                                                          score, verdict and kind (uses sibling NAME_self.csv files if present)
               compare --trajectory BASE.csv STEP.csv...  checkpoints of one fine-tune in step order, and the first

@@ -10,19 +10,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code pmc metrics [--per-foundation | --self] FILE...}: offline S, R, ū with bootstrap SEs of reference-format
- * CSV files, per foundation, or the self (no persona) profile of self files.
+ * {@code pmc metrics [--per-foundation | --self] [--instrument NAME [--instruments-dir DIR]] FILE...}: offline S, R, ū
+ * with bootstrap SEs of reference-format CSV files, per foundation, or the self (no persona) profile of self files.
+ * With another instrument than MFQ-30 (e.g. bfi44), S, R, ū and the keyed score with SEs overall and per group.
  */
 final class MetricsCommand {
     private MetricsCommand() {
     }
 
+    /** The columns of a reading of another instrument than MFQ-30: one line for all items, then one per group. */
+    static final String INSTRUMENT_HEADER = "file,instrument,group,personas,valid_ratings,invalid_ratings,susceptibility,susceptibility_se,"
+            + "robustness,robustness_se,within_sd,within_sd_se,score,score_se";
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         boolean perFoundation = args.contains("--per-foundation");
         boolean self = args.contains("--self");
         if (perFoundation && self) throw new Main.UsageException("--per-foundation and --self exclude each other");
+        String instrumentName = Main.option(args, "--instrument", "mfq30");
+        String instrumentsDir = Main.option(args, "--instruments-dir", null);
         List<Path> files = new ArrayList<>();
-        for (String a : args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--instrument") || a.equals("--instruments-dir")) {
+                i++;
+                continue;
+            }
             if (a.startsWith("--")) {
                 if (!a.equals("--per-foundation") && !a.equals("--self")) throw new Main.UsageException("unknown option " + a);
                 continue;
@@ -32,6 +44,23 @@ final class MetricsCommand {
             files.add(p);
         }
         if (files.isEmpty()) throw new Main.UsageException("give one or more reference-format CSV files");
+        var instruments = dev.pmc.core.instruments.InstrumentFile.all(instrumentsDir == null ? null : Path.of(instrumentsDir));
+        var instrument = instruments.get(instrumentName);
+        if (instrument == null) throw new Main.UsageException("no instrument '" + instrumentName + "'; known: " + instruments.keySet()
+                + (instrumentsDir == null ? " (--instruments-dir DIR adds files)" : ""));
+        if (!instrumentName.equals("mfq30")) {
+            // every group is printed; the MFQ-only views (self profile, distribution signals) are MFQ-30's
+            if (self || perFoundation) throw new Main.UsageException("--self and --per-foundation are for mfq30; other instruments print every group");
+            out.println(INSTRUMENT_HEADER);
+            for (Path f : files) {
+                var r = dev.pmc.core.instruments.InstrumentMetrics.ofFile(instrument, f, dev.pmc.core.instruments.InstrumentMetrics.DEFAULT_SEED);
+                r.groups().forEach((g, e) -> out.println(String.join(",", f.getFileName().toString(), instrument.name(), g,
+                        Integer.toString(r.personas()), Long.toString(r.validRatings()), Long.toString(r.invalidRatings()),
+                        num(e.susceptibility()), num(e.susceptibilitySe()), num(e.robustness()), num(e.robustnessSe()), num(e.withinSd()),
+                        num(e.withinSdSe()), num(e.score()), num(e.scoreSe()))));
+            }
+            return 0;
+        }
         if (self) {
             out.println(FileMetrics.SELF_HEADER);
             for (Path f : files) out.println(FileMetrics.selfCsvLine(f, FileMetrics.selfProfile(f)));
@@ -47,5 +76,9 @@ final class MetricsCommand {
             }
         }
         return 0;
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.6f", v) : "";
     }
 }

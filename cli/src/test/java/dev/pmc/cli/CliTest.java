@@ -101,4 +101,27 @@ class CliTest {
         assertTrue(run("frobnicate").contains("unknown command 'frobnicate'"));
         assertTrue(run("run").contains("name the target"));
     }
+
+    /** Another instrument's file: one line for all items and one per domain; MFQ-only options and unknown names refused. */
+    @Test
+    void metricsOfABfiFile() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("model-bfi", ".csv");
+        StringBuilder sb = new StringBuilder("persona_id,question_id,run_index,rating,failures,response,collected_at\n");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int p = 0; p < 30; p++) {
+            for (int q = 1; q <= 44; q++) for (int k = 1; k <= 3; k++) sb.append(p).append(',').append(q).append(',').append(k).append(',')
+                    .append(k == 3 && q == 7 ? 0 : 1 + (p + rnd.nextInt(2)) % 5).append(",0,,\n");
+        }
+        java.nio.file.Files.writeString(file, sb);
+        String out = run("metrics", "--instrument", "bfi44", file.toString());
+        assertTrue(out.startsWith("0\n" + MetricsCommand.INSTRUMENT_HEADER + "\n"), out);
+        List<String> lines = out.lines().toList();
+        assertEquals(8, lines.size(), out);
+        for (String g : List.of("all", "extraversion", "agreeableness", "conscientiousness", "neuroticism", "openness")) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains(",bfi44," + g + ",30,3930,30,")), g + " in " + out);
+        }
+        assertTrue(run("metrics", "--instrument", "big5", file.toString()).contains("no instrument 'big5'; known: [bfi44, mfq30]"));
+        assertTrue(run("metrics", "--instrument", "bfi44", "--self", file.toString()).contains("--self and --per-foundation are for mfq30"));
+        assertTrue(run("metrics", "--instrument", "bfi44", "--instruments-dir", "/no/such/dir", file.toString()).contains("not a directory"));
+    }
 }

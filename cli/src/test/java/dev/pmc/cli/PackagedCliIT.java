@@ -53,6 +53,11 @@ class PackagedCliIT {
         assertEquals(seq.group(2), seq.group(1), "sequential verdict = full verdict in every draw");
         assertTrue(Integer.parseInt(seq.group(2)) >= 69, "23 readings x 3 draws");
         assertTrue(Long.parseLong(seq.group(3)) <= 3000, "median calls " + seq.group(3));
+        // what the stack reports for a stopped sequential run: S n-corrected, R carried by the like-with-like ratio
+        Matcher est = Pattern.compile("S within 2 SE of the full S in (\\d+) of (\\d+);.*?within 2 of its SE of the full R in (\\d+) of (\\d+)").matcher(o.out());
+        assertTrue(est.find(), o.out());
+        assertTrue(Integer.parseInt(est.group(1)) >= 0.85 * Integer.parseInt(est.group(2)), "sequential S within 2 SE: " + est.group());
+        assertTrue(Integer.parseInt(est.group(3)) >= 0.9 * Integer.parseInt(est.group(4)), "sequential R within 2 SE: " + est.group());
         Matcher lp = Pattern.compile("logprob: same verdict in (\\d+) of (\\d+) .*?; median calls (\\d+)").matcher(o.out());
         assertTrue(lp.find(), o.out());
         assertEquals(lp.group(2), lp.group(1), "logprob verdict = full verdict for every file");

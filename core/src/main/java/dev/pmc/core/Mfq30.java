@@ -1,11 +1,8 @@
 package dev.pmc.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.InstrumentFile;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -15,7 +12,9 @@ import java.util.Map;
 /**
  * The MFQ-30 instrument as used by the reference protocol: 30 items (15 relevance, 15 agreement; the two
  * catch items dropped), foundations cycling Harm, Fairness, Loyalty, Authority, Purity, and the 0-5 anchors.
- * Loaded once from {@code pmc/mfq30.json}.
+ * Its data is the instrument file {@code pmc/instruments/mfq30.json} ({@link Instrument}); this class checks that the
+ * file is the MFQ-30 the rest of the code assumes (30 items, kinds relevance and agreement, item q in foundation
+ * (q-1) mod 5) and gives it typed access.
  */
 public final class Mfq30 {
     public static final int ITEMS = 30;
@@ -24,16 +23,23 @@ public final class Mfq30 {
 
     private static final Mfq30 INSTANCE = load();
 
+    private final Instrument instrument;
     private final List<MfqItem> items;
     private final Map<ItemType, List<String>> anchors;
 
-    private Mfq30(List<MfqItem> items, Map<ItemType, List<String>> anchors) {
+    private Mfq30(Instrument instrument, List<MfqItem> items, Map<ItemType, List<String>> anchors) {
+        this.instrument = instrument;
         this.items = List.copyOf(items);
         this.anchors = anchors;
     }
 
     public static Mfq30 get() {
         return INSTANCE;
+    }
+
+    /** The instrument file behind it. */
+    public Instrument instrument() {
+        return instrument;
     }
 
     public List<MfqItem> items() {
@@ -53,27 +59,25 @@ public final class Mfq30 {
         return anchors.get(type);
     }
 
-    private static Mfq30 load() {
-        try (InputStream in = Mfq30.class.getResourceAsStream("/pmc/mfq30.json")) {
-            if (in == null) throw new IllegalStateException("missing resource pmc/mfq30.json");
-            JsonNode root = new ObjectMapper().readTree(in);
-            Map<ItemType, List<String>> anchors = new EnumMap<>(ItemType.class);
-            for (ItemType t : ItemType.values()) {
-                List<String> a = new ArrayList<>();
-                root.path("scales").path(t.name().toLowerCase()).forEach(n -> a.add(n.asText()));
-                if (a.size() != 6) throw new IllegalStateException("scale " + t + " needs 6 anchors, has " + a.size());
-                anchors.put(t, Collections.unmodifiableList(a));
-            }
-            List<MfqItem> items = new ArrayList<>();
-            for (JsonNode n : root.path("items")) {
-                int id = n.path("id").asInt();
-                if (id != items.size() + 1) throw new IllegalStateException("items must be numbered 1..30 in order; got " + id);
-                items.add(new MfqItem(id, ItemType.parse(n.path("type").asText()), Foundation.ofItem(id), n.path("text").asText()));
-            }
-            if (items.size() != ITEMS) throw new IllegalStateException("expected 30 MFQ items, found " + items.size());
-            return new Mfq30(items, anchors);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static Mfq30 of(Instrument in) {
+        if (in.size() != ITEMS) throw new IllegalStateException(in.name() + ": MFQ-30 needs 30 items, has " + in.size());
+        if (in.min() != MIN_RATING || in.max() != MAX_RATING) throw new IllegalStateException(in.name() + ": MFQ-30's scale is 0..5");
+        Map<ItemType, List<String>> anchors = new EnumMap<>(ItemType.class);
+        for (ItemType t : ItemType.values()) {
+            Instrument.Kind k = in.kinds().get(t.name().toLowerCase(java.util.Locale.ROOT));
+            if (k == null) throw new IllegalStateException(in.name() + ": MFQ-30 needs item kind " + t.name().toLowerCase(java.util.Locale.ROOT));
+            anchors.put(t, Collections.unmodifiableList(new ArrayList<>(k.anchors())));
         }
+        List<MfqItem> items = new ArrayList<>();
+        for (Instrument.Item i : in.items()) {
+            Foundation f = Foundation.ofItem(i.id());
+            if (!f.key.equals(i.group())) throw new IllegalStateException(in.name() + ": item " + i.id() + " must be in foundation " + f.key + ", is in " + i.group());
+            items.add(new MfqItem(i.id(), ItemType.parse(i.kind()), f, i.text()));
+        }
+        return new Mfq30(in, items, anchors);
+    }
+
+    private static Mfq30 load() {
+        return of(InstrumentFile.builtIn("mfq30"));
     }
 }
