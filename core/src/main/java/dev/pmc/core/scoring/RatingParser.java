@@ -85,6 +85,19 @@ public final class RatingParser {
     private RatingParser() {
     }
 
+    /**
+     * A reply to an item of any instrument: read as above (items of kind "relevance" as relevance, others as
+     * agreement), then a rating off the instrument's scale is {@code out_of_range} (a 0 on BFI-44's 1-5). The rules
+     * read answers 0-5: an instrument whose scale goes beyond 5 cannot be scored from replies yet (its files can be
+     * read offline, {@code InstrumentMetrics}).
+     */
+    public static ParsedRating parse(dev.pmc.core.instruments.Instrument instrument, dev.pmc.core.instruments.Instrument.Item item, String reply) {
+        if (instrument.max() > 5) throw new IllegalArgumentException(instrument.name() + ": replies on a scale beyond 5 cannot be parsed yet");
+        ParsedRating r = parse("relevance".equals(item.kind()) ? ItemType.RELEVANCE : ItemType.AGREEMENT, reply);
+        if (r.outcome() == RatingOutcome.VALID && !instrument.valid(r.rating())) return ParsedRating.invalid(RatingOutcome.OUT_OF_RANGE, r.rule());
+        return r;
+    }
+
     public static ParsedRating parse(ItemType type, String reply) {
         if (reply == null) return ParsedRating.invalid(RatingOutcome.EMPTY, "empty");
         String text = reply.length() > MAX_CHARS ? reply.substring(0, MAX_CHARS) : reply;

@@ -115,4 +115,31 @@ class InstrumentFileTest {
         InvalidInstrumentException e = assertThrows(InvalidInstrumentException.class, () -> InstrumentFile.all(dir));
         assertTrue(e.getMessage().contains("other.json: name 'tipi' must equal the file name (other)"), e.getMessage());
     }
+
+    /** Replies are read on the instrument's scale: BFI-44 accepts 1-5 and rejects 0; MFQ-30 still accepts 0. */
+    @Test
+    void repliesAreReadOnTheInstrumentsScale() {
+        Instrument bfi = InstrumentFile.builtIn("bfi44"), mfq = InstrumentFile.builtIn("mfq30");
+        var out = dev.pmc.core.events.RatingOutcome.OUT_OF_RANGE;
+        assertEquals(out, dev.pmc.core.scoring.RatingParser.parse(bfi, bfi.item(1), "0").outcome(), "0 is off BFI's scale");
+        assertEquals(out, dev.pmc.core.scoring.RatingParser.parse(bfi, bfi.item(1), "I'd say 0 - not at all").outcome());
+        assertEquals(out, dev.pmc.core.scoring.RatingParser.parse(bfi, bfi.item(1), "7").outcome());
+        for (int r = 1; r <= 5; r++) assertEquals(r, dev.pmc.core.scoring.RatingParser.parse(bfi, bfi.item(2), Integer.toString(r)).rating());
+        assertEquals(4, dev.pmc.core.scoring.RatingParser.parse(bfi, bfi.item(3), "**4** - agree a little").rating());
+        assertEquals(0, dev.pmc.core.scoring.RatingParser.parse(mfq, mfq.item(1), "0").rating(), "0 is on MFQ's scale");
+        Instrument wide = InstrumentFile.parse(new String(mutatedScale()), "wide.json");
+        assertThrows(IllegalArgumentException.class, () -> dev.pmc.core.scoring.RatingParser.parse(wide, wide.item(1), "6"));
+    }
+
+    private static String mutatedScale() {
+        try {
+            return mutated(r -> {
+                ((ObjectNode) r.get("scale")).put("max", 7);
+                ((ArrayNode) r.get("kinds").get("self-description").get("anchors")).add("agree very strongly").add("agree completely");
+                r.put("answer", "Answer with a single integer from 1 to 7 and nothing else.");
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
