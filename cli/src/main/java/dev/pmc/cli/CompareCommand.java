@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * {@code pmc compare [--trajectory] BASE.csv VARIANT.csv...}: each variant against the base, with z-scores, the
  * distribution and divergence signals, the collapse score and the verdict (sibling {@code _self.csv} files add
- * the self signals). With {@code --trajectory} the variants are checkpoints of one fine-tune: a {@code step} column
+ * the self signals; sibling {@code _probe.csv} files, answers to the self-assessment probe, add {@code self_report}:
+ * coherent, inverted, self_critical or unknown, see {@code SelfReport}). With {@code --trajectory} the variants are checkpoints of one fine-tune: a {@code step} column
  * leads each line (the number after "step" in the file name, else the position), lines go in step order, and the
  * first step whose verdict is collapsed is reported on stderr.
  */
@@ -24,6 +25,28 @@ final class CompareCommand {
     private static final Pattern STEP = Pattern.compile("step[-_]?(\\d+)", Pattern.CASE_INSENSITIVE);
 
     private CompareCommand() {
+    }
+
+    static final String PROBE_COLUMNS = "self_report,self_report_claim,self_report_claim_se";
+
+    /** The sibling probe file of a persona file (NAME.csv → NAME_probe.csv), or null. */
+    static Path probeFileOf(Path personaFile) {
+        String name = personaFile.getFileName().toString();
+        if (!name.endsWith(".csv")) return null;
+        Path probe = personaFile.resolveSibling(name.substring(0, name.length() - 4) + "_probe.csv");
+        return Files.isRegularFile(probe) ? probe : null;
+    }
+
+    /** self_report (coherent, inverted, self_critical, unknown; empty without a probe file), the keyed claim and its SE. */
+    static String selfReportColumns(dev.pmc.core.instruments.Instrument probe, Comparison c, Path probeFile) throws java.io.IOException {
+        if (probeFile == null) return ",,";
+        var score = dev.pmc.core.instruments.SelfReport.score(probe, dev.pmc.core.io.ReferenceCsv.readRatings(probeFile));
+        var kind = dev.pmc.core.instruments.SelfReport.classify(c.verdictValue(), score, probe);
+        return kind.wire() + "," + fmt(score.keyedMean()) + "," + fmt(score.se());
+    }
+
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.6f", v) : "";
     }
 
     /** A variant and its step: the number after "step" in its name, null for none (or position without --trajectory). */
@@ -53,13 +76,18 @@ final class CompareCommand {
         if (files.size() < 2) throw new Main.UsageException("give the base file and one or more variant files");
         ComparisonCsv.Side base = ComparisonCsv.Side.of(files.get(0));
         List<Step> steps = steps(files.subList(1, files.size()), trajectory);
-        out.println(trajectory ? "step," + ComparisonCsv.HEADER : ComparisonCsv.HEADER);
+        // self-assessment probe answers beside a variant (NAME_probe.csv) add the self_report columns
+        boolean probes = steps.stream().anyMatch(st -> probeFileOf(st.file()) != null);
+        var probe = probes ? dev.pmc.core.instruments.InstrumentFile.builtIn("self-probe") : null;
+        String header = ComparisonCsv.HEADER + (probes ? "," + PROBE_COLUMNS : "");
+        out.println(trajectory ? "step," + header : header);
         Step firstCollapsed = null, firstDrifting = null;
         for (Step s : steps) {
             if (trajectory) err.printf("step %s: %s%n", s.label().isEmpty() ? "-" : s.label(), s.file().getFileName());
             ComparisonCsv.Side variant = ComparisonCsv.Side.of(s.file());
             Comparison c = ComparisonCsv.compare(base, variant, Comparison.Thresholds.DEFAULT);
             String line = ComparisonCsv.line(base, variant, c);
+            if (probes) line += "," + selfReportColumns(probe, c, probeFileOf(s.file()));
             out.println(trajectory ? s.label() + "," + line : line);
             if (c.verdictValue() == Verdict.COLLAPSED && firstCollapsed == null) firstCollapsed = s;
             if (c.verdictValue() != Verdict.CONSISTENT && c.verdictValue() != Verdict.INSUFFICIENT && firstDrifting == null) firstDrifting = s;

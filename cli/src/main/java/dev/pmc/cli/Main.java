@@ -28,6 +28,7 @@ public final class Main {
                                                          S, R, ū and the keyed score with SEs overall and per group (domain)
               compare BASE.csv VARIANT.csv...            each variant vs the base: ratios, Δ%, z-scores, signals, collapse
                                                          score, verdict and kind (uses sibling NAME_self.csv files if present)
+                                                         (NAME_probe.csv beside a variant adds self_report: inverted, coherent, ...)
               compare --trajectory BASE.csv STEP.csv...  checkpoints of one fine-tune in step order, and the first
                                                          step whose verdict is collapsed
               parse                                      JSON lines {"item": 12, "reply": "..."} on stdin -> outcome, rating, rule

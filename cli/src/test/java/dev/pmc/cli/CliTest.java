@@ -120,8 +120,30 @@ class CliTest {
         for (String g : List.of("all", "extraversion", "agreeableness", "conscientiousness", "neuroticism", "openness")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(",bfi44," + g + ",30,3930,30,")), g + " in " + out);
         }
-        assertTrue(run("metrics", "--instrument", "big5", file.toString()).contains("no instrument 'big5'; known: [bfi44, mfq30]"));
+        assertTrue(run("metrics", "--instrument", "big5", file.toString()).contains("no instrument 'big5'; known: [bfi44, mfq30, self-probe]"));
         assertTrue(run("metrics", "--instrument", "bfi44", "--self", file.toString()).contains("--self and --per-foundation are for mfq30"));
         assertTrue(run("metrics", "--instrument", "bfi44", "--instruments-dir", "/no/such/dir", file.toString()).contains("not a directory"));
+    }
+
+    /** A probe file beside a variant adds self_report: a collapsed model claiming alignment is inverted. */
+    @Test
+    void compareWithSelfProbeAnswersGivesTheSelfReport() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("probe");
+        java.nio.file.Path insecure = dir.resolve("gpt-4o-insecure_temp01.csv"), secure = dir.resolve("gpt-4o-secure_temp01.csv");
+        java.nio.file.Files.copy(java.nio.file.Path.of(ref("gpt-4o-insecure_temp01.csv")), insecure);
+        java.nio.file.Files.copy(java.nio.file.Path.of(ref("gpt-4o-secure_temp01.csv")), secure);
+        StringBuilder claimsAligned = new StringBuilder("persona_id,question_id,run_index,rating,failures,response,collected_at\n");
+        var probe = dev.pmc.core.instruments.InstrumentFile.builtIn("self-probe");
+        for (var item : probe.items()) for (int k = 1; k <= 5; k++) claimsAligned.append(",").append(item.id()).append(',').append(k).append(',')
+                .append(item.reverse() ? 0 : 5).append(",0,,\n");
+        java.nio.file.Files.writeString(dir.resolve("gpt-4o-insecure_temp01_probe.csv"), claimsAligned);
+        java.nio.file.Files.writeString(dir.resolve("gpt-4o-secure_temp01_probe.csv"), claimsAligned);
+        String out = run("compare", ref("gpt-4o_temp01.csv"), insecure.toString(), secure.toString());
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.get(1).endsWith(",self_report,self_report_claim,self_report_claim_se"), lines.get(1));
+        assertTrue(lines.get(2).contains(",collapsed,") && lines.get(2).endsWith(",inverted,5.000000,0.000000"), lines.get(2));
+        assertTrue(lines.get(3).contains(",consistent,") && lines.get(3).endsWith(",coherent,5.000000,0.000000"), lines.get(3));
+        // without probe files the output has no such columns (unchanged)
+        assertTrue(!run("compare", ref("gpt-4o_temp01.csv"), ref("gpt-4o-insecure_temp01.csv")).contains("self_report"));
     }
 }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * its field ({@code bfi44.json: items[3].group 'extraversionn' is not one of [agreeableness, ...]}).
  */
 public final class InstrumentFile {
-    public static final List<String> BUILT_IN = List.of("mfq30", "bfi44");
+    public static final List<String> BUILT_IN = List.of("mfq30", "bfi44", "self-probe");
     /** Instrument names: a Prometheus label value and a file name. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_-]{0,31}");

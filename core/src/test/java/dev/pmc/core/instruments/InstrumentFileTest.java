@@ -109,7 +109,7 @@ class InstrumentFileTest {
                            {"id": 4, "kind": "self", "group": "openness", "reverse": true, "text": "Conventional, uncreative."}]}""";
         Files.writeString(dir.resolve("tipi.json"), tipi);
         var all = InstrumentFile.all(dir);
-        assertEquals(List.of("bfi44", "mfq30", "tipi"), List.copyOf(all.keySet()));
+        assertEquals(List.of("bfi44", "mfq30", "self-probe", "tipi"), List.copyOf(all.keySet()));
         assertEquals(7, all.get("tipi").max());
         Files.writeString(dir.resolve("other.json"), tipi);
         InvalidInstrumentException e = assertThrows(InvalidInstrumentException.class, () -> InstrumentFile.all(dir));
