@@ -31,10 +31,7 @@ final class CompareCommand {
 
     /** The sibling probe file of a persona file (NAME.csv → NAME_probe.csv), or null. */
     static Path probeFileOf(Path personaFile) {
-        String name = personaFile.getFileName().toString();
-        if (!name.endsWith(".csv")) return null;
-        Path probe = personaFile.resolveSibling(name.substring(0, name.length() - 4) + "_probe.csv");
-        return Files.isRegularFile(probe) ? probe : null;
+        return dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_probe");
     }
 
     /** self_report (coherent, inverted, self_critical, unknown; empty without a probe file), the keyed claim and its SE. */
@@ -42,11 +39,7 @@ final class CompareCommand {
         if (probeFile == null) return ",,";
         var score = dev.pmc.core.instruments.SelfReport.score(probe, dev.pmc.core.io.ReferenceCsv.readRatings(probeFile));
         var kind = dev.pmc.core.instruments.SelfReport.classify(c.verdictValue(), score, probe);
-        return kind.wire() + "," + fmt(score.keyedMean()) + "," + fmt(score.se());
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.6f", v) : "";
+        return kind.wire() + "," + MetricsCommand.fixed(score.keyedMean()) + "," + MetricsCommand.fixed(score.se());
     }
 
     /** A variant and its step: the number after "step" in its name, null for none (or position without --trajectory). */

@@ -56,8 +56,8 @@ final class MetricsCommand {
                 var r = dev.pmc.core.instruments.InstrumentMetrics.ofFile(instrument, f, dev.pmc.core.instruments.InstrumentMetrics.DEFAULT_SEED);
                 r.groups().forEach((g, e) -> out.println(String.join(",", f.getFileName().toString(), instrument.name(), g,
                         Integer.toString(r.personas()), Long.toString(r.validRatings()), Long.toString(r.invalidRatings()),
-                        num(e.susceptibility()), num(e.susceptibilitySe()), num(e.robustness()), num(e.robustnessSe()), num(e.withinSd()),
-                        num(e.withinSdSe()), num(e.score()), num(e.scoreSe()))));
+                        fixed(e.susceptibility()), fixed(e.susceptibilitySe()), fixed(e.robustness()), fixed(e.robustnessSe()), fixed(e.withinSd()),
+                        fixed(e.withinSdSe()), fixed(e.score()), fixed(e.scoreSe()))));
             }
             return 0;
         }
@@ -78,7 +78,8 @@ final class MetricsCommand {
         return 0;
     }
 
-    private static String num(double v) {
+    /** Six decimals, empty when not finite: the columns of instrument readings and self reports. */
+    static String fixed(double v) {
         return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.6f", v) : "";
     }
 }

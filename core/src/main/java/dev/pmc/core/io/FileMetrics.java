@@ -53,10 +53,15 @@ public record FileMetrics(String file, String model, MetricsResult result, List<
 
     /** The sibling self file of a persona file (NAME.csv → NAME_self.csv), or null when there is none. */
     public static Path selfFileOf(Path personaFile) {
+        return personaFile.getFileName().toString().endsWith("_self.csv") ? null : siblingOf(personaFile, "_self");
+    }
+
+    /** The existing sibling NAME{suffix}.csv of NAME.csv (e.g. "_self", "_probe"), or null. */
+    public static Path siblingOf(Path personaFile, String suffix) {
         String name = personaFile.getFileName().toString();
-        if (!name.endsWith(".csv") || name.endsWith("_self.csv")) return null;
-        Path self = personaFile.resolveSibling(name.substring(0, name.length() - 4) + "_self.csv");
-        return java.nio.file.Files.isRegularFile(self) ? self : null;
+        if (!name.endsWith(".csv")) return null;
+        Path sibling = personaFile.resolveSibling(name.substring(0, name.length() - 4) + suffix + ".csv");
+        return java.nio.file.Files.isRegularFile(sibling) ? sibling : null;
     }
 
     public static String selfCsvLine(Path file, SelfProfile p) {
