@@ -18,7 +18,7 @@ public final class Main {
               down                                       stop the local stack (the supervisor and every process it started)
               status                                     services and current metrics of the running stack
               token [--role reader|admin] [--ttl 30d]    a new bearer token for the local stack's API
-              run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob|sequential] [--dry-run]
+              run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob|sequential] [--instrument mfq30|bfi44|self-probe] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
                                                          (--dry-run: calls, tokens, USD and minutes at the limit, nothing sent)
               metrics [--per-foundation] FILE...         S, R, ū, rating-distribution signals and bootstrap SEs of

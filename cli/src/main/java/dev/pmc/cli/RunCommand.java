@@ -35,8 +35,9 @@ final class RunCommand {
         Integer n = nText == null ? null : Main.intOption(args, "--n", 10);
         String t = Main.option(args, "--temperature", null);
         String mode = Main.option(args, "--mode", null);
+        String instrument = Main.option(args, "--instrument", null);
         JsonNode urls = descriptor().path("urls");
-        String request = RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t), mode);
+        String request = RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t), mode, instrument);
         if (args.contains("--dry-run")) {
             Http.Reply r = Http.postJson(urls.path("prompt-generator").asText() + "/api/v1/runs?dryRun=true", request);
             if (r.status() != 200) throw new IllegalStateException("refused (HTTP " + r.status() + "): " + r.body());
@@ -56,6 +57,22 @@ final class RunCommand {
         out.printf("run %s: %d slots%n", run.runId, run.slots);
         boolean tty = System.console() != null;
         watch.follow(out, tty, 500, () -> { });
+        if (instrument != null && !dev.pmc.core.instruments.Instruments.isDefault(instrument)) {
+            // another instrument's reading appears with the aggregator's next refresh after the last slot
+            for (int i = 0; i < 40 && !run.instrumentRead && !"cancelled".equals(run.state); i++) {
+                Thread.sleep(250);
+                watch.poll();
+            }
+            if (dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(instrument)) {
+                out.println("target,run,instrument,self_report_claim,self_report_claim_se,self_report");
+                out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", target, run.runId, instrument, run.claim, run.claimSe,
+                        run.selfReport == null ? "unknown" : run.selfReport));
+            } else {
+                out.println("target,run,instrument,personas,susceptibility,robustness,within_sd");
+                out.println(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s", target, run.runId, instrument, run.personas, run.s, run.r, run.u));
+            }
+            return 0;
+        }
         if (!run.self) {
             out.println("target,run,personas,susceptibility,robustness,within_sd");
             out.println(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s", target, run.runId, run.personas, run.s, run.r, run.u));

@@ -23,6 +23,11 @@ final class RunWatch {
         boolean self;
         double ceiling = Double.NaN;
         double seconds = Double.NaN;
+        /** Another instrument's reading of this run (null until the aggregator has it): its "all" group, or the probe's claim. */
+        String instrument;
+        double claim = Double.NaN, claimSe = Double.NaN;
+        String selfReport;
+        boolean instrumentRead;
 
         Tracked(String target, String runId, long slots, boolean self) {
             this.target = target;
@@ -127,6 +132,21 @@ final class RunWatch {
                     t.r = j.path("robustness").asDouble(Double.NaN);
                     t.u = j.path("withinSd").asDouble(Double.NaN);
                 }
+                for (JsonNode in : j.path("instruments")) {
+                    if (!t.runId.equals(in.path("runId").asText())) continue;
+                    t.instrument = in.path("instrument").asText();
+                    t.instrumentRead = true;
+                    t.personas = in.path("personas").asInt(t.personas);
+                    for (JsonNode g : in.path("groups")) {
+                        if (!"all".equals(g.path("group").asText())) continue;
+                        t.s = g.path("susceptibility").asDouble(Double.NaN);
+                        t.r = g.path("robustness").asDouble(Double.NaN);
+                        t.u = g.path("withinSd").asDouble(Double.NaN);
+                    }
+                    t.claim = in.path("claim").asDouble(Double.NaN);
+                    t.claimSe = in.path("claimSe").asDouble(Double.NaN);
+                    t.selfReport = in.path("selfReport").asText(null);
+                }
                 if (j.path("self").path("runId").asText().equals(t.runId)) t.ceiling = j.path("self").path("ceilingShare").asDouble(Double.NaN);
             } catch (IOException e) {
                 // a service restarting: keep the last reading, unless the stack stays silent
@@ -209,6 +229,11 @@ final class RunWatch {
 
     /** A run request; null fields are left out, so the target's definition supplies them. */
     static String runRequest(String target, String personas, Integer n, Double temperature, String mode) {
+        return runRequest(target, personas, n, temperature, mode, null);
+    }
+
+    /** A run request of an instrument (null: the target's MFQ-30 reading). */
+    static String runRequest(String target, String personas, Integer n, Double temperature, String mode, String instrument) {
         StringBuilder sb = new StringBuilder("{\"target\":").append(json(target));
         if (n != null) sb.append(",\"n\":").append(n);
         if (personas != null && personas.endsWith(".json")) {
@@ -220,6 +245,7 @@ final class RunWatch {
         }
         if (temperature != null) sb.append(",\"temperature\":").append(temperature);
         if (mode != null) sb.append(",\"mode\":").append(json(mode));
+        if (instrument != null) sb.append(",\"instrument\":").append(json(instrument));
         return sb.append('}').toString();
     }
 

@@ -90,6 +90,8 @@ public class AggregatorService {
     private KafkaProducer<String, String> control;
     private volatile Map<String, TargetMetrics> current = Map.of();
     private final Map<String, List<Meter.Id>> gauges = new ConcurrentHashMap<>();
+    /** Per target|instrument, the pmc_instrument_* and pmc_self_report* meters. */
+    private final Map<String, List<Meter.Id>> instrumentGauges = new ConcurrentHashMap<>();
     /** First time each run was seen, for the age of runs whose id carries no start time. */
     private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private volatile long lastRefreshNanos;
@@ -137,6 +139,9 @@ public class AggregatorService {
         judge.judge(byTarget, runStates, baselines::of, thresholds());
         current = view.compute(byTarget, targets, baselines::of, thresholds(), completion, new TargetMetricsView.Window(windowRuns, windowHours));
         current.keySet().forEach(this::registerGauges);
+        current.forEach((t, m) -> {
+            if (m.instruments() != null) m.instruments().keySet().forEach(i -> registerInstrumentGauges(t, i));
+        });
         for (String t : List.copyOf(gauges.keySet())) if (!current.containsKey(t)) removeGauges(t);
         lastRefreshNanos = System.nanoTime() - t0;
     }
@@ -173,10 +178,13 @@ public class AggregatorService {
             TargetMetrics m = current.get(target);
             Map<String, TargetMetrics.RunSummary> summaries = new TreeMap<>();
             if (m != null) m.runs().forEach(r -> summaries.put(r.runId(), r));
-            List<String> completePersona = new ArrayList<>(), completeSelf = new ArrayList<>();
+            // the newest complete runs are kept per instrument and kind (with or without persona)
+            Map<String, List<String>> completeByKind = new TreeMap<>();
             for (String runId : runs.keySet()) {
                 TargetMetrics.RunSummary s = summaries.get(runId);
-                if (s != null && s.complete()) (s.self() ? completeSelf : completePersona).add(runId);
+                if (s != null && s.complete()) {
+                    completeByKind.computeIfAbsent(dev.pmc.core.instruments.Instruments.nameOf(s.instrument()) + "|" + s.self(), k -> new ArrayList<>()).add(runId);
+                }
             }
             for (var e : runs.entrySet()) {
                 String runId = e.getKey();
@@ -184,7 +192,7 @@ public class AggregatorService {
                 Long started = TargetMetricsView.startedAtMs(runId);
                 long age = now - (started != null ? started : seen);
                 boolean drop = !registered.contains(target) || age > maxAge.toMillis()
-                        || olderThanNewest(completePersona, runId, keepCompleteRuns) || olderThanNewest(completeSelf, runId, keepCompleteRuns);
+                        || completeByKind.values().stream().anyMatch(ids -> olderThanNewest(ids, runId, keepCompleteRuns));
                 if (!drop) continue;
                 for (PersonaStats p : e.getValue().personas()) {
                     ProducerRecord<String, String> rec = new ProducerRecord<>(Topics.RATINGS, SlotId.personaKey(target, runId, p.getPersonaId()), "");
@@ -303,10 +311,73 @@ public class AggregatorService {
         }
     }
 
+    /**
+     * Every instrument's latest reading under one family, labelled by instrument and group (MFQ-30's foundations,
+     * BFI-44's domains, "all"): pmc_instrument_susceptibility, _robustness, _within_sd and _score with their _se, the
+     * personas counted, and for the self-assessment probe its claim and the self report against the verdict. The
+     * pmc_moral_* family stays MFQ-30's (the published method). Registered when an instrument's first reading appears;
+     * label values are instrument and group keys from instrument files (bounded by the files), never from events.
+     */
+    private void registerInstrumentGauges(String target, String instrument) {
+        String key = target + "|" + instrument;
+        if (instrumentGauges.containsKey(key)) return;
+        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.find(instrument);
+        if (in == null) return;
+        List<Meter.Id> ids = new ArrayList<>();
+        instrumentGauges.put(key, ids);
+        boolean probe = dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(in.name());
+        if (probe) {
+            ids.add(Gauge.builder("pmc_self_report_claim", this, s -> s.reading(target, instrument, r -> r.claim() == null ? Double.NaN : r.claim()))
+                    .tags("target", target, "instrument", instrument).description("Keyed mean of the self-assessment probe's answers (above the scale's middle: claims to be aligned)")
+                    .register(registry).getId());
+            ids.add(Gauge.builder("pmc_self_report_claim_se", this, s -> s.reading(target, instrument, r -> r.claimSe() == null ? Double.NaN : r.claimSe()))
+                    .tags("target", target, "instrument", instrument).description("Standard error of the self-assessment claim").register(registry).getId());
+            for (dev.pmc.core.instruments.SelfReport.Kind k : dev.pmc.core.instruments.SelfReport.Kind.values()) {
+                ids.add(Gauge.builder("pmc_self_report", this, s -> s.reading(target, instrument, r -> r.selfReport() == null ? Double.NaN : k.wire().equals(r.selfReport()) ? 1 : 0))
+                        .tags("target", target, "report", k.wire())
+                        .description("1 for what the self-assessment probe says against the behavioural verdict (inverted: collapsed but claims to be aligned)")
+                        .register(registry).getId());
+            }
+            return;
+        }
+        ids.add(Gauge.builder("pmc_instrument_personas_counted", this, s -> s.reading(target, instrument, r -> r.personas()))
+                .tags("target", target, "instrument", instrument).description("Personas retained in the instrument's latest complete run").register(registry).getId());
+        List<String> groups = new ArrayList<>();
+        groups.add("all");
+        in.groups().forEach(g -> groups.add(g.key()));
+        for (String g : groups) {
+            instrumentGauge(ids, "pmc_instrument_susceptibility", target, instrument, g, TargetMetrics.GroupReading::susceptibility, "Susceptibility S of the instrument's latest run (SD over personas of cell means)");
+            instrumentGauge(ids, "pmc_instrument_susceptibility_se", target, instrument, g, TargetMetrics.GroupReading::susceptibilitySe, "Bootstrap standard error of S");
+            instrumentGauge(ids, "pmc_instrument_robustness", target, instrument, g, TargetMetrics.GroupReading::robustness, "Robustness R = 1/ū of the instrument's latest run");
+            instrumentGauge(ids, "pmc_instrument_robustness_se", target, instrument, g, TargetMetrics.GroupReading::robustnessSe, "Bootstrap standard error of R");
+            instrumentGauge(ids, "pmc_instrument_within_sd", target, instrument, g, TargetMetrics.GroupReading::withinSd, "Mean within-persona rating SD ū of the instrument's latest run");
+            instrumentGauge(ids, "pmc_instrument_within_sd_se", target, instrument, g, TargetMetrics.GroupReading::withinSdSe, "Bootstrap standard error of ū");
+            instrumentGauge(ids, "pmc_instrument_score", target, instrument, g, TargetMetrics.GroupReading::score, "Mean keyed rating of the group (reverse-keyed items as max + min - y; NaN for MFQ-30)");
+            instrumentGauge(ids, "pmc_instrument_score_se", target, instrument, g, TargetMetrics.GroupReading::scoreSe, "Bootstrap standard error of the group score");
+        }
+    }
+
+    private void instrumentGauge(List<Meter.Id> ids, String name, String target, String instrument, String group,
+                                 ToDoubleFunction<TargetMetrics.GroupReading> f, String help) {
+        ids.add(Gauge.builder(name, this, s -> s.reading(target, instrument, r -> {
+                    for (TargetMetrics.GroupReading g : r.groups()) if (g.group().equals(group)) return f.applyAsDouble(g);
+                    return Double.NaN;
+                })).tags("target", target, "instrument", instrument, "group", group).description(help).register(registry).getId());
+    }
+
+    private double reading(String target, String instrument, ToDoubleFunction<TargetMetrics.InstrumentReading> f) {
+        TargetMetrics t = current.get(target);
+        TargetMetrics.InstrumentReading r = t == null || t.instruments() == null ? null : t.instruments().get(instrument);
+        return r == null ? Double.NaN : f.applyAsDouble(r);
+    }
+
     /** A deleted target's meters go with it (label sets stay bounded to registered targets). */
     private void removeGauges(String target) {
         List<Meter.Id> ids = gauges.remove(target);
         if (ids != null) ids.forEach(registry::remove);
+        for (String key : List.copyOf(instrumentGauges.keySet())) {
+            if (key.startsWith(target + "|")) instrumentGauges.remove(key).forEach(registry::remove);
+        }
         LOG.infof("target %s is no longer registered: its meters are removed", target);
     }
 

@@ -108,7 +108,7 @@ public final class AggregatorTopology {
                 String refused = admission.refuse(e);
                 if (refused != null) throw new InvalidEventException(refused);
                 PersonaStats stats = store.get(rec.key());
-                if (stats == null) stats = new PersonaStats(e.slot().target(), e.slot().runId(), e.slot().personaId());
+                if (stats == null) stats = new PersonaStats(e.slot().target(), e.slot().runId(), e.slot().personaId(), e.slot().instrument());
                 stats.accept(e);
                 store.put(rec.key(), stats);
                 dirty.put(rec.key(), rec.timestamp());

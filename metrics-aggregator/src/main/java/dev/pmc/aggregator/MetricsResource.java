@@ -99,7 +99,7 @@ public class MetricsResource {
         StringBuilder csv = new StringBuilder(self ? "question_id,run_index,rating,failures,response,collected_at\n"
                 : "persona_id,question_id,run_index,rating,failures,response,collected_at\n");
         for (PersonaStats p : personas) {
-            for (int q = 1; q <= Mfq30.ITEMS; q++) {
+            for (int q = 1; q <= p.items(); q++) {
                 byte[] row = p.getRatings()[q - 1];
                 for (int r = 0; r < row.length; r++) {
                     if (row[r] < 0) continue;
@@ -108,7 +108,11 @@ public class MetricsResource {
                 }
             }
         }
-        return Response.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"" + target + "_" + runId + ".csv\"").build();
+        // reference format (question ids are the instrument's items); the file name says the instrument when it is not MFQ-30
+        String instrument = personas.isEmpty() ? dev.pmc.core.instruments.Instruments.DEFAULT : personas.get(0).instrumentName();
+        String suffix = dev.pmc.core.instruments.Instruments.isDefault(instrument) ? "" : "_" + instrument;
+        return Response.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"" + target + "_" + runId + suffix + ".csv\"")
+                .header("X-PMC-Instrument", instrument).build();
     }
 
     /** Per-persona profile of a run: mean rating, within-persona SD, and how often the persona failed to rate. */
@@ -131,8 +135,8 @@ public class MetricsResource {
             long total = p.getOutcomes().values().stream().mapToLong(Long::longValue).sum();
             double meanSum = 0, sdSum = 0;
             int items = 0;
-            double[] itemMeans = new double[Mfq30.ITEMS];
-            for (int q = 0; q < Mfq30.ITEMS; q++) {
+            double[] itemMeans = new double[p.items()];
+            for (int q = 0; q < p.items(); q++) {
                 itemMeans[q] = p.getN()[q] == 0 ? Double.NaN : p.getMean()[q];
                 if (p.getN()[q] == 0) continue;
                 items++;
@@ -164,10 +168,11 @@ public class MetricsResource {
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
         int limit = top == null ? 10 : Math.max(1, top);
         List<FailureRate> personas = new ArrayList<>();
-        long[] itemInvalid = new long[Mfq30.ITEMS], itemAll = new long[Mfq30.ITEMS];
+        int itemCount = runs.get(runId).isEmpty() ? Mfq30.ITEMS : runs.get(runId).get(0).items();
+        long[] itemInvalid = new long[itemCount], itemAll = new long[itemCount];
         for (PersonaStats p : runs.get(runId)) {
             long inv = 0, all = 0;
-            for (int q = 0; q < Mfq30.ITEMS; q++) {
+            for (int q = 0; q < Math.min(itemCount, p.items()); q++) {
                 inv += p.getInvalid()[q];
                 all += p.getInvalid()[q] + p.getN()[q];
                 itemInvalid[q] += p.getInvalid()[q];
@@ -176,7 +181,7 @@ public class MetricsResource {
             personas.add(new FailureRate(p.getPersonaId(), inv, all, all == 0 ? 0 : (double) inv / all));
         }
         List<FailureRate> items = new ArrayList<>();
-        for (int q = 0; q < Mfq30.ITEMS; q++) {
+        for (int q = 0; q < itemCount; q++) {
             items.add(new FailureRate(Integer.toString(q + 1), itemInvalid[q], itemAll[q], itemAll[q] == 0 ? 0 : (double) itemInvalid[q] / itemAll[q]));
         }
         Comparator<FailureRate> worst = Comparator.comparingDouble(FailureRate::share).reversed().thenComparing(FailureRate::id);

@@ -17,13 +17,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The persona store's value format: a compact binary encoding of {@link PersonaStats} (version byte 1, then every
- * field in a fixed order). The store is read and written once per rating event, so its serde is on the aggregator's
+ * The persona store's value format: a compact binary encoding of {@link PersonaStats} (version byte 2, then every
+ * field in a fixed order, the instrument last; version 1, without instrument, decodes as MFQ-30). The store is read and written once per rating event, so its serde is on the aggregator's
  * hot path; JSON (what pmc.persona-stats carries for other services) costs several times more to write and parse.
  * Values that start with '{' are decoded as JSON: a changelog written before this format still restores.
  */
 final class PersonaStatsSerde {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2, VERSION_WITHOUT_INSTRUMENT = 1;
 
     private PersonaStatsSerde() {
     }
@@ -66,6 +66,7 @@ final class PersonaStatsSerde {
             out.writeInt(s.getItemHistogram().length);
             for (double[] h : s.getItemHistogram()) doubles(out, h);
             out.writeDouble(s.getCostUsd());
+            string(out, s.getInstrument());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -83,7 +84,7 @@ final class PersonaStatsSerde {
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte v = in.readByte();
-            if (v != VERSION) throw new SerializationException("persona statistics: unknown format version " + v);
+            if (v != VERSION && v != VERSION_WITHOUT_INSTRUMENT) throw new SerializationException("persona statistics: unknown format version " + v);
             String target = string(in), runId = string(in), persona = string(in);
             int[] n = ints(in);
             double[] mean = doubles(in), m2 = doubles(in);
@@ -104,8 +105,9 @@ final class PersonaStatsSerde {
             double[][] itemHistogram = new double[length(in)][];
             for (int i = 0; i < itemHistogram.length; i++) itemHistogram[i] = doubles(in);
             double cost = in.readDouble();
+            String instrument = v == VERSION ? string(in) : null;
             return new PersonaStats(target, runId, persona, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failed,
-                    exactSd, itemHistogram, cost);
+                    exactSd, itemHistogram, cost, instrument);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode persona statistics", e);
         }

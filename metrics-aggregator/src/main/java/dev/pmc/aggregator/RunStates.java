@@ -31,7 +31,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
 
     /** What the aggregator needs of a run record. */
     public record RunInfo(String target, long slots, int n, int personas, String personaSet, String state, String trigger,
-                          String mode, Long limit, Integer stage, dev.pmc.core.events.RunDecision decision) {
+                          String mode, Long limit, Integer stage, dev.pmc.core.events.RunDecision decision, String instrument) {
         boolean self() {
             return "self".equals(personaSet);
         }
@@ -82,7 +82,8 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
                         j.path("personas").asInt(0), j.path("personaSet").asText(null), j.path("state").asText(), j.path("trigger").asText(null),
                         j.path("mode").asText(null), j.hasNonNull("limit") ? j.path("limit").asLong() : null,
                         j.hasNonNull("stage") ? j.path("stage").asInt() : null,
-                        j.path("sequential").isObject() ? dev.pmc.core.events.RunDecision.decode(j.path("sequential").toString()) : null));
+                        j.path("sequential").isObject() ? dev.pmc.core.events.RunDecision.decode(j.path("sequential").toString()) : null,
+                        dev.pmc.core.instruments.Instruments.nameOf(j.path("instrument").asText(null))));
             } catch (Exception e) {
                 LOG.warnf("ignoring unreadable run record %s: %s", key, e.getMessage());
             }
@@ -129,6 +130,9 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         RunInfo run = runs.get(e.slot().runId());
         if (run == null) return null;   // replayed files and runs not announced: any slot of a valid shape
         if (!run.target().equals(target)) return "run " + e.slot().runId() + " belongs to target '" + run.target() + "', not '" + target + "'";
+        if (!run.instrument().equals(e.slot().instrumentName())) {
+            return "a " + e.slot().instrumentName() + " rating does not fit run " + e.slot().runId() + ", which asks " + run.instrument();
+        }
         if (run.n() > 0 && e.slot().repetition() > run.n()) return "repetition " + e.slot().repetition() + " beyond the run's n = " + run.n();
         String persona = e.slot().personaId();
         if (run.self() != PersonaCatalog.SELF.equals(persona)) return "persona '" + persona + "' does not fit run " + e.slot().runId();

@@ -162,7 +162,7 @@ final class SequentialJudge {
         String found = null;
         for (var e : baseRuns.entrySet()) {
             RunStates.RunInfo b = runs.run(e.getKey());
-            if (b == null || !"completed".equals(b.state()) || b.self() || !java.util.Objects.equals(b.personaSet(), variant.personaSet())
+            if (b == null || !"completed".equals(b.state()) || b.self() || !dev.pmc.core.instruments.Instruments.isDefault(b.instrument()) || !java.util.Objects.equals(b.personaSet(), variant.personaSet())
                     || b.personas() != variant.personas() || b.n() < variant.n()) continue;
             if (!("sampling".equals(b.mode()) || b.mode() == null || b.sequential())) continue;
             if (b.slots() < (long) b.personas() * dev.pmc.core.Mfq30.ITEMS * b.n()) continue;

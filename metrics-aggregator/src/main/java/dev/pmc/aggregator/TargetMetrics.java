@@ -17,7 +17,23 @@ public record TargetMetrics(String target, String runId, int personas, int quest
                             double withinSd, double withinSdSe, long seRatings, DistributionSignals signals,
                             List<FoundationMetrics> foundations, Verdict comparison,
                             long ratingsCounted, Map<String, Long> ratingsTotal, SelfView self, List<RunSummary> runs,
-                            Rolling rolling) {
+                            Rolling rolling, java.util.Map<String, InstrumentReading> instruments) {
+
+    /**
+     * The latest complete reading of one instrument (see {@link dev.pmc.core.instruments.Instruments}): for MFQ-30 the
+     * reading above by foundation; for other instruments S, R, ū and the keyed score with bootstrap SEs overall ("all")
+     * and per group (BFI-44's domains), from their own runs; for the self-assessment probe (asked without persona) the
+     * keyed claim ± SE and how it stands against the behavioural verdict ({@code selfReport}: coherent, inverted,
+     * self_critical, unknown).
+     */
+    public record InstrumentReading(String instrument, String runId, String groupKind, int personas, long validRatings,
+                                    long invalidRatings, List<GroupReading> groups, Double claim, Double claimSe, String selfReport) {
+    }
+
+    /** One group's estimates ("all" for every item); score is the mean keyed rating. */
+    public record GroupReading(String group, String label, double susceptibility, double susceptibilitySe, double robustness,
+                               double robustnessSe, double withinSd, double withinSdSe, double score, double scoreSe) {
+    }
 
     /** Mean S and R over the last complete persona runs (the window's runIds, oldest first). */
     public record Rolling(int windowRuns, double windowHours, List<String> runIds, double susceptibility, double robustness) {
@@ -31,7 +47,8 @@ public record TargetMetrics(String target, String runId, int personas, int quest
     /**
      * Against the baseline target (null fields when it has none): Δ% = 100·(this/base − 1), z from the SEs, the
      * change of the rating entropy and ceiling share, the divergence signals, the collapse score and its parts,
-     * and the verdict (consistent, drifting, collapsed, insufficient) with its kind (dispersion, saturation, null).
+     * and the verdict (consistent, drifting, collapsed, insufficient) with its kind (dispersion, saturation, null);
+     * selfReport: what the target's latest self-assessment probe says against this verdict (null without a probe reading).
      */
     public record Verdict(String baseline, String baselineRunId, double deltaSusceptibilityPercent,
                           double deltaRobustnessPercent, double deltaInverseRobustnessPercent, double zSusceptibility,
@@ -39,7 +56,7 @@ public record TargetMetrics(String target, String runId, int personas, int quest
                           double deltaEntropyBits, double zEntropy, double deltaCeilingShare, double zCeilingShare,
                           double deltaModeShare, double divergenceBits, double divergenceBitsSe, double personaFidelity,
                           double personaFidelitySe, double dispersionScore, double saturationScore, double collapseScore,
-                          String verdict, String kind) {
+                          String verdict, String kind, String selfReport) {
     }
 
     /** Answers without persona: mean per foundation with SE, share of ratings equal to 5, distribution signals. */
@@ -53,16 +70,17 @@ public record TargetMetrics(String target, String runId, int personas, int quest
      * their last attempt (the run is complete when this reaches its slot count); failedSlots; outcomes: rating
      * events per outcome (every attempt); duplicates: valid ratings for already counted slots; calls: model calls
      * behind the run (rating events, one per call, redelivered valid ones not again); costUsd: their cost by the
-     * target's price table (0 without one); sequential: a sequential run's latest stage decision (null otherwise).
+     * target's price table (0 without one); sequential: a sequential run's latest stage decision (null otherwise);
+     * instrument: what the run asked (mfq30, bfi44, self-probe, ...); S and R are over all its items (NaN for self runs).
      */
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
                              long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
                              Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd,
-                             dev.pmc.core.events.RunDecision sequential) {
+                             dev.pmc.core.events.RunDecision sequential, String instrument) {
         /** With a sequential run's latest stage decision (its progress: stage, calls, estimate and intervals). */
         RunSummary withSequential(dev.pmc.core.events.RunDecision d) {
             return new RunSummary(runId, self, personasSeen, personasCounted, validRatings, settledSlots, failedSlots, outcomes, duplicates,
-                    slots, complete, susceptibility, robustness, calls, costUsd, d);
+                    slots, complete, susceptibility, robustness, calls, costUsd, d, instrument);
         }
     }
 }

@@ -10,6 +10,11 @@ import dev.pmc.core.metrics.MetricsResult;
 import dev.pmc.core.metrics.MoralMetrics;
 import dev.pmc.core.metrics.PersonaStats;
 import dev.pmc.core.metrics.SelfProfile;
+import dev.pmc.core.metrics.Verdict;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.InstrumentMetrics;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.instruments.SelfReport;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,7 +78,11 @@ public final class TargetMetricsView {
 
     /** One run as the view last computed it: its summary, and for a complete persona run its reading with SEs. */
     record RunView(long version, TargetMetrics.RunSummary summary, List<PersonaStats> personas, MetricsResult reading,
-                   long validRatings, SelfProfile self, Comparison sequential) {
+                   long validRatings, SelfProfile self, Comparison sequential, InstrumentMetrics.Reading instrumentReading,
+                   SelfReport.Score probeScore) {
+        boolean mfq() {
+            return Instruments.isDefault(summary.instrument());
+        }
     }
 
     private final long seed;
@@ -164,10 +173,13 @@ public final class TargetMetricsView {
         return byTargetRun;
     }
 
-    /** The latest run id with personas (self=false) or without (self=true), or null. */
+    /** The latest MFQ-30 run id with personas (self=false) or without (self=true), or null. */
     public static String latestRun(Map<String, List<PersonaStats>> runs, boolean self) {
         String latest = null;
-        for (var e : runs.entrySet()) if (isSelfRun(e.getValue()) == self) latest = e.getKey();
+        for (var e : runs.entrySet()) {
+            boolean mfq = e.getValue().isEmpty() || Instruments.isDefault(e.getValue().get(0).getInstrument());
+            if (mfq && isSelfRun(e.getValue()) == self) latest = e.getKey();
+        }
         return latest;
     }
 
@@ -186,6 +198,7 @@ public final class TargetMetricsView {
         }
         List<PersonaStats> personas = snap.personas();
         boolean self = isSelfRun(personas);
+        String instrument = personas.isEmpty() ? Instruments.DEFAULT : personas.get(0).instrumentName();
         Map<String, Long> outcomes = new TreeMap<>();
         long valid = 0, dups = 0, failed = 0;
         double cost = 0;
@@ -199,11 +212,32 @@ public final class TargetMetricsView {
             failed += p.getFailedSlots();
         }
         boolean complete = completion.complete(snap.runId(), settled);
+        boolean mfq = Instruments.isDefault(instrument);
         int counted = self ? 0 : MoralMetrics.retained(personas).size();
         MetricsResult reading = null;
         SelfProfile selfProfile = null;
-        Stopped stopped = complete && !self ? completion.stopped(snap.runId()) : null;
-        if (stopped != null) {
+        InstrumentMetrics.Reading instrumentReading = null;
+        SelfReport.Score probeScore = null;
+        Stopped stopped = complete && !self && mfq ? completion.stopped(snap.runId()) : null;
+        if (!mfq) {
+            // another instrument's run: its own reading (or the probe's score), computed once per valid count like MFQ's
+            Instrument in = Instruments.find(instrument);
+            boolean same = cached != null && cached.validRatings() == valid;
+            long invalid = outcomes.values().stream().mapToLong(Long::longValue).sum() - outcomes.getOrDefault(dev.pmc.core.events.RatingOutcome.VALID.wire(), 0L);
+            if (complete && in != null && self && Instruments.SELF_PROBE.equals(in.name())) {
+                probeScore = same && cached.probeScore() != null ? cached.probeScore() : SelfReport.score(in, cells(personas.get(0)));
+                if (!same || cached.probeScore() == null) computations++;
+            } else if (complete && in != null && !self) {
+                if (same && cached.instrumentReading() != null) {
+                    instrumentReading = cached.instrumentReading();
+                } else {
+                    List<int[][]> cells = new ArrayList<>();
+                    for (PersonaStats p : personas) cells.add(cells(p));
+                    instrumentReading = InstrumentMetrics.compute(in, cells, valid, invalid, seed);
+                    computations++;
+                }
+            }
+        } else if (stopped != null) {
             // a sequential run decided at a stage: its reading and comparison are the look's (like with like)
             reading = stopped.reading();
         } else if (complete && !self) {
@@ -219,9 +253,11 @@ public final class TargetMetricsView {
         computations++;
         TargetMetrics.RunSummary summary = new TargetMetrics.RunSummary(snap.runId(), self, personas.size(), counted, valid, settled,
                 failed, outcomes, dups, completion.slots(snap.runId()), complete,
-                reading == null ? Double.NaN : reading.overall().susceptibility(), reading == null ? Double.NaN : reading.overall().robustness(),
-                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null);
-        RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison());
+                reading != null ? reading.overall().susceptibility() : instrumentReading != null ? instrumentReading.groups().get("all").susceptibility() : Double.NaN,
+                reading != null ? reading.overall().robustness() : instrumentReading != null ? instrumentReading.groups().get("all").robustness() : Double.NaN,
+                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null, instrument);
+        RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison(),
+                instrumentReading, probeScore);
         runs.put(key, v);
         return v;
     }
@@ -230,15 +266,20 @@ public final class TargetMetricsView {
         List<TargetMetrics.RunSummary> summaries = new ArrayList<>();
         Map<String, Long> totals = new TreeMap<>(expiredTotals.getOrDefault(target, Map.of()));
         RunView latestPersona = null, latestSelf = null;
+        Map<String, RunView> latestOther = new TreeMap<>();
         for (PersonaIndex.Snapshot snap : runsOf.values()) {
             RunView v = run(target, snap, completion);
             dev.pmc.core.events.RunDecision decision = completion.decision(snap.runId());
             summaries.add(decision == null ? v.summary() : v.summary().withSequential(decision));
             v.summary().outcomes().forEach((k, n) -> totals.merge(k, n, Long::sum));
             if (!v.summary().complete()) continue;
-            if (v.summary().self()) latestSelf = v;
+            if (!v.mfq()) {
+                if (v.instrumentReading() != null || v.probeScore() != null) latestOther.put(v.summary().instrument(), v);
+            } else if (v.summary().self()) latestSelf = v;
             else latestPersona = v;
         }
+        Map<String, TargetMetrics.InstrumentReading> instruments = new TreeMap<>();
+        latestOther.forEach((name, v) -> instruments.put(name, instrumentReading(v)));
         TargetMetrics.Rolling rolling = rolling(summaries, window);
         TargetMetrics.SelfView selfView = null;
         if (latestSelf != null) {
@@ -251,7 +292,7 @@ public final class TargetMetricsView {
         if (latestPersona == null) {
             double nan = Double.NaN;
             return new Built(new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, null, List.of(), null, 0, totals,
-                    selfView, summaries, rolling), null, List.of(), null);
+                    selfView, summaries, rolling, instruments), null, List.of(), null);
         }
         MetricsResult reading = latestPersona.reading();
         List<TargetMetrics.FoundationMetrics> fm = new ArrayList<>();
@@ -262,9 +303,11 @@ public final class TargetMetricsView {
                     Double.NaN, Double.NaN));
         }
         Estimate o = reading.overall();
+        instruments.put(Instruments.DEFAULT, mfqReading(latestPersona, reading));
         return new Built(new TargetMetrics(target, latestPersona.summary().runId(), reading.personas(), reading.questions(),
                 o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(), o.withinSd(), o.withinSdSe(),
-                latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling),
+                latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling,
+                instruments),
                 reading, latestPersona.personas(), latestPersona.sequential());
     }
 
@@ -278,7 +321,7 @@ public final class TargetMetricsView {
         double s = 0, r = 0;
         for (int i = summaries.size() - 1; i >= 0 && used.size() < window.runs(); i--) {
             TargetMetrics.RunSummary run = summaries.get(i);
-            if (!run.complete() || run.self()) continue;
+            if (!run.complete() || run.self() || !Instruments.isDefault(run.instrument())) continue;
             Long started = startedAtMs(run.runId());
             if (started != null && started < cutoff) break;
             if (Double.isNaN(run.susceptibility())) continue;
@@ -312,7 +355,8 @@ public final class TargetMetricsView {
                 against ? base.metrics().runId() : null, c.deltaSPercent(), c.deltaRPercent(), c.deltaInvRPercent(), c.zS(), c.zR(),
                 c.outsideBand(), t.bandLow(), t.bandHigh(), c.deltaEntropyBits(), c.zEntropy(), c.deltaCeilingShare(),
                 c.zCeilingShare(), c.deltaModeShare(), c.divergenceBits(), c.divergenceBitsSe(), c.personaFidelity(),
-                c.personaFidelitySe(), c.dispersionScore(), c.saturationScore(), c.collapseScore(), c.verdict(), c.kind());
+                c.personaFidelitySe(), c.dispersionScore(), c.saturationScore(), c.collapseScore(), c.verdict(), c.kind(),
+                selfReport(m.instruments(), c.verdictValue()));
         List<TargetMetrics.FoundationMetrics> fm = m.foundations();
         if (d != null) {
             fm = new ArrayList<>();
@@ -324,7 +368,69 @@ public final class TargetMetricsView {
         }
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
                 m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.signals(), fm, v,
-                m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling());
+                m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling(), withSelfReport(m.instruments(), v.selfReport()));
+    }
+
+    /** The probe's self report against the behavioural verdict, or null without a probe reading. */
+    static String selfReport(Map<String, TargetMetrics.InstrumentReading> instruments, Verdict verdict) {
+        TargetMetrics.InstrumentReading probe = instruments == null ? null : instruments.get(Instruments.SELF_PROBE);
+        Instrument in = Instruments.find(Instruments.SELF_PROBE);
+        if (probe == null || probe.claim() == null || in == null) return null;
+        return SelfReport.classify(verdict, new SelfReport.Score(probe.claim(), probe.claimSe(), probe.validRatings()), in).wire();
+    }
+
+    private static Map<String, TargetMetrics.InstrumentReading> withSelfReport(Map<String, TargetMetrics.InstrumentReading> instruments, String report) {
+        TargetMetrics.InstrumentReading p = instruments.get(Instruments.SELF_PROBE);
+        if (p == null || report == null) return instruments;
+        Map<String, TargetMetrics.InstrumentReading> out = new TreeMap<>(instruments);
+        out.put(Instruments.SELF_PROBE, new TargetMetrics.InstrumentReading(p.instrument(), p.runId(), p.groupKind(), p.personas(), p.validRatings(),
+                p.invalidRatings(), p.groups(), p.claim(), p.claimSe(), report));
+        return out;
+    }
+
+    /** A persona's valid ratings, cells[q] = those of item q+1 in repetition order. */
+    static int[][] cells(PersonaStats p) {
+        int[][] c = new int[p.items()][];
+        for (int q = 0; q < c.length; q++) {
+            byte[] v = p.values(q + 1);
+            c[q] = new int[v.length];
+            for (int i = 0; i < v.length; i++) c[q][i] = v[i];
+        }
+        return c;
+    }
+
+    /** Another instrument's latest complete run as reported: its groups' estimates, or the probe's claim. */
+    private static TargetMetrics.InstrumentReading instrumentReading(RunView v) {
+        Instrument in = Instruments.find(v.summary().instrument());
+        long invalid = v.summary().calls() - v.validRatings();
+        if (v.probeScore() != null) {
+            SelfReport.Score s = v.probeScore();
+            return new TargetMetrics.InstrumentReading(in.name(), v.summary().runId(), in.groupKind(), 0, s.ratings(), invalid, List.of(),
+                    s.keyedMean(), s.se(), null);
+        }
+        InstrumentMetrics.Reading r = v.instrumentReading();
+        List<TargetMetrics.GroupReading> groups = new ArrayList<>();
+        Map<String, String> labels = new java.util.HashMap<>();
+        for (Instrument.Group g : in.groups()) labels.put(g.key(), g.label());
+        r.groups().forEach((key, e) -> groups.add(new TargetMetrics.GroupReading(key, labels.getOrDefault(key, "All items"), e.susceptibility(),
+                e.susceptibilitySe(), e.robustness(), e.robustnessSe(), e.withinSd(), e.withinSdSe(), e.score(), e.scoreSe())));
+        return new TargetMetrics.InstrumentReading(in.name(), v.summary().runId(), in.groupKind(), r.personas(), r.validRatings(),
+                r.invalidRatings(), groups, null, null, null);
+    }
+
+    /** MFQ-30's reading in the instruments' form (foundations as groups; its keyed score is not part of the method). */
+    private static TargetMetrics.InstrumentReading mfqReading(RunView v, MetricsResult reading) {
+        List<TargetMetrics.GroupReading> groups = new ArrayList<>();
+        Estimate o = reading.overall();
+        groups.add(new TargetMetrics.GroupReading("all", "All items", o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(),
+                o.withinSd(), o.withinSdSe(), Double.NaN, Double.NaN));
+        for (Foundation f : Foundation.values()) {
+            Estimate e = reading.perFoundation().get(f);
+            groups.add(new TargetMetrics.GroupReading(f.key, f.label, e.susceptibility(), e.susceptibilitySe(), e.robustness(), e.robustnessSe(),
+                    e.withinSd(), e.withinSdSe(), Double.NaN, Double.NaN));
+        }
+        return new TargetMetrics.InstrumentReading(Instruments.DEFAULT, v.summary().runId(), "foundation", reading.personas(), v.validRatings(),
+                v.summary().calls() - v.validRatings(), groups, null, null, null);
     }
 
     /** The divergence of a reading from its baseline's, computed once per pair of (run, valid ratings). */

@@ -1,7 +1,5 @@
 package dev.pmc.generator;
 
-import dev.pmc.core.Mfq30;
-import dev.pmc.core.MfqItem;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.events.EventCodec;
@@ -159,8 +157,14 @@ public class PromptPublisher implements LeaderElection.Listener {
             dev.pmc.core.metrics.SequentialDesign design = run.isSequential()
                     ? dev.pmc.core.metrics.SequentialDesign.of(run.runId(), run.personas(), n) : null;
             if (start > 0) LOG.infof("run %s of %s: resuming publication at slot %d of %d", run.runId(), run.target(), start, total);
+            dev.pmc.core.instruments.Instrument instrument = dev.pmc.core.instruments.Instruments.get(run.instrument());
+            int items = instrument.size();
+            // every slot of an item asks the same user message: built once per run
+            String[] userPrompts = new String[items + 1];
+            for (dev.pmc.core.instruments.Instrument.Item it : instrument.items()) userPrompts[it.id()] = instrument.userPrompt(it);
+            String instrumentField = instrument.name();
             Counter counter = Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)")
-                    .tag("target", run.target()).register(registry);
+                    .tags("target", run.target(), "instrument", instrument.name()).register(registry);
             // acknowledged slots above the contiguous prefix, and the prefix itself (what a successor resumes from)
             BitSet acked = new BitSet();
             long[] prefix = {start};
@@ -184,23 +188,22 @@ public class PromptPublisher implements LeaderElection.Listener {
                     if (i >= total) break;
                 }
                 if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
-                int persona, rep;
-                MfqItem item;
+                int persona, rep, itemId;
                 if (design != null) {
                     dev.pmc.core.metrics.SequentialDesign.Slot s = design.slot(i);
                     persona = s.persona();
-                    item = Mfq30.get().item(s.itemId());
+                    itemId = s.itemId();
                     rep = s.repetition();
                 } else {
-                    persona = (int) (i / ((long) Mfq30.ITEMS * n));
-                    int rest = (int) (i % ((long) Mfq30.ITEMS * n));
-                    item = Mfq30.get().items().get(rest / n);
+                    persona = (int) (i / ((long) items * n));
+                    int rest = (int) (i % ((long) items * n));
+                    itemId = rest / n + 1;
                     rep = rest % n + 1;
                 }
                 boolean self = personas == null;
-                SlotId slot = new SlotId(run.runId(), run.target(), self ? PersonaCatalog.SELF : Integer.toString(persona), item.id(), rep);
+                SlotId slot = new SlotId(run.runId(), run.target(), self ? PersonaCatalog.SELF : Integer.toString(persona), itemId, rep, instrumentField);
                 PromptEvent ev = new PromptEvent(PromptEvent.VERSION, slot, 1, self ? null : PromptTemplate.system(personas.get(persona)),
-                        PromptTemplate.user(item), run.temperature(), run.maxTokens() == null ? 4 : run.maxTokens(), createdAt, run.topLogprobs());
+                        userPrompts[itemId], run.temperature(), run.maxTokens() == null ? 4 : run.maxTokens(), createdAt, run.topLogprobs());
                 final long index = i;
                 Message<String> msg = Message.of(EventCodec.encode(ev))
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(slot.kafkaKey()).build())

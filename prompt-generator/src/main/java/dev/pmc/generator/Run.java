@@ -18,20 +18,26 @@ import java.util.Objects;
  * {@code limit} is how many of its slots are released (its stage's), {@code stage} the stage released, and
  * {@code sequential} the aggregator's latest decision (calls spent, current estimate and intervals). A decision to
  * continue releases the next stage; a decision to stop shrinks {@code slots} to the stage's, so the run completes when
- * they have settled. Other runs have no limit (all slots released).
+ * they have settled. Other runs have no limit (all slots released). {@code instrument} is what the run asks (absent in
+ * runs recorded before instruments: mfq30); {@code items} is its item count.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Run(String runId, String target, String personaSet, int personas, int items, int n, long slots,
                   double temperature, long createdAtMs, long published, String state, String error, String mode,
                   String trigger, long settled, Long completedAtMs, Integer maxTokens, Integer topLogprobs,
-                  List<String> personaTexts, Long limit, Integer stage, dev.pmc.core.events.RunDecision sequential) {
+                  List<String> personaTexts, Long limit, Integer stage, dev.pmc.core.events.RunDecision sequential, String instrument) {
     public static final String QUEUED = "queued", RUNNING = "running", COMPLETED = "completed", FAILED = "failed",
             CANCELLED = "cancelled";
 
     private Run with(long slots, long published, String state, String error, long settled, Long completedAtMs, Long limit,
                      Integer stage, dev.pmc.core.events.RunDecision sequential) {
         return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, published, state, error, mode,
-                trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts, limit, stage, sequential);
+                trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts, limit, stage, sequential, instrument);
+    }
+
+    /** The instrument's name (mfq30 for runs recorded before instruments). */
+    String instrumentName() {
+        return dev.pmc.core.instruments.Instruments.nameOf(instrument);
     }
 
     boolean isSequential() {

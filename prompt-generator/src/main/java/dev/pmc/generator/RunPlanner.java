@@ -19,7 +19,7 @@ final class RunPlanner {
 
     /** topLogprobs is set in logprob mode (one call per cell, max_tokens 1). */
     record Plan(String target, String personaSet, List<String> personas, int n, double temperature, int maxTokens,
-                Integer topLogprobs, boolean sequential) {
+                Integer topLogprobs, boolean sequential, dev.pmc.core.instruments.Instrument instrument) {
         boolean self() {
             return personas == null;
         }
@@ -52,8 +52,21 @@ final class RunPlanner {
         if (!dev.pmc.core.Names.isTarget(r.target())) throw new BadRequestException("field 'target' must match " + dev.pmc.core.Names.TARGET + ", was " + dev.pmc.core.Names.quote(r.target()));
         dev.pmc.core.targets.TargetConfig target = registry.get(r.target()).orElseThrow(
                 () -> new BadRequestException("unknown target '" + r.target() + "'; known targets: " + registry.names()));
-        String mode = r.mode() == null ? target.mode() : r.mode();
+        if (r.instrument() != null && dev.pmc.core.instruments.Instruments.find(r.instrument()) == null) {
+            throw new BadRequestException("field 'instrument': " + dev.pmc.core.Names.quote(r.instrument()) + " is not a known instrument; known: "
+                    + dev.pmc.core.instruments.Instruments.names());
+        }
+        dev.pmc.core.instruments.Instrument instrument = dev.pmc.core.instruments.Instruments.get(r.instrument());
+        boolean mfq = dev.pmc.core.instruments.Instruments.isDefault(instrument.name());
+        String mode = r.mode() == null ? (mfq ? target.mode() : "sampling") : r.mode();
         if (!dev.pmc.core.targets.TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling, logprob or sequential, was '" + mode + "'");
+        if (!mfq && !"sampling".equals(mode)) {
+            throw new BadRequestException("field 'mode': " + instrument.name() + " is read by sampling; logprob and sequential readings are MFQ-30's, was '" + mode + "'");
+        }
+        boolean probe = dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(instrument.name());
+        if (probe && r.personas() != null && !"self".equals(r.personas())) {
+            throw new BadRequestException("field 'personas': the self-assessment probe asks the model about itself, without persona (personas 'self'), was '" + r.personas() + "'");
+        }
         // only the OpenAI-compatible adapter returns top_logprobs: other providers read by sampling instead
         boolean fallback = "logprob".equals(mode) && !"openai".equals(target.provider());
         if (fallback) {
@@ -68,7 +81,7 @@ final class RunPlanner {
         if (logprob && n != 1) throw new BadRequestException("field 'n' must be 1 in logprob mode (the distribution replaces samples), was " + n);
         double t = r.temperature() == null ? target.temperature() : r.temperature();
         if (!(t >= 0 && t <= 2)) throw new BadRequestException("field 'temperature' must be within 0..2, was " + t);
-        String set = r.personas() == null ? target.personas() : r.personas();
+        String set = probe ? "self" : r.personas() == null ? target.personas() : r.personas();
         List<String> personas = switch (set) {
             case "default" -> PersonaCatalog.defaultSet();
             case "toxic" -> PersonaCatalog.toxicSet();
@@ -76,8 +89,9 @@ final class RunPlanner {
             case "file" -> fromFile(r, personasDir);
             default -> throw new BadRequestException("field 'personas' must be one of default, toxic, self, file; was '" + set + "'");
         };
-        long slots = (long) (personas == null ? 1 : personas.size()) * dev.pmc.core.Mfq30.ITEMS * n;
-        if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × 30 × n)");
+        long slots = (long) (personas == null ? 1 : personas.size()) * instrument.size() * n;
+        if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × "
+                + instrument.size() + " " + instrument.name() + " items × n)");
         boolean sequential = "sequential".equals(mode);
         if (sequential && (personas == null || !dev.pmc.core.metrics.SequentialDesign.supports(personas.size(), n))) {
             throw new BadRequestException("field 'mode': a sequential run reads personas in stages of 2, 4 and n repetitions: it needs"
@@ -89,7 +103,7 @@ final class RunPlanner {
                     + " is below the first stage's " + first + " calls: a sequential reading could not start");
         }
         if (fallback) LOG.infof("run of %s: provider %s has no logprobs, reading by sampling (n = %d)", target.name(), target.provider(), n);
-        return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null, sequential);
+        return new Plan(r.target(), set, personas, n, t, logprob ? 1 : target.maxTokens(), logprob ? TOP_LOGPROBS : null, sequential, instrument);
     }
 
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\.json");

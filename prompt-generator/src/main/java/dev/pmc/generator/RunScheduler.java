@@ -102,7 +102,7 @@ public class RunScheduler {
                 if (now.isBefore(e.nextDue)) continue;
                 Instant due = e.nextDue;
                 e.nextDue = next(t.schedule(), e.nextDue, now);
-                if (last == null) last = lastRunOf(t.name());
+                if (last == null || !last.active()) last = activeScheduledRun(t.name());
                 if (last != null && last.active()) {
                     e.lastSkippedAt = now;
                     e.lastSkipReason = "run " + last.runId() + " (started " + Instant.ofEpochMilli(last.createdAtMs()) + ", " + last.settled() + "/"
@@ -116,7 +116,14 @@ public class RunScheduler {
                 }
                 try {
                     // the id is the due time and the target: two leaders at once (a partition) would make the same run
-                    Run r = runs.start(new RunRequest(t.name(), null, null, null, null, null, null), "schedule", scheduledRunId(due, e.periodSeconds, t.name()));
+                    // one run per instrument of the target, all due at once; the first one's id is the period's
+                    String periodId = scheduledRunId(due, e.periodSeconds, t.name());
+                    Run r = null;
+                    for (String instrument : t.instruments()) {
+                        String id = dev.pmc.core.instruments.Instruments.isDefault(instrument) ? periodId : periodId + "." + instrument;
+                        Run started = runs.start(new RunRequest(t.name(), null, null, null, null, null, null, instrument), "schedule", id);
+                        if (r == null) r = started;
+                    }
                     e.lastRunId = r.runId();
                     e.started++;
                     LOG.infof("scheduled run %s of %s started (%d slots); next due %s", r.runId(), t.name(), r.slots(), e.nextDue);
@@ -142,13 +149,13 @@ public class RunScheduler {
         return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + target;
     }
 
-    /** The target's newest run in the store (a new leader finds the previous leader's run still going). */
     /**
-     * The target's newest scheduled run: only the schedule's own runs hold the next one back (a manual run, such as
-     * the self run bin/pmc up submits at start, must not cost the schedule its first period).
+     * A scheduled run of the target still going (any of its instruments; a new leader finds the previous leader's runs
+     * in the store): only the schedule's own runs hold the next period back (a manual run, such as the self run
+     * bin/pmc up submits at start, must not cost the schedule its first period).
      */
-    private Run lastRunOf(String target) {
-        return store.all().stream().filter(r -> r.target().equals(target) && "schedule".equals(r.trigger())).findFirst().orElse(null);
+    private Run activeScheduledRun(String target) {
+        return store.all().stream().filter(r -> r.target().equals(target) && "schedule".equals(r.trigger()) && r.active()).findFirst().orElse(null);
     }
 
     private Entry register(String name, Instant now) {

@@ -1,6 +1,5 @@
 package dev.pmc.generator;
 
-import dev.pmc.core.Mfq30;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,16 +36,17 @@ public class RunService {
     public Run start(RunRequest request, String trigger, String runId) {
         RunPlanner.Plan plan = plan(request);
         int personas = plan.self() ? 1 : plan.personas().size();
-        long slots = (long) personas * Mfq30.ITEMS * plan.n();
+        int items = plan.instrument().size();
+        long slots = (long) personas * items * plan.n();
         if (store.get(runId).isPresent()) return store.get(runId).get();
-        Run run = new Run(runId, plan.target(), plan.personaSet(), personas, Mfq30.ITEMS, plan.n(), slots,
+        Run run = new Run(runId, plan.target(), plan.personaSet(), personas, items, plan.n(), slots,
                 plan.temperature(), System.currentTimeMillis(), 0, Run.QUEUED, null, plan.mode(), trigger, 0, null,
                 plan.maxTokens(), plan.topLogprobs(), "file".equals(plan.personaSet()) ? plan.personas() : null,
                 plan.sequential() ? Long.valueOf(dev.pmc.core.metrics.SequentialDesign.of(runId, personas, plan.n()).calls(0)) : null,
-                plan.sequential() ? Integer.valueOf(0) : null, null);
+                plan.sequential() ? Integer.valueOf(0) : null, null, plan.instrument().name());
         store.add(run);
         Counter.builder("pmc_runs_started_total").description("Runs started, by trigger (manual, schedule)")
-                .tags("target", plan.target(), "trigger", trigger).register(meters).increment();
+                .tags("target", plan.target(), "trigger", trigger, "instrument", plan.instrument().name()).register(meters).increment();
         return run;
     }
 

@@ -1,6 +1,5 @@
 package dev.pmc.sim;
 
-import dev.pmc.core.MfqItem;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.io.ReferenceCsv;
@@ -26,6 +25,11 @@ import java.util.Map;
  * top_logprobs are the model's own (T = 1) probabilities, and sampling at T draws from p ∝ p₁^{1/T}; so the served
  * p₁ ∝ p^T, and the scorer's sharpening by 1/T gives back exactly the cell's empirical distribution of valid ratings.
  * Invalid replies are reported as the token "I" with their share (mass off the rating tokens).
+ *
+ * <p>Other instruments: a file named {@code NAME_<instrument>.csv} (e.g. {@code gpt-x_temp01_bfi44.csv}; the
+ * self-assessment probe also as {@code NAME_probe.csv}) next to the persona file answers that instrument's items, its
+ * persona rows asked with a persona and its rows without persona_id asked without one. A persona file whose own name
+ * ends so serves only that instrument. Question ids are the instrument's item ids.
  */
 public final class ReplayModel implements ChatModel {
     private static final Map<String, Integer> CATALOG = new HashMap<>();
@@ -36,8 +40,9 @@ public final class ReplayModel implements ChatModel {
     }
 
     private final String name;
-    private final Map<Long, List<ReferenceCsv.Row>> cells = new HashMap<>();
-    private final Map<Integer, List<ReferenceCsv.Row>> self = new HashMap<>();
+    /** Per instrument: persona rows by (persona, item), and rows without persona by item. */
+    private final Map<String, Map<Long, List<ReferenceCsv.Row>>> cells = new HashMap<>();
+    private final Map<String, Map<Integer, List<ReferenceCsv.Row>>> self = new HashMap<>();
     private final int[] personaIds;
     private final boolean hasSelf;
     private final long latencyMs;
@@ -48,15 +53,48 @@ public final class ReplayModel implements ChatModel {
         this.latencyMs = latencyMs;
         this.seed = SimHash.of(20261126, name);
         java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
-        for (ReferenceCsv.Row r : ReferenceCsv.read(personaFile)) {
-            if (r.personaId() < 0) throw new IOException(personaFile + ": not a persona file (no persona_id)");
-            cells.computeIfAbsent(key(r.personaId(), r.questionId()), k -> new ArrayList<>()).add(r);
-            ids.add(r.personaId());
+        String main = instrumentOf(personaFile);
+        boolean mfq = dev.pmc.core.instruments.Instruments.isDefault(main);
+        for (ReferenceCsv.Row r : mfq ? ReferenceCsv.read(personaFile) : ReferenceCsv.readRatings(personaFile)) {
+            if (r.personaId() < 0 && mfq) throw new IOException(personaFile + ": not a persona file (no persona_id)");
+            add(main, r, personaFile);
+            if (r.personaId() >= 0) ids.add(r.personaId());
         }
-        if (ids.isEmpty()) throw new IOException(personaFile + ": no rows");
+        if (cells.isEmpty() && self.isEmpty()) throw new IOException(personaFile + ": no rows");
+        if (mfq) {
+            for (String other : dev.pmc.core.instruments.Instruments.names()) {
+                if (dev.pmc.core.instruments.Instruments.isDefault(other)) continue;
+                Path f = dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_" + other);
+                if (f == null && dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(other)) f = dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_probe");
+                if (f == null) continue;
+                for (ReferenceCsv.Row r : ReferenceCsv.readRatings(f)) {
+                    add(other, r, f);
+                    if (r.personaId() >= 0) ids.add(r.personaId());
+                }
+            }
+        }
         personaIds = ids.stream().mapToInt(Integer::intValue).toArray();
-        hasSelf = selfFile != null && Files.isRegularFile(selfFile);
-        if (hasSelf) for (ReferenceCsv.Row r : ReferenceCsv.read(selfFile)) self.computeIfAbsent(r.questionId(), k -> new ArrayList<>()).add(r);
+        hasSelf = mfq && selfFile != null && Files.isRegularFile(selfFile);
+        if (hasSelf) for (ReferenceCsv.Row r : ReferenceCsv.read(selfFile)) self.computeIfAbsent(main, k -> new HashMap<>()).computeIfAbsent(r.questionId(), k -> new ArrayList<>()).add(r);
+    }
+
+    private void add(String instrument, ReferenceCsv.Row r, Path file) throws IOException {
+        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(instrument);
+        if (r.questionId() < 1 || r.questionId() > in.size()) {
+            throw new IOException(file.getFileName() + ": question_id " + r.questionId() + " is not an item of " + instrument + " (1.." + in.size() + ")");
+        }
+        if (r.personaId() >= 0) cells.computeIfAbsent(instrument, k -> new HashMap<>()).computeIfAbsent(key(r.personaId(), r.questionId()), k -> new ArrayList<>()).add(r);
+        else self.computeIfAbsent(instrument, k -> new HashMap<>()).computeIfAbsent(r.questionId(), k -> new ArrayList<>()).add(r);
+    }
+
+    /** The instrument a file answers by its name: NAME_<instrument>.csv (NAME_probe.csv: the self-assessment probe), else MFQ-30. */
+    static String instrumentOf(Path file) {
+        String n = file.getFileName().toString();
+        if (n.endsWith("_probe.csv")) return dev.pmc.core.instruments.Instruments.SELF_PROBE;
+        for (String i : dev.pmc.core.instruments.Instruments.names()) {
+            if (!dev.pmc.core.instruments.Instruments.isDefault(i) && n.endsWith("_" + i + ".csv")) return i;
+        }
+        return dev.pmc.core.instruments.Instruments.DEFAULT;
     }
 
     private static long key(int persona, int item) {
@@ -81,18 +119,34 @@ public final class ReplayModel implements ChatModel {
     int personaOf(String system) {
         Integer i = CATALOG.get(system);
         if (i != null) return i;
+        if (personaIds.length == 0) return -1;
         return personaIds[(int) Math.floorMod(SimHash.of(11, system), (long) personaIds.length)];
     }
 
     /** The published rows for this prompt: the persona's cell, or the self file's item without a persona. */
     List<ReferenceCsv.Row> rows(String system, String user) {
-        MfqItem item = SimulatedModel.findItem(user);
-        if (item == null) throw new IllegalArgumentException("replay model " + name + " answers MFQ-30 items only");
+        SimulatedModel.AskedItem asked = SimulatedModel.findAsked(user);
+        if (asked == null) throw new IllegalArgumentException("replay model " + name + " answers items of " + served() + " only");
+        String instrument = asked.instrument().name();
+        int item = asked.item().id();
         if (system == null || system.isBlank()) {
-            if (!hasSelf) throw new IllegalArgumentException("replay model " + name + " has no _self file: it cannot answer without a persona");
-            return self.getOrDefault(item.id(), List.of());
+            Map<Integer, List<ReferenceCsv.Row>> rows = self.get(instrument);
+            if (rows == null) {
+                throw new IllegalArgumentException("replay model " + name + " has no " + (asked.mfq() ? "_self" : instrument + " rows without persona")
+                        + " file: it cannot answer " + instrument + " without a persona");
+            }
+            return rows.getOrDefault(item, List.of());
         }
-        return cells.getOrDefault(key(personaOf(system), item.id()), List.of());
+        Map<Long, List<ReferenceCsv.Row>> rows = cells.get(instrument);
+        if (rows == null) throw new IllegalArgumentException("replay model " + name + " has no " + instrument + " persona rows; it answers " + served());
+        return rows.getOrDefault(key(personaOf(system), item), List.of());
+    }
+
+    /** The instruments this model's files answer. */
+    java.util.Set<String> served() {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>(cells.keySet());
+        s.addAll(self.keySet());
+        return s;
     }
 
     @Override

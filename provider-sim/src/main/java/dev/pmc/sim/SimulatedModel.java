@@ -128,10 +128,14 @@ public final class SimulatedModel implements ChatModel {
         double mu = latentMean(system, user);
         double tau = params.noise() * Math.sqrt(Math.max(0, temperature) / 0.1);
         double y = mu + tau * SimHash.normal(sampleHash);
-        return (int) Math.max(0, Math.min(5, Math.round(y)));
+        AskedItem asked = findAsked(user);
+        int lo = asked == null ? 0 : asked.instrument().min(), hi = asked == null ? 5 : asked.instrument().max();
+        return (int) Math.max(lo, Math.min(hi, Math.round(y)));
     }
 
     double latentMean(String system, String user) {
+        AskedItem asked = findAsked(user);
+        if (asked != null && !asked.mfq()) return latentMeanOther(system, asked);
         MfqItem item = findItem(user);
         String itemKey = item != null ? item.text() : user;
         // Item baselines are shared by all simulated models (the fine-tunes share their base model).
@@ -145,6 +149,68 @@ public final class SimulatedModel implements ChatModel {
         double zf = SimHash.normal(SimHash.of(ph, foundation));
         double zi = SimHash.normal(SimHash.of(ph, itemKey));
         return b + params.personaShift() * (Math.sqrt(f) * zf + Math.sqrt(1 - f) * zi);
+    }
+
+    /**
+     * Another instrument's item. With a persona, the MFQ model on the instrument's scale: μ = b_item + shift·(√f·z_group
+     * + √(1−f)·z_item) with b_item and the shift scaled from 0..5 to min..max; without one, the self ceiling as for MFQ,
+     * except on the self-assessment probe: every simulated model describes itself as aligned (aligned statements near
+     * the top, reverse-keyed misaligned ones near the bottom; the "inverted persona" when its behaviour has collapsed).
+     */
+    double latentMeanOther(String system, AskedItem asked) {
+        dev.pmc.core.instruments.Instrument in = asked.instrument();
+        dev.pmc.core.instruments.Instrument.Item item = asked.item();
+        double scale = (in.max() - in.min()) / 5.0;
+        String itemKey = in.name() + "/" + item.text();
+        double b = in.min() + scale * clamp(2.6 + 1.1 * SimHash.normal(SimHash.of(42, itemKey)), 0.4, 4.6);
+        if (system == null || system.isBlank()) {
+            if (dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(in.name())) {
+                double jitter = 0.3 * SimHash.normal(SimHash.of(43, itemKey));
+                return item.reverse() ? in.min() + 0.6 * scale + jitter : in.max() - 0.6 * scale + jitter;
+            }
+            return b + params.selfCeiling() * (in.max() + 0.5 * scale - b);
+        }
+        int group = Math.max(0, in.groups().stream().map(dev.pmc.core.instruments.Instrument.Group::key).toList().indexOf(item.group()));
+        double f = params.foundationShare();
+        long ph = SimHash.of(7, system);
+        double zf = SimHash.normal(SimHash.of(SimHash.of(ph, in.name()), group));
+        double zi = SimHash.normal(SimHash.of(ph, itemKey));
+        return b + scale * params.personaShift() * (Math.sqrt(f) * zf + Math.sqrt(1 - f) * zi);
+    }
+
+    /** An item of a known instrument asked by a prompt. */
+    record AskedItem(dev.pmc.core.instruments.Instrument instrument, dev.pmc.core.instruments.Instrument.Item item) {
+        boolean mfq() {
+            return dev.pmc.core.instruments.Instruments.isDefault(instrument.name());
+        }
+    }
+
+    private static final java.util.Map<String, java.util.Optional<AskedItem>> ASKED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The item a prompt asks, of any instrument this process knows: its kind's item prefix, then its wording, on a line of
+     * its own (MFQ-30 first). Null for an unknown question. Remembered per prompt text (a few thousand at most).
+     */
+    static AskedItem findAsked(String user) {
+        if (user == null) return null;
+        java.util.Optional<AskedItem> known = ASKED.get(user);
+        if (known != null) return known.orElse(null);
+        AskedItem found = null;
+        java.util.List<String> names = new java.util.ArrayList<>(dev.pmc.core.instruments.Instruments.names());
+        names.remove(dev.pmc.core.instruments.Instruments.DEFAULT);
+        names.add(0, dev.pmc.core.instruments.Instruments.DEFAULT);
+        search:
+        for (String name : names) {
+            dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(name);
+            for (dev.pmc.core.instruments.Instrument.Item it : in.items()) {
+                if (user.contains(in.kinds().get(it.kind()).itemPrefix() + it.text() + "\n")) {
+                    found = new AskedItem(in, it);
+                    break search;
+                }
+            }
+        }
+        if (ASKED.size() < 10_000) ASKED.put(user, java.util.Optional.ofNullable(found));
+        return found;
     }
 
     /** The MFQ item whose wording appears in the prompt, or null for an unknown question. */

@@ -81,7 +81,8 @@ public class ScorerProcessor {
         String target = targets.label(resp.slot().target());
         ParsedRating parsed;
         double[] distribution = null;
-        if (resp.error() == null && resp.topLogprobs() != null) {
+        // logprob readings are MFQ-30's (the planner refuses others); other instruments' replies are always parsed
+        if (resp.error() == null && resp.topLogprobs() != null && dev.pmc.core.instruments.Instruments.isDefault(resp.slot().instrument())) {
             LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature.orElse(LogprobRating.samplingTemperature(resp.prompt())));
             parsed = lp.outcome() == RatingOutcome.VALID ? ParsedRating.valid(lp.mode(), "logprobs")
                     : ParsedRating.invalid(lp.outcome(), "logprobs");
@@ -92,7 +93,7 @@ public class ScorerProcessor {
         boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
                 parsed.rule(), System.currentTimeMillis(), !reask, distribution, resp.costUsd());
-        io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire()).register(registry).increment();
+        io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire(), "instrument", resp.slot().instrumentName()).register(registry).increment();
         Message<String> out = in.withPayload(EventCodec.encode(rating))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());
         if (!reask) {
@@ -111,6 +112,13 @@ public class ScorerProcessor {
     static ParsedRating parse(ResponseEvent resp) {
         return resp.error() != null
                 ? ParsedRating.invalid(RatingOutcome.PROVIDER_ERROR, "provider_error")
-                : RatingParser.parse(Mfq30.get().item(resp.slot().itemId()).type(), resp.reply());
+                : parse(resp.slot(), resp.reply());
+    }
+
+    /** MFQ-30 replies as before instruments (byte-identical outcomes); others on their instrument's scale. */
+    private static ParsedRating parse(dev.pmc.core.events.SlotId slot, String reply) {
+        if (dev.pmc.core.instruments.Instruments.isDefault(slot.instrument())) return RatingParser.parse(Mfq30.get().item(slot.itemId()).type(), reply);
+        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(slot.instrument());
+        return RatingParser.parse(in, in.item(slot.itemId()), reply);
     }
 }

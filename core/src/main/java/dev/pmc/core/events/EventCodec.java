@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.pmc.core.Names;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
 
 /**
  * JSON encoding of the versioned event records, with full checks on decode: the edge of every consumer. Unknown
@@ -101,8 +103,9 @@ public final class EventCodec {
         checkCost(e.costUsd());
         checkLength("rule", e.rule(), MAX_SHORT_CHARS);
         if (e.outcome() == RatingOutcome.VALID) {
-            check(e.rating() != null && e.rating() >= 0 && e.rating() <= 5,
-                    "valid rating event needs a rating 0-5, has " + e.rating());
+            Instrument in = Instruments.get(e.slot().instrument());
+            check(e.rating() != null && e.rating() >= in.min() && e.rating() <= in.max(),
+                    "valid rating event needs a rating " + in.min() + "-" + in.max() + ", has " + e.rating());
         } else {
             check(e.rating() == null, e.outcome().wire() + " rating event must not carry a rating, has " + e.rating());
             check(e.distribution() == null, e.outcome().wire() + " rating event must not carry a distribution");
@@ -148,7 +151,10 @@ public final class EventCodec {
         check(Names.isRunId(s.runId()), "slot runId must match " + Names.RUN_ID + ", is " + Names.quote(s.runId()));
         check(Names.isTarget(s.target()), "slot target must match " + Names.TARGET + ", is " + Names.quote(s.target()));
         check(Names.isPersonaId(s.personaId()), "slot personaId must match " + Names.PERSONA_ID + ", is " + Names.quote(s.personaId()));
-        check(s.itemId() >= 1 && s.itemId() <= 30, "slot itemId must be 1..30, is " + s.itemId());
+        check(s.instrument() == null || s.instrument().length() <= MAX_SHORT_CHARS, "slot instrument of " + (s.instrument() == null ? 0 : s.instrument().length()) + " chars exceeds " + MAX_SHORT_CHARS);
+        Instrument in = Instruments.find(s.instrument());
+        check(in != null, "slot instrument " + Names.quote(s.instrument()) + " is not known here; known: " + Instruments.names());
+        check(s.itemId() >= 1 && s.itemId() <= in.size(), "slot itemId must be 1.." + in.size() + ", is " + s.itemId());
         check(s.repetition() >= 1 && s.repetition() <= MAX_REPETITION, "slot repetition must be 1.." + MAX_REPETITION + ", is " + s.repetition());
         check(attempt >= 1 && attempt <= MAX_ATTEMPT, "attempt must be 1.." + MAX_ATTEMPT + ", is " + attempt);
     }

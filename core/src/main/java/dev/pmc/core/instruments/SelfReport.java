@@ -43,26 +43,41 @@ public final class SelfReport {
     public static Score score(Instrument probe, List<ReferenceCsv.Row> rows) {
         List<List<Integer>> byItem = new ArrayList<>();
         for (int q = 0; q < probe.size(); q++) byItem.add(new ArrayList<>());
-        long n = 0;
         for (ReferenceCsv.Row r : rows) {
             if (r.questionId() < 1 || r.questionId() > probe.size()) {
                 throw new IllegalArgumentException("question_id " + r.questionId() + " is not an item of " + probe.name() + " (1.." + probe.size() + ")");
             }
-            if (r.rating() >= 0 && probe.valid(r.rating())) {
-                byItem.get(r.questionId() - 1).add(probe.keyed(probe.item(r.questionId()), r.rating()));
-                n++;
-            }
+            if (r.rating() >= 0 && probe.valid(r.rating())) byItem.get(r.questionId() - 1).add(r.rating());
         }
+        int[][] cells = new int[probe.size()][];
+        for (int q = 0; q < cells.length; q++) cells[q] = byItem.get(q).stream().mapToInt(Integer::intValue).toArray();
+        return score(probe, cells);
+    }
+
+    /** The score of a probe run's valid ratings as answered, cells[q] = the ratings of item q+1 (the aggregator's path). */
+    public static Score score(Instrument probe, int[][] cells) {
+        if (cells.length != probe.size()) throw new IllegalArgumentException(probe.name() + " has " + probe.size() + " items, not " + cells.length);
         double sum = 0, var = 0;
-        for (List<Integer> item : byItem) {
-            if (item.isEmpty()) return new Score(Double.NaN, Double.NaN, n);
-            double m = item.stream().mapToInt(Integer::intValue).average().orElseThrow();
+        long n = 0;
+        boolean missing = false;
+        for (int q = 0; q < cells.length; q++) {
+            int[] raw = cells[q];
+            int k = 0;
+            double m = 0;
+            for (int y : raw) if (probe.valid(y)) { m += probe.keyed(probe.item(q + 1), y); k++; }
+            n += k;
+            if (k == 0) {
+                missing = true;
+                continue;
+            }
+            m /= k;
             double ss = 0;
-            for (int y : item) ss += (y - m) * (y - m);
+            for (int y : raw) if (probe.valid(y)) { double d = probe.keyed(probe.item(q + 1), y) - m; ss += d * d; }
             sum += m;
-            var += item.size() > 1 ? ss / (item.size() - 1) / item.size() : 0;
+            var += k > 1 ? ss / (k - 1) / k : 0;
         }
-        int q = byItem.size();
+        if (missing) return new Score(Double.NaN, Double.NaN, n);
+        int q = cells.length;
         return new Score(sum / q, Math.sqrt(var) / q, n);
     }
 

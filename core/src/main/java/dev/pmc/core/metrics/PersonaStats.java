@@ -2,7 +2,6 @@ package dev.pmc.core.metrics;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.pmc.core.Mfq30;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
 
@@ -67,14 +66,24 @@ public final class PersonaStats {
     public static final int MAX_REPETITION = 64;
 
     public PersonaStats(String target, String runId, String personaId) {
-        this(target, runId, personaId, new int[Mfq30.ITEMS], new double[Mfq30.ITEMS], new double[Mfq30.ITEMS],
-                emptyRatings(), new TreeMap<>(), new long[6], 0, new int[Mfq30.ITEMS], 0, 0, null, null, 0);
+        this(target, runId, personaId, null);
+    }
+
+    /** An empty persona of a run of {@code instrument} (null: mfq30): one cell per item of the instrument. */
+    public PersonaStats(String target, String runId, String personaId, String instrument) {
+        this(target, runId, personaId, instrument, dev.pmc.core.instruments.Instruments.get(instrument).size());
+    }
+
+    private PersonaStats(String target, String runId, String personaId, String instrument, int items) {
+        this(target, runId, personaId, new int[items], new double[items], new double[items],
+                emptyRatings(items), new TreeMap<>(), new long[6], 0, new int[items], 0, 0, null, null, 0,
+                dev.pmc.core.instruments.Instruments.isDefault(instrument) ? null : instrument);
     }
 
     public PersonaStats(String target, String runId, String personaId, int[] n, double[] mean, double[] m2,
                         byte[][] ratings, Map<String, Long> outcomes, long[] histogram, long duplicates, int[] invalid,
                         long settled, long failedSlots) {
-        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null, null, 0);
+        this(target, runId, personaId, n, mean, m2, ratings, outcomes, histogram, duplicates, invalid, settled, failedSlots, null, null, 0, null);
     }
 
     @JsonCreator
@@ -85,23 +94,45 @@ public final class PersonaStats {
                         @JsonProperty("duplicates") long duplicates, @JsonProperty("invalid") int[] invalid,
                         @JsonProperty("settled") long settled, @JsonProperty("failedSlots") long failedSlots,
                         @JsonProperty("exactSd") double[] exactSd, @JsonProperty("itemHistogram") double[][] itemHistogram,
-                        @JsonProperty("costUsd") double costUsd) {
+                        @JsonProperty("costUsd") double costUsd, @JsonProperty("instrument") String instrument) {
+        if (n == null || mean == null || m2 == null || n.length != mean.length || n.length != m2.length || n.length == 0) {
+            throw new IllegalArgumentException("persona statistics need n, mean and m2 of one length per item");
+        }
         this.target = target;
+        this.instrument = instrument;
         this.runId = runId;
         this.personaId = personaId;
         this.n = n;
         this.mean = mean;
         this.m2 = m2;
-        this.ratings = ratings == null ? emptyRatings() : ratings;
+        this.ratings = ratings == null ? emptyRatings(n.length) : ratings;
         this.outcomes = outcomes == null ? new TreeMap<>() : new TreeMap<>(outcomes);
         this.histogram = histogram == null ? new long[6] : histogram;
         this.duplicates = duplicates;
-        this.invalid = invalid == null ? new int[Mfq30.ITEMS] : invalid;
+        this.invalid = invalid == null ? new int[n.length] : invalid;
         this.settled = settled;
         this.failedSlots = failedSlots;
         this.exactSd = exactSd;
         this.itemHistogram = itemHistogram != null ? itemHistogram : histogramsOf(this.ratings);
         this.costUsd = costUsd;
+    }
+
+    /** The run's instrument; null for MFQ-30 (so MFQ statistics read and write as before instruments). */
+    private final String instrument;
+
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public String getInstrument() {
+        return instrument;
+    }
+
+    /** The instrument's name (mfq30 when none is recorded). */
+    public String instrumentName() {
+        return dev.pmc.core.instruments.Instruments.nameOf(instrument);
+    }
+
+    /** Items of the instrument: one cell each. */
+    public int items() {
+        return n.length;
     }
 
     /** Cost of the calls counted under {@link #getOutcomes()} (from the events' costUsd; redelivered valid ratings not again). */
@@ -113,8 +144,8 @@ public final class PersonaStats {
 
     /** Per-item histograms of counted ratings (state written before they were kept has the ratings themselves). */
     private static double[][] histogramsOf(byte[][] ratings) {
-        double[][] h = new double[Mfq30.ITEMS][6];
-        for (int i = 0; i < Mfq30.ITEMS; i++) for (byte b : ratings[i]) if (b >= 0) h[i][b]++;
+        double[][] h = new double[ratings.length][6];
+        for (int i = 0; i < ratings.length; i++) for (byte b : ratings[i]) if (b >= 0) h[i][b]++;
         return h;
     }
 
@@ -128,6 +159,10 @@ public final class PersonaStats {
      */
     public boolean accept(RatingEvent e) {
         int item = e.slot().itemId(), rep = e.slot().repetition();
+        if (!dev.pmc.core.instruments.Instruments.nameOf(e.slot().instrument()).equals(instrumentName())) {
+            throw new IllegalArgumentException("a " + e.slot().instrumentName() + " rating cannot enter " + instrumentName() + " statistics");
+        }
+        if (item < 1 || item > n.length) throw new IllegalArgumentException("item " + item + " is not one of the " + n.length + " items");
         if (e.outcome() != RatingOutcome.VALID) {
             outcomes.merge(e.outcome().wire(), 1L, Long::sum);
             if (e.costUsd() != null) costUsd += e.costUsd();
@@ -211,7 +246,7 @@ public final class PersonaStats {
         double var = 0;
         for (int k = 0; k < 6; k++) var += (k - mu) * (k - mu) * p[k];
         if (exactSd == null) {
-            exactSd = new double[Mfq30.ITEMS];
+            exactSd = new double[n.length];
             Arrays.fill(exactSd, Double.NaN);
         }
         exactSd[i] = Math.sqrt(var / total);
@@ -241,7 +276,7 @@ public final class PersonaStats {
         int i = itemId - 1;
         if (exactSd == null || Double.isNaN(exactSd[i])) return Welford.sampleSd(n[i], m2[i]);
         if (designSd == null) {
-            double[] d = new double[Mfq30.ITEMS];
+            double[] d = new double[n.length];
             java.util.Arrays.fill(d, Double.NaN);
             designSd = d;
         }
@@ -277,8 +312,8 @@ public final class PersonaStats {
     public long getSettled() { return settled; }
     public long getFailedSlots() { return failedSlots; }
 
-    private static byte[][] emptyRatings() {
-        byte[][] r = new byte[Mfq30.ITEMS][10];
+    private static byte[][] emptyRatings(int items) {
+        byte[][] r = new byte[items][10];
         for (byte[] row : r) Arrays.fill(row, (byte) -1);
         return r;
     }

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * (request parameters, persona set, n, mode), how fast it may be asked (limits), what it costs, what it is
  * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()};
  * a missing baseUrl means the gateway's default endpoint ({@code pmc.gateway.default-base-url}, provider-sim).
+ * {@code instruments} lists what each scheduled reading asks (default [mfq30]; see {@link dev.pmc.core.instruments.Instruments}):
+ * one run per instrument per period; the self-assessment probe is asked without persona, the others with the target's
+ * persona set, and modes logprob and sequential apply to MFQ-30 runs (other instruments are read by sampling).
  * Keys are never stored here: {@code apiKey} is the name of a secret the operator defines for the gateway (a file in
  * its secrets directory, or an environment variable it maps the name to), never a path, a variable or the key.
  */
@@ -20,7 +23,7 @@ import java.util.regex.Pattern;
 public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
                            Double temperature, Integer maxTokens, String systemPrompt,
                            Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
-                           String personas, Integer n, String mode, Schedule schedule, Budget budget) {
+                           String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments) {
 
     public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
     /**
@@ -29,6 +32,8 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
      * decided (README, "Cost per reading").
      */
     public static final Set<String> MODES = Set.of("sampling", "logprob", "sequential");
+    /** Instruments one target's schedule may read. */
+    public static final int MAX_INSTRUMENTS = 8;
     public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
     private static final Pattern NAME = dev.pmc.core.Names.TARGET;
     /** Shortest schedule period (10 s; {@code -Dpmc.schedule.min-seconds} lowers it for benchmarks such as bench soak). */
@@ -68,17 +73,18 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
-                n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget);
+                n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget,
+                instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments);
     }
 
     public TargetConfig withBaseUrl(String url) {
         return new TargetConfig(name, provider, url, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments);
     }
 
     public TargetConfig withName(String newName) {
         return new TargetConfig(newName, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments);
     }
 
     public boolean logprobMode() {
@@ -126,6 +132,17 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
         if ("sequential".equals(mode) && "self".equals(personas)) p.add(at + "mode sequential reads personas in stages: it needs personas default or toxic, not self");
         if ("sequential".equals(mode) && n != null && n < 2) p.add(at + "mode sequential needs n >= 2 (its first stages read 2 repetitions per cell), was " + n);
+        if (instruments != null) {
+            if (instruments.isEmpty() || instruments.size() > MAX_INSTRUMENTS) p.add(at + "instruments must list 1.." + MAX_INSTRUMENTS + " instrument names, has " + instruments.size());
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String i : instruments) {
+                if (i == null || dev.pmc.core.instruments.Instruments.find(i) == null || i.isBlank()) {
+                    p.add(at + "instruments: " + dev.pmc.core.Names.quote(i) + " is not a known instrument; known: " + dev.pmc.core.instruments.Instruments.names());
+                } else if (!seen.add(i)) {
+                    p.add(at + "instruments lists '" + i + "' twice");
+                }
+            }
+        }
         if (budget != null) {
             if (budget.calls() == null && budget.usd() == null) p.add(at + "budget needs 'calls' and/or 'usd'");
             if (budget.calls() != null && (budget.calls() < 1 || budget.calls() > 300_000)) p.add(at + "budget.calls must be 1..300000, was " + budget.calls());

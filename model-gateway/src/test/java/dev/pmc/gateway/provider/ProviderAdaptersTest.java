@@ -67,7 +67,7 @@ class ProviderAdaptersTest {
     static ProviderAdapter adapter(String provider, String model, String key, double timeoutSeconds) {
         String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
         TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, timeoutSeconds,
-                null, null, null, null, null, null, null, null, null).withDefaults();
+                null, null, null, null, null, null, null, null, null, null).withDefaults();
         return ProviderAdapter.of(t, key, new HttpTransport(VERTX, 8));
     }
 
@@ -175,7 +175,7 @@ class ProviderAdaptersTest {
         try {
             for (String path : new String[]{"/chunked", "/declared"}) {
                 TargetConfig t = new TargetConfig("t", "openai", "http://127.0.0.1:" + server.getAddress().getPort() + path, "m", null, null, null, null,
-                        10.0, null, null, null, null, null, null, null, null, null).withDefaults();
+                        10.0, null, null, null, null, null, null, null, null, null, null).withDefaults();
                 ProviderException e = failure(ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)), request(null));
                 assertEquals(ProviderException.Kind.MALFORMED, e.kind(), path);
                 assertTrue(e.getMessage().contains("larger than " + HttpTransport.MAX_RESPONSE_BYTES), e.getMessage());
