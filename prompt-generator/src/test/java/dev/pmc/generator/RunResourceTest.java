@@ -56,6 +56,47 @@ class RunResourceTest {
                 .body("settled", equalTo(0)).body("trigger", equalTo("manual"));
     }
 
+    /** A BFI-44 run: 44 items per persona, each prompt the instrument's wording on its 1-5 scale, every slot naming bfi44. */
+    @Test
+    void bfiRunAsksEveryItemOfTheInstrument() {
+        String runId = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"instrument\":\"bfi44\"}")
+                .post("/api/v1/runs").then().statusCode(202).body("slots", equalTo(440)).body("items", equalTo(44))
+                .body("instrument", equalTo("bfi44")).extract().path("runId");
+        var recs = TopicReader.readUntil(EmbeddedKafkaResource.broker().bootstrapServers(), Topics.PROMPTS,
+                l -> l.stream().filter(r -> r.key().contains(runId)).count() >= 440, Duration.ofSeconds(30));
+        dev.pmc.core.instruments.Instrument bfi = dev.pmc.core.instruments.Instruments.get("bfi44");
+        Set<Integer> items = new HashSet<>();
+        recs.stream().filter(r -> r.key().contains(runId)).forEach(r -> {
+            PromptEvent e = EventCodec.decodePrompt(r.value());
+            assertEquals("bfi44", e.slot().instrument());
+            assertEquals(bfi.userPrompt(bfi.item(e.slot().itemId())), e.user());
+            assertTrue(e.user().contains("1 = "), "the 1-5 scale");
+            items.add(e.slot().itemId());
+        });
+        assertEquals(44, items.size());
+        // MFQ runs name their instrument too
+        String mfq = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"self\",\"n\":1}")
+                .post("/api/v1/runs").then().statusCode(202).body("instrument", equalTo("mfq30")).body("slots", equalTo(30)).extract().path("runId");
+        assertTrue(mfq != null);
+    }
+
+    /** The probe is asked without persona; modes other than sampling and unknown instruments are refused naming the field. */
+    @Test
+    void instrumentRequestsThatCannotWorkAreRefused() {
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"n\":2,\"instrument\":\"self-probe\"}")
+                .post("/api/v1/runs").then().statusCode(202).body("personaSet", equalTo("self")).body("slots", equalTo(20));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"toxic\",\"instrument\":\"self-probe\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("without persona"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"instrument\":\"mfq31\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("field 'instrument': 'mfq31' is not a known instrument"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"instrument\":\"bfi44\",\"mode\":\"logprob\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("bfi44 is read by sampling"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"instrument\":\"bfi44\",\"mode\":\"sequential\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("bfi44 is read by sampling"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"instrument\":\"" + "b".repeat(5000) + "\"}")
+                .post("/api/v1/runs").then().statusCode(400).body(containsString("is not a known instrument"));
+    }
+
     @Test
     void selfRunHasNoSystemMessage() {
         String runId = given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\",\"personas\":\"self\",\"n\":1}")

@@ -121,6 +121,34 @@ class SchedulerAndProgressTest {
         given().delete("/api/v1/targets/manual-then-scheduled").then().statusCode(204);
     }
 
+    /** A target reading several instruments: each period starts one run per instrument, with ids that say which. */
+    @Test
+    void aScheduleStartsOneRunPerInstrument() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"schedule\":{\"every\":\"10s\"},"
+                + "\"instruments\":[\"mfq30\",\"bfi44\",\"self-probe\"]}").put("/api/v1/targets/three-instruments").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"instruments\":[\"bfi44\",\"bfi44\",\"mfq31\"]}")
+                .put("/api/v1/targets/bad-instruments").then().statusCode(400)
+                .body(containsString("instruments lists 'bfi44' twice")).body(containsString("'mfq31' is not a known instrument"));
+        long deadline = System.currentTimeMillis() + 25_000;
+        io.restassured.path.json.JsonPath runs = null;
+        while (System.currentTimeMillis() < deadline) {
+            runs = given().get("/api/v1/runs?target=three-instruments").then().statusCode(200).extract().jsonPath();
+            if (runs.getList("runs").size() >= 3) break;
+            Thread.sleep(500);
+        }
+        java.util.List<String> ids = runs.getList("runs.runId");
+        java.util.Map<String, Object> byInstrument = new java.util.TreeMap<>();
+        for (int i = 0; i < ids.size(); i++) byInstrument.put(runs.getString("runs[" + i + "].instrument"), ids.get(i));
+        assertEquals(java.util.Set.of("mfq30", "bfi44", "self-probe"), byInstrument.keySet(), ids.toString());
+        String mfq = (String) byInstrument.get("mfq30");
+        assertTrue(mfq.endsWith("-three-instruments"), mfq);
+        assertEquals(mfq + ".bfi44", byInstrument.get("bfi44"));
+        assertEquals(mfq + ".self-probe", byInstrument.get("self-probe"));
+        assertEquals(440, runs.getInt("runs.find { it.instrument == 'bfi44' }.slots"), "10 toxic personas × 44 items");
+        assertEquals(10, runs.getInt("runs.find { it.instrument == 'self-probe' }.slots"), "the probe without persona: 10 items");
+        given().delete("/api/v1/targets/three-instruments").then().statusCode(204);
+    }
+
     /**
      * Flow control: with nothing settled a run publishes at most pmc.run.window (here 100) prompts; each slot the
      * aggregator settles lets one more out. A cancelled run publishes no more.

@@ -62,6 +62,40 @@ class ScorerProcessorTest {
         assertEquals(RatingOutcome.PROVIDER_ERROR, byItem.get(6).outcome());
     }
 
+    /** BFI-44 replies are read on its 1-5 scale (a 0 is out of range); a BFI item beyond 44 or an unknown instrument is dead-lettered. */
+    @Test
+    void otherInstrumentsAreScoredOnTheirScale() {
+        java.util.function.BiConsumer<Integer, String> send = (item, reply) -> {
+            SlotId slot = new SlotId("sc-bfi", "sim-base", "3", item, 1, "bfi44");
+            TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(),
+                    EventCodec.encode(new ResponseEvent(ResponseEvent.VERSION, slot, 1, "sim-base", reply, null, 5, System.currentTimeMillis())));
+        };
+        send.accept(1, "0");
+        send.accept(44, "5");
+        send.accept(2, "**4**");
+        SlotId mfq = new SlotId("sc-bfi", "sim-base", "3", 44, 1, "bfi44");
+        String tooFar = EventCodec.encode(new ResponseEvent(ResponseEvent.VERSION, mfq, 1, "sim-base", "3", null, 5, 0));
+        TopicReader.send(bootstrap(), Topics.RESPONSES, mfq.kafkaKey(), tooFar.replace("\"itemId\":44", "\"itemId\":45"));
+        TopicReader.send(bootstrap(), Topics.RESPONSES, mfq.kafkaKey(), tooFar.replace("\"instrument\":\"bfi44\"", "\"instrument\":\"hexaco\""));
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RATINGS,
+                l -> l.stream().filter(r -> r.key().contains("sc-bfi")).count() >= 3, Duration.ofSeconds(60));
+        Map<Integer, RatingEvent> byItem = new HashMap<>();
+        recs.stream().filter(r -> r.key().contains("sc-bfi")).forEach(r -> {
+            RatingEvent e = EventCodec.decodeRating(r.value());
+            assertEquals("bfi44", e.slot().instrument());
+            byItem.put(e.slot().itemId(), e);
+        });
+        assertEquals(RatingOutcome.OUT_OF_RANGE, byItem.get(1).outcome(), "0 is not on BFI-44's 1-5 scale");
+        assertEquals(5, byItem.get(44).rating());
+        assertEquals(4, byItem.get(2).rating());
+        var reasons = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ,
+                l -> l.stream().filter(r -> r.value().contains("sc-bfi")).count() >= 2, Duration.ofSeconds(60))
+                .stream().filter(r -> r.value().contains("sc-bfi"))
+                .map(r -> new String(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("slot itemId must be 1..44, is 45")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.contains("slot instrument 'hexaco' is not known here")), reasons.toString());
+    }
+
     private static void sendWithPrompt(String runId, int attempt, String reply) {
         SlotId slot = new SlotId(runId, "sim-flaky", "7", 16, 2);
         var prompt = new dev.pmc.core.events.PromptEvent(1, slot, attempt, "You are role-playing as the following persona: x",
