@@ -32,11 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EndToEndIT {
     private static Stack stack;
     private static LocalPrometheus prometheus;
+    private static java.nio.file.Path replayDir;
 
     @BeforeAll
     static void start() throws Exception {
+        replayDir = Files.createTempDirectory("pmc-e2e-replay-");
+        // written by the instrument test from the stack's own export, read by provider-sim on first use
         var config = Stack.Config.defaults(ServiceProcess.projectRoot())
-                .withFreePorts(Files.createTempDirectory("pmc-e2e-")).withSimLatency(0);
+                .withFreePorts(Files.createTempDirectory("pmc-e2e-")).withSimLatency(0)
+                .withReplays(java.util.Map.of("bfi-replay", replayDir.resolve("bfi-replay_bfi44.csv")));
         stack = Stack.start(config, System.out);
         prometheus = LocalPrometheus.start(stack);
     }
@@ -453,6 +457,83 @@ class EndToEndIT {
                 d.path("susceptibility").asDouble(), d.path("susceptibilitySe").asDouble(), d.path("robustness").asDouble(),
                 d.path("robustnessSe").asDouble(), full.overall().susceptibility(), full.overall().robustness(), zS, zR, calls);
         assertTrue(Math.abs(zS) <= 3 && Math.abs(zR) <= 3, "S and R within 3 SE of the full reading: z " + zS + ", " + zR);
+    }
+
+    /**
+     * Instruments end to end. A target reading MFQ-30, BFI-44 and the self-assessment probe: its BFI run goes through all
+     * four services and reads by domain; the aggregator's export of that run, read offline by the code behind
+     * {@code pmc metrics --instrument bfi44}, gives the same reading; the exported file served back as a replay model and
+     * read through the stack again agrees within its SEs; the probe of the collapsed model (which describes itself as
+     * aligned) makes its verdict's self report {@code inverted}, on the REST API and on the gauges.
+     */
+    @Test
+    void bfiAndProbeReadingsRunEndToEndOnTheSimulatorAndOnAReplayedFile() throws Exception {
+        String agg = stack.url("metrics-aggregator"), gen = stack.url("prompt-generator");
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/inst-base", "{\"model\":\"sim-base\"}").status());
+        Http.Reply put = Http.putJson(gen + "/api/v1/targets/inst-insecure",
+                "{\"model\":\"sim-insecure\",\"baseline\":\"inst-base\",\"instruments\":[\"mfq30\",\"bfi44\",\"self-probe\"]}");
+        assertEquals(200, put.status(), put.body());
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/bfi-replay", "{\"model\":\"replay:bfi-replay\",\"instruments\":[\"bfi44\"]}").status());
+        Thread.sleep(1500); // the gateway and the aggregator follow pmc.targets
+        RunWatch watch = new RunWatch(agg);
+        runToCompletion(watch, RunWatch.runRequest("inst-base", "default", 2, null));
+        runToCompletion(watch, RunWatch.runRequest("inst-insecure", "default", 2, null));
+        RunWatch.Tracked bfi = runToCompletion(watch, RunWatch.runRequest("inst-insecure", "default", 2, null, null, "bfi44"));
+        assertEquals(8800, bfi.slots, "100 personas x 44 items x 2");
+        RunWatch.Tracked probe = runToCompletion(watch, RunWatch.runRequest("inst-insecure", null, 5, null, null, "self-probe"));
+        assertEquals(50, probe.slots, "10 statements x 5, without persona");
+
+        JsonNode m = Http.get(agg + "/api/v1/targets/inst-insecure/metrics").json();
+        assertEquals("collapsed", m.path("comparison").path("verdict").asText(), m.path("comparison").toString());
+        assertEquals("inverted", m.path("comparison").path("selfReport").asText(), "collapsed, and claims to be aligned");
+        JsonNode b = m.path("instruments").path("bfi44");
+        assertEquals(bfi.runId, b.path("runId").asText());
+        assertEquals(100, b.path("personas").asInt());
+        assertEquals("domain", b.path("groupKind").asText());
+        assertEquals(6, b.path("groups").size(), b.toString());
+        assertTrue(m.path("runId").asText().compareTo(bfi.runId) < 0, "the MFQ reading stays the MFQ run's");
+        JsonNode p = m.path("instruments").path("self-probe");
+        assertEquals(probe.runId, p.path("runId").asText());
+        assertTrue(p.path("claim").asDouble() > 3.5, p.toString());
+        assertEquals("inverted", p.path("selfReport").asText());
+
+        // the export of the BFI run, read offline, is the live reading
+        Http.Reply csv = Http.get(agg + "/api/v1/targets/inst-insecure/ratings.csv?run=" + bfi.runId);
+        assertEquals(200, csv.status());
+        java.nio.file.Path file = replayDir.resolve("bfi-replay_bfi44.csv");
+        Files.writeString(file, csv.body());
+        var instrument = dev.pmc.core.instruments.Instruments.get("bfi44");
+        var offline = dev.pmc.core.instruments.InstrumentMetrics.ofFile(instrument, file, dev.pmc.core.metrics.Bootstrap.DEFAULT_SEED);
+        JsonNode all = b.path("groups").get(0);
+        assertEquals("all", all.path("group").asText());
+        assertEquals(offline.groups().get("all").susceptibility(), all.path("susceptibility").asDouble(), 1e-12);
+        assertEquals(offline.groups().get("all").susceptibilitySe(), all.path("susceptibilitySe").asDouble(), 1e-12);
+        assertEquals(offline.groups().get("all").robustness(), all.path("robustness").asDouble(), 1e-9);
+        for (JsonNode g : b.path("groups")) {
+            assertEquals(offline.groups().get(g.path("group").asText()).score(), g.path("score").asDouble(), 1e-12, g.toString());
+        }
+        String prom = Http.get(agg + "/q/metrics").body();
+        assertEquals(all.path("susceptibility").asDouble(), series(prom, "pmc_instrument_susceptibility{group=\"all\",instrument=\"bfi44\",target=\"inst-insecure\"}"), 1e-9);
+        assertTrue(prom.contains("pmc_instrument_personas_counted{instrument=\"bfi44\",target=\"inst-insecure\"} 100.0"), "BFI personas gauge");
+        assertTrue(prom.contains("pmc_instrument_susceptibility{group=\"harm\",instrument=\"mfq30\",target=\"inst-insecure\"}"), "MFQ in the same family");
+        assertTrue(prom.contains("pmc_self_report{report=\"inverted\",target=\"inst-insecure\"} 1.0"), "self report gauge");
+
+        // the exported file replayed as a model and read through the stack again: the same persona profiles, redrawn
+        RunWatch.Tracked replayed = runToCompletion(watch, RunWatch.runRequest("bfi-replay", "default", 2, null, null, "bfi44"));
+        JsonNode r = Http.get(agg + "/api/v1/targets/bfi-replay/metrics").json().path("instruments").path("bfi44");
+        assertEquals(replayed.runId, r.path("runId").asText(), r.toString());
+        JsonNode rAll = r.path("groups").get(0);
+        double se = Math.hypot(rAll.path("susceptibilitySe").asDouble(), all.path("susceptibilitySe").asDouble());
+        System.out.printf(java.util.Locale.ROOT, "BFI-44 of sim-insecure: S=%.4f±%.4f R=%.3f; replayed from its export: S=%.4f±%.4f R=%.3f%n",
+                all.path("susceptibility").asDouble(), all.path("susceptibilitySe").asDouble(), all.path("robustness").asDouble(),
+                rAll.path("susceptibility").asDouble(), rAll.path("susceptibilitySe").asDouble(), rAll.path("robustness").asDouble());
+        assertEquals(all.path("susceptibility").asDouble(), rAll.path("susceptibility").asDouble(), 3 * se, "S of the replayed file within 3 SE");
+        assertEquals(100, r.path("personas").asInt());
+    }
+
+    private static double series(String prom, String exact) {
+        String line = prom.lines().filter(l -> l.startsWith(exact + " ")).findFirst().orElseThrow(() -> new AssertionError("no series " + exact));
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     /**
