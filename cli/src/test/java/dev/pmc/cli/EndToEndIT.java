@@ -310,6 +310,9 @@ class EndToEndIT {
         runToCompletion(watch, RunWatch.runRequest("sim-base", "toxic", 2, null));
         runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null));
         runToCompletion(watch, RunWatch.runRequest("sim-insecure", "self", 2, null));
+        // the instruments dashboard: a BFI-44 reading and a self-assessment probe beside the MFQ-30 ones
+        runToCompletion(watch, RunWatch.runRequest("sim-insecure", "toxic", 2, null, null, "bfi44"));
+        runToCompletion(watch, RunWatch.runRequest("sim-insecure", null, 2, null, null, "self-probe"));
         Thread.sleep(4000); // a few more scrapes after the traffic
         List<String> empty = new java.util.ArrayList<>();
         int queries = 0;
