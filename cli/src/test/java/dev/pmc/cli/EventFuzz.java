@@ -43,7 +43,7 @@ final class EventFuzz {
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
-        int kind = rnd.nextInt(24);
+        int kind = rnd.nextInt(25);
         String what;
         String k = key;
         switch (kind) {
@@ -94,6 +94,28 @@ final class EventFuzz {
                 tree.set("slot", F.textNode("slot"));
                 what = "slot a string";
             }
+            case 24 -> {
+                // the slot's instrument: unknown, malformed, of the wrong type, or an item beyond the instrument
+                ObjectNode slot = (ObjectNode) tree.get("slot");
+                switch (rnd.nextInt(4)) {
+                    case 0 -> {
+                        slot.put("instrument", new String[]{"mfq31", "MFQ30", "hexaco", "x".repeat(300), "bfi44\n", "../bfi44"}[rnd.nextInt(6)]);
+                        what = "instrument unknown";
+                    }
+                    case 1 -> {
+                        slot.put("instrument", "bfi44").put("itemId", 45);
+                        what = "item beyond bfi44";
+                    }
+                    case 2 -> {
+                        slot.put("instrument", 44);
+                        what = "instrument a number";
+                    }
+                    default -> {
+                        slot.set("instrument", F.objectNode().put("name", "bfi44"));
+                        what = "instrument an object";
+                    }
+                }
+            }
             default -> what = mutateKind(tree, kind);
         }
         tree.put("fuzz", id);
@@ -110,7 +132,7 @@ final class EventFuzz {
         return new Mutant(k, value, what);
     }
 
-    /** Mutations specific to the event kind (what fields it has), by kind number 10-23. */
+    /** Mutations specific to the event kind (what fields it has), by kind number 10-23 (24: the slot's instrument). */
     private String mutateKind(ObjectNode tree, int kind) {
         if (tree.has("user")) return mutatePrompt(tree, kind);
         if (tree.has("outcome")) return mutateRating(tree, kind);
