@@ -65,6 +65,7 @@ final class RunWatch {
         JsonNode j = reply.json();
         Tracked t = new Tracked(j.get("target").asText(), j.get("runId").asText(), j.get("slots").asLong(),
                 "self".equals(j.get("personaSet").asText()));
+        t.instrument = j.path("instrument").asText(null);
         runs.add(t);
         return t;
     }
@@ -82,7 +83,9 @@ final class RunWatch {
                 String id = j.get("runId").asText();
                 String state = j.path("state").asText();
                 if (runs.stream().anyMatch(t -> t.runId.equals(id)) || "failed".equals(state) || "cancelled".equals(state)) continue;
-                runs.add(new Tracked(j.get("target").asText(), id, j.get("slots").asLong(), "self".equals(j.path("personaSet").asText())));
+                Tracked t = new Tracked(j.get("target").asText(), id, j.get("slots").asLong(), "self".equals(j.path("personaSet").asText()));
+                t.instrument = j.path("instrument").asText(null);
+                runs.add(t);
             }
         } catch (IOException e) {
             // generator busy: next time
@@ -180,9 +183,11 @@ final class RunWatch {
         int width = 24;
         int filled = (int) Math.min(width, t.slots == 0 ? width : t.scored * width / t.slots);
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        String tail = t.self
-                ? String.format(Locale.ROOT, "self: share of 5s=%.2f", t.ceiling)
-                : String.format(Locale.ROOT, "S=%.3f R=%.2f personas=%d", t.s, t.r, t.personas);
+        boolean other = t.instrument != null && !dev.pmc.core.instruments.Instruments.isDefault(t.instrument);
+        String tail = other && t.self
+                ? String.format(Locale.ROOT, "%s: claim=%.2f", t.instrument, t.claim)
+                : t.self ? String.format(Locale.ROOT, "self: share of 5s=%.2f", t.ceiling)
+                : String.format(Locale.ROOT, "S=%.3f R=%.2f personas=%d", t.s, t.r, t.personas) + (other ? " (" + t.instrument + ")" : "");
         return String.format(Locale.ROOT, "%-14s %s [%s] %6d/%-6d %3d%%  %s", t.target, t.self ? "self   " : "persona", bar,
                 t.scored, t.slots, t.slots == 0 ? 100 : t.scored * 100 / t.slots, tail) + (t.sequential == null ? "" : "\n    " + t.sequential);
     }

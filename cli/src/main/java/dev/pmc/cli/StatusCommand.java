@@ -36,6 +36,22 @@ final class StatusCommand {
                     t.path("robustness").asText(), t.path("withinSd").asText(), c.path("baseline").asText(""),
                     c.path("verdict").asText(""), c.path("kind").asText(""), c.path("collapseScore").asText("")));
         }
+        // other instruments' readings (BFI-44, the self-assessment probe, ...), when any target has one
+        List<String> rows = new java.util.ArrayList<>();
+        for (JsonNode t : targets.json()) {
+            for (var it = t.path("instruments").fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (dev.pmc.core.instruments.Instruments.isDefault(e.getKey())) continue;
+                JsonNode r = e.getValue(), all = r.path("groups").path(0);
+                rows.add(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s,%s,%s", t.path("target").asText(), e.getKey(), r.path("runId").asText(),
+                        r.path("personas").asInt(), all.path("susceptibility").asText(""), all.path("robustness").asText(""),
+                        all.path("withinSd").asText(""), r.path("claim").isNumber() ? r.path("claim").asText() : "", r.path("selfReport").asText("")));
+            }
+        }
+        if (!rows.isEmpty()) {
+            out.println("target,instrument,run,personas,susceptibility,robustness,within_sd,self_report_claim,self_report");
+            rows.forEach(out::println);
+        }
         return down == 0 ? 0 : 1;
     }
 }
