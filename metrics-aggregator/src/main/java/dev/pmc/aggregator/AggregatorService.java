@@ -98,6 +98,7 @@ public class AggregatorService {
     private SequentialJudge judge;
 
     void onStart(@Observes StartupEvent ev) throws InterruptedException {
+        dev.pmc.core.instruments.Instruments.loadAtStartup();
         AggregatorStreams.ensureTopics(bootstrap, partitions);
         view = new TargetMetricsView(bootstrapSeed);
         runStates.start();

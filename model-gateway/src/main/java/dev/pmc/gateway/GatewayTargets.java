@@ -95,6 +95,7 @@ public class GatewayTargets {
     }
 
     void start(@Observes StartupEvent ev) {
+        dev.pmc.core.instruments.Instruments.loadAtStartup();
         // the default endpoint (the local simulator) is the operator's own choice: always allowed
         List<String> allowed = new java.util.ArrayList<>(allowedBaseUrls.orElse(List.of()));
         allowed.add(defaultBaseUrl);

@@ -50,6 +50,7 @@ public class TargetRegistry {
     private dev.pmc.core.events.CompactedTopic.Follower follower;
 
     void start(@Observes StartupEvent ev) {
+        dev.pmc.core.instruments.Instruments.loadAtStartup();
         Map<String, TargetConfig> fromTopic = readTopic();
         targets.putAll(fromTopic);
         // other replicas' changes (and our own, echoed) keep arriving

@@ -56,6 +56,7 @@ public class SimModels {
             throw new IllegalStateException("cannot load simulated models: " + e.getMessage(), e);
         }
         this.models = Collections.unmodifiableMap(m);
+        dev.pmc.core.instruments.Instruments.loadAtStartup(); // a bad instrument directory stops provider-sim at start
     }
 
     private static void load(JsonNode root, long seed, long latencyOverride, Map<String, SimulatedModel> out, ObjectMapper json)

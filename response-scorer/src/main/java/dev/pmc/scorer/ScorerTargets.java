@@ -20,6 +20,7 @@ public class ScorerTargets {
     String bootstrap;
 
     void start(@Observes StartupEvent ev) throws InterruptedException {
+        dev.pmc.core.instruments.Instruments.loadAtStartup();
         directory.start(bootstrap).awaitCaughtUp(Duration.ofSeconds(30));
     }
 

@@ -72,4 +72,17 @@ public final class Instruments {
     public static Set<String> names() {
         return new TreeSet<>(Holder.KNOWN.keySet());
     }
+
+    /**
+     * Loads the instruments now; every service calls it at start-up, so a bad instrument directory stops the service
+     * with every problem named instead of failing each event later. Returns the known names.
+     */
+    public static Set<String> loadAtStartup() {
+        try {
+            return names();
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("instruments (" + DIR_ENV + "=" + configuredDir() + "): " + cause.getMessage(), cause);
+        }
+    }
 }
