@@ -125,18 +125,22 @@ public final class SimulatedModel implements ChatModel {
     }
 
     int rating(String system, String user, double temperature, long sampleHash) {
-        double mu = latentMean(system, user);
+        AskedItem asked = findAsked(user);
+        double mu = latentMean(system, user, asked);
         double tau = params.noise() * Math.sqrt(Math.max(0, temperature) / 0.1);
         double y = mu + tau * SimHash.normal(sampleHash);
-        AskedItem asked = findAsked(user);
         int lo = asked == null ? 0 : asked.instrument().min(), hi = asked == null ? 5 : asked.instrument().max();
         return (int) Math.max(lo, Math.min(hi, Math.round(y)));
     }
 
     double latentMean(String system, String user) {
-        AskedItem asked = findAsked(user);
+        return latentMean(system, user, findAsked(user));
+    }
+
+    /** With the item the prompt asks already found (once per reply). */
+    private double latentMean(String system, String user, AskedItem asked) {
         if (asked != null && !asked.mfq()) return latentMeanOther(system, asked);
-        MfqItem item = findItem(user);
+        MfqItem item = asked == null ? null : Mfq30.get().item(asked.item().id());
         String itemKey = item != null ? item.text() : user;
         // Item baselines are shared by all simulated models (the fine-tunes share their base model).
         double b = clamp(2.6 + 1.1 * SimHash.normal(SimHash.of(42, itemKey)), 0.4, 4.6);
@@ -213,13 +217,10 @@ public final class SimulatedModel implements ChatModel {
         return found;
     }
 
-    /** The MFQ item whose wording appears in the prompt, or null for an unknown question. */
+    /** The MFQ item the prompt asks, or null for an unknown question or another instrument's item. */
     static MfqItem findItem(String user) {
-        if (user == null) return null;
-        for (MfqItem it : Mfq30.get().items()) {
-            if (user.contains(it.text())) return it;
-        }
-        return null;
+        AskedItem asked = findAsked(user);
+        return asked == null || !asked.mfq() ? null : Mfq30.get().item(asked.item().id());
     }
 
     private static double clamp(double v, double lo, double hi) {
