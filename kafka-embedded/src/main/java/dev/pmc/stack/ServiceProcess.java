@@ -92,6 +92,11 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+UseSerialGC");
+        // C2 only, compiling after 3,000 calls instead of 10,000: seven JVMs on two cores spent 40-65 % of a paper-scale
+        // run's CPU in the JIT with tiered compilation, still in the third run, running C1's profiling code meanwhile
+        // (docs/BENCHMARKS.md, "JIT"). PMC_SERVICE_JVM_OPTIONS=-XX:+TieredCompilation restores tiers.
+        cmd.add("-XX:-TieredCompilation");
+        cmd.add("-XX:CompileThreshold=3000");
         // extra options for every service JVM (bin/pmc: PMC_SERVICE_JVM_OPTIONS), e.g. a JIT or profiling experiment
         String extra = System.getProperty("pmc.service-jvm-options", "").trim();
         if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));

@@ -54,26 +54,26 @@ public final class EventCodec {
     }
 
     private static void checkPrompt(PromptEvent e) {
-        check(e.v() == PromptEvent.VERSION, "unsupported prompt event version " + e.v());
+        check(e.v() == PromptEvent.VERSION, () -> "unsupported prompt event version " + e.v());
         checkSlot(e.slot(), e.attempt());
-        check(e.user() != null && !e.user().isBlank(), "prompt event without user message");
+        check(e.user() != null && !e.user().isBlank(), () -> "prompt event without user message");
         checkLength("user", e.user(), MAX_PROMPT_CHARS);
         checkLength("system", e.system(), MAX_PROMPT_CHARS);
         check(Double.isFinite(e.temperature()) && e.temperature() >= 0 && e.temperature() <= 2,
-                "temperature must be within 0..2, is " + e.temperature());
-        check(e.maxTokens() >= 1 && e.maxTokens() <= MAX_TOKENS, "maxTokens must be 1.." + MAX_TOKENS + ", is " + e.maxTokens());
+                () -> "temperature must be within 0..2, is " + e.temperature());
+        check(e.maxTokens() >= 1 && e.maxTokens() <= MAX_TOKENS, () -> "maxTokens must be 1.." + MAX_TOKENS + ", is " + e.maxTokens());
         check(e.topLogprobs() == null || (e.topLogprobs() >= 1 && e.topLogprobs() <= MAX_TOP_LOGPROBS),
-                "topLogprobs must be 1.." + MAX_TOP_LOGPROBS + " or absent, is " + e.topLogprobs());
+                () -> "topLogprobs must be 1.." + MAX_TOP_LOGPROBS + " or absent, is " + e.topLogprobs());
     }
 
     public static ResponseEvent decodeResponse(String json) {
         ResponseEvent e = decode(json, ResponseEvent.class);
-        check(e.v() == ResponseEvent.VERSION, "unsupported response event version " + e.v());
+        check(e.v() == ResponseEvent.VERSION, () -> "unsupported response event version " + e.v());
         checkSlot(e.slot(), e.attempt());
         checkLength("reply", e.reply(), MAX_REPLY_CHARS);
         checkLength("error", e.error(), MAX_ERROR_CHARS);
         checkLength("model", e.model(), MAX_SHORT_CHARS);
-        check(e.latencyMs() >= 0, "latencyMs must be >= 0, is " + e.latencyMs());
+        check(e.latencyMs() >= 0, () -> "latencyMs must be >= 0, is " + e.latencyMs());
         checkCost(e.costUsd());
         if (e.prompt() != null) {
             // the prompt rides along for re-asks: it must be a valid prompt of this very slot and attempt
@@ -82,14 +82,14 @@ public final class EventCodec {
             } catch (InvalidEventException bad) {
                 throw new InvalidEventException("embedded prompt: " + bad.getMessage());
             }
-            check(e.slot().equals(e.prompt().slot()), "embedded prompt is for slot " + e.prompt().slot().id() + ", not " + e.slot().id());
-            check(e.attempt() == e.prompt().attempt(), "embedded prompt is attempt " + e.prompt().attempt() + ", response is attempt " + e.attempt());
+            check(e.slot().equals(e.prompt().slot()), () -> "embedded prompt is for slot " + e.prompt().slot().id() + ", not " + e.slot().id());
+            check(e.attempt() == e.prompt().attempt(), () -> "embedded prompt is attempt " + e.prompt().attempt() + ", response is attempt " + e.attempt());
         }
         if (e.topLogprobs() != null) {
-            check(e.topLogprobs().size() <= MAX_TOP_LOGPROBS, "at most " + MAX_TOP_LOGPROBS + " top logprobs, has " + e.topLogprobs().size());
+            check(e.topLogprobs().size() <= MAX_TOP_LOGPROBS, () -> "at most " + MAX_TOP_LOGPROBS + " top logprobs, has " + e.topLogprobs().size());
             for (var t : e.topLogprobs()) {
-                check(t != null && t.token() != null && t.token().length() <= 64, "top logprob without token or with a token over 64 chars");
-                check(!Double.isNaN(t.logprob()) && t.logprob() <= 0, "top logprob must be <= 0, is " + t.logprob());
+                check(t != null && t.token() != null && t.token().length() <= 64, () -> "top logprob without token or with a token over 64 chars");
+                check(!Double.isNaN(t.logprob()) && t.logprob() <= 0, () -> "top logprob must be <= 0, is " + t.logprob());
             }
         }
         return e;
@@ -97,28 +97,28 @@ public final class EventCodec {
 
     public static RatingEvent decodeRating(String json) {
         RatingEvent e = decode(json, RatingEvent.class);
-        check(e.v() == RatingEvent.VERSION, "unsupported rating event version " + e.v());
+        check(e.v() == RatingEvent.VERSION, () -> "unsupported rating event version " + e.v());
         checkSlot(e.slot(), e.attempt());
-        check(e.outcome() != null, "rating event without outcome");
+        check(e.outcome() != null, () -> "rating event without outcome");
         checkCost(e.costUsd());
         checkLength("rule", e.rule(), MAX_SHORT_CHARS);
         if (e.outcome() == RatingOutcome.VALID) {
             Instrument in = Instruments.get(e.slot().instrument());
             check(e.rating() != null && e.rating() >= in.min() && e.rating() <= in.max(),
-                    "valid rating event needs a rating " + in.min() + "-" + in.max() + ", has " + e.rating());
+                    () -> "valid rating event needs a rating " + in.min() + "-" + in.max() + ", has " + e.rating());
         } else {
-            check(e.rating() == null, e.outcome().wire() + " rating event must not carry a rating, has " + e.rating());
-            check(e.distribution() == null, e.outcome().wire() + " rating event must not carry a distribution");
+            check(e.rating() == null, () -> e.outcome().wire() + " rating event must not carry a rating, has " + e.rating());
+            check(e.distribution() == null, () -> e.outcome().wire() + " rating event must not carry a distribution");
         }
         if (e.distribution() != null) {
             double[] d = e.distribution();
-            check(d.length == 6, "distribution must hold 6 probabilities (ratings 0..5), has " + d.length);
+            check(d.length == 6, () -> "distribution must hold 6 probabilities (ratings 0..5), has " + d.length);
             double mass = 0;
             for (double p : d) {
-                check(Double.isFinite(p) && p >= 0, "distribution probabilities must be finite and >= 0, has " + p);
+                check(Double.isFinite(p) && p >= 0, () -> "distribution probabilities must be finite and >= 0, has " + p);
                 mass += p;
             }
-            check(mass > 1e-9, "distribution has no mass");
+            check(mass > 1e-9, () -> "distribution has no mass");
         }
         return e;
     }
@@ -126,7 +126,7 @@ public final class EventCodec {
     /** A call's cost: absent, or finite within 0..{@link #MAX_CALL_COST_USD}. */
     private static void checkCost(Double cost) {
         check(cost == null || (Double.isFinite(cost) && cost >= 0 && cost <= MAX_CALL_COST_USD),
-                "costUsd must be within 0.." + MAX_CALL_COST_USD + " or absent, is " + cost);
+                () -> "costUsd must be within 0.." + MAX_CALL_COST_USD + " or absent, is " + cost);
     }
 
     /** No single call costs more (4,096 output tokens at a few hundred USD per million tokens is below 10). */
@@ -147,20 +147,20 @@ public final class EventCodec {
     }
 
     private static void checkSlot(SlotId s, int attempt) {
-        check(s != null, "event without slot");
-        check(Names.isRunId(s.runId()), "slot runId must match " + Names.RUN_ID + ", is " + Names.quote(s.runId()));
-        check(Names.isTarget(s.target()), "slot target must match " + Names.TARGET + ", is " + Names.quote(s.target()));
-        check(Names.isPersonaId(s.personaId()), "slot personaId must match " + Names.PERSONA_ID + ", is " + Names.quote(s.personaId()));
-        check(s.instrument() == null || s.instrument().length() <= MAX_SHORT_CHARS, "slot instrument of " + (s.instrument() == null ? 0 : s.instrument().length()) + " chars exceeds " + MAX_SHORT_CHARS);
+        check(s != null, () -> "event without slot");
+        check(Names.isRunId(s.runId()), () -> "slot runId must match " + Names.RUN_ID + ", is " + Names.quote(s.runId()));
+        check(Names.isTarget(s.target()), () -> "slot target must match " + Names.TARGET + ", is " + Names.quote(s.target()));
+        check(Names.isPersonaId(s.personaId()), () -> "slot personaId must match " + Names.PERSONA_ID + ", is " + Names.quote(s.personaId()));
+        check(s.instrument() == null || s.instrument().length() <= MAX_SHORT_CHARS, () -> "slot instrument of " + (s.instrument() == null ? 0 : s.instrument().length()) + " chars exceeds " + MAX_SHORT_CHARS);
         Instrument in = Instruments.find(s.instrument());
-        check(in != null, "slot instrument " + Names.quote(s.instrument()) + " is not known here; known: " + Instruments.names());
-        check(s.itemId() >= 1 && s.itemId() <= in.size(), "slot itemId must be 1.." + in.size() + ", is " + s.itemId());
-        check(s.repetition() >= 1 && s.repetition() <= MAX_REPETITION, "slot repetition must be 1.." + MAX_REPETITION + ", is " + s.repetition());
-        check(attempt >= 1 && attempt <= MAX_ATTEMPT, "attempt must be 1.." + MAX_ATTEMPT + ", is " + attempt);
+        check(in != null, () -> "slot instrument " + Names.quote(s.instrument()) + " is not known here; known: " + Instruments.names());
+        check(s.itemId() >= 1 && s.itemId() <= in.size(), () -> "slot itemId must be 1.." + in.size() + ", is " + s.itemId());
+        check(s.repetition() >= 1 && s.repetition() <= MAX_REPETITION, () -> "slot repetition must be 1.." + MAX_REPETITION + ", is " + s.repetition());
+        check(attempt >= 1 && attempt <= MAX_ATTEMPT, () -> "attempt must be 1.." + MAX_ATTEMPT + ", is " + attempt);
     }
 
     private static void checkLength(String field, String value, int max) {
-        check(value == null || value.length() <= max, field + " of " + (value == null ? 0 : value.length()) + " chars exceeds " + max);
+        check(value == null || value.length() <= max, () -> field + " of " + (value == null ? 0 : value.length()) + " chars exceeds " + max);
     }
 
     /**
@@ -168,10 +168,11 @@ public final class EventCodec {
      * another persona's partition and state.
      */
     public static void checkKey(String key, SlotId slot) {
-        check(key != null && key.equals(slot.kafkaKey()), "record key " + Names.quote(key) + " does not match the slot's key " + slot.kafkaKey());
+        check(key != null && key.equals(slot.kafkaKey()), () -> "record key " + Names.quote(key) + " does not match the slot's key " + slot.kafkaKey());
     }
 
-    private static void check(boolean ok, String reason) {
-        if (!ok) throw new InvalidEventException(reason);
+    /** The reason is built only for a refused event: every stage checks every event, and most are fine. */
+    private static void check(boolean ok, java.util.function.Supplier<String> reason) {
+        if (!ok) throw new InvalidEventException(reason.get());
     }
 }
