@@ -90,14 +90,14 @@ final class BenchCommand {
         out.println();
         out.println("| process | CPU s in round | peak RSS (MiB) |");
         out.println("|---|---|---|");
-        double[] total = {0};
-        pids.forEach((k, pid) -> {
-            double cpu = cpuSeconds(pid) - cpu0.get(k);
-            total[0] += cpu;
-            out.printf(Locale.ROOT, "| %s | %.1f | %d |%n", k, cpu, peakRssKb(pid) / 1024);
-        });
+        double total = 0;
+        for (var p : pids.entrySet()) {
+            double cpu = cpuSeconds(p.getValue()) - cpu0.get(p.getKey());
+            total += cpu;
+            out.printf(Locale.ROOT, "| %s | %.1f | %d |%n", p.getKey(), cpu, peakRssKb(p.getValue()) / 1024);
+        }
         // on a machine with C cores the wall time cannot fall below total / C
-        out.printf(Locale.ROOT, "| all (%d cores) | %.1f | |%n", Runtime.getRuntime().availableProcessors(), total[0]);
+        out.printf(Locale.ROOT, "| all (%d cores) | %.1f | |%n", Runtime.getRuntime().availableProcessors(), total);
     }
 
     private static void stage(PrintStream out, String name, double t, long slots) {
