@@ -11,9 +11,11 @@ import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.core.scoring.ParsedRating;
 import dev.pmc.core.scoring.RatingParser;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,23 +24,42 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * pmc.responses → {@link RatingParser} → pmc.ratings. Every response becomes one rating event. An invalid
  * reply whose prompt is known is re-asked: the same slot's next attempt goes back to pmc.prompts (before the
  * response is acknowledged), up to {@code pmc.scorer.max-attempts} attempts in all (the reference protocol
  * uses 4); the rating event says whether it settles the slot. Undecodable responses go to pmc.responses.dlq.
+ *
+ * <p>Responses arrive a poll at a time ({@code batch=true}): one event-loop task per poll instead of one per record,
+ * which was a third of the scorer's CPU (docs/BENCHMARKS.md). A batch is acknowledged once every record of it is
+ * settled (its rating, and re-ask, acknowledged by the broker, or the record itself dead-lettered here with its
+ * reason), so a bad record never holds up or fails the others.
  */
 @ApplicationScoped
 public class ScorerProcessor {
     @Inject
     MeterRegistry registry;
 
+    // a poll brings at most max.poll.records (1000) responses, each at most one rating and one re-ask
+    @Inject
+    @Channel("ratings")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> ratings;
+
     @Inject
     @Channel("reasks")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<String> reasks;
+
+    @Inject
+    @Channel("responses-dead-letters")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> deadLetters;
 
     @ConfigProperty(name = "pmc.scorer.max-attempts")
     int maxAttempts;
@@ -52,31 +73,47 @@ public class ScorerProcessor {
     ScorerTargets targets;
 
     @Incoming("responses")
-    @Outgoing("ratings")
-    public Multi<Message<String>> process(Multi<Message<String>> responses) {
-        return responses.onItem().transformToUniAndConcatenate(this::scoreOrDeadLetter).onItem().transformToMultiAndConcatenate(
-                m -> m == null ? Multi.createFrom().empty() : Multi.createFrom().item(m));
+    public Uni<Void> process(KafkaRecordBatch<String, String> batch) {
+        List<Uni<Void>> settled = new ArrayList<>(batch.getRecords().size());
+        for (KafkaRecord<String, String> in : batch.getRecords()) settled.add(scoreOrDeadLetter(in));
+        if (settled.isEmpty()) return Uni.createFrom().completionStage(batch.ack());
+        // each record's Uni already recovers by dead-lettering; a failure here means even that failed, and the
+        // connector's failure strategy (dead-letter-queue) takes the batch
+        return Uni.join().all(settled).andCollectFailures().onItemOrFailure().transformToUni((x, err) ->
+                Uni.createFrom().completionStage(err == null ? batch.ack() : batch.nack(err)));
     }
 
-    /** Never fails the stream: a response that cannot be scored goes to pmc.responses.dlq with the reason. */
-    Uni<Message<String>> scoreOrDeadLetter(Message<String> in) {
+    /** Never fails: a response that cannot be scored, or whose rating cannot be published, goes to pmc.responses.dlq with the reason. */
+    Uni<Void> scoreOrDeadLetter(KafkaRecord<String, String> in) {
         try {
-            return score(in).onFailure().recoverWithUni(e -> deadLetter(in, e));
+            return score(in.getPayload(), in.getKey()).onFailure().recoverWithUni(e -> deadLetter(in, e));
         } catch (RuntimeException e) {
             return deadLetter(in, e);
         }
     }
 
-    private Uni<Message<String>> deadLetter(Message<String> in, Throwable e) {
+    private Uni<Void> deadLetter(KafkaRecord<String, String> in, Throwable e) {
         io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total").description("Response events sent to pmc.responses.dlq (undecodable, inconsistent or failing)").register(registry).increment();
-        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
-        return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
+        String reason = e instanceof InvalidEventException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        // the headers of SmallRye's dead-letter queue, so a DLQ reader sees one format whoever wrote the record
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, EventCodec.DLQ_REASON_HEADER, reason);
+        header(headers, "dead-letter-exception-class-name", e.getClass().getName());
+        header(headers, "dead-letter-topic", in.getTopic());
+        header(headers, "dead-letter-partition", Integer.toString(in.getPartition()));
+        header(headers, "dead-letter-offset", in.getMetadata(IncomingKafkaRecordMetadata.class).map(md -> Long.toString(md.getOffset())).orElse(""));
+        return deadLetters.sendMessage(Message.of(in.getPayload()).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(in.getKey()).withHeaders(headers).build()));
     }
 
-    Uni<Message<String>> score(Message<String> in) {
-        ResponseEvent resp = EventCodec.decodeResponse(in.getPayload());
-        in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), resp.slot()));
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Scores one response: publishes its re-ask (if any, first) and then its rating; fails if either cannot be. */
+    Uni<Void> score(String payload, String key) {
+        ResponseEvent resp = EventCodec.decodeResponse(payload);
+        EventCodec.checkKey(key, resp.slot());
         // counters are labelled by registered targets only, so a name seen in an event mints no series
         String target = targets.label(resp.slot().target());
         ParsedRating parsed;
@@ -94,18 +131,20 @@ public class ScorerProcessor {
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
                 parsed.rule(), System.currentTimeMillis(), !reask, distribution, resp.costUsd());
         io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire(), "instrument", resp.slot().instrumentName()).register(registry).increment();
-        Message<String> out = in.withPayload(EventCodec.encode(rating))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(rating.slot().kafkaKey()).build());
+        Message<String> out = keyed(EventCodec.encode(rating), rating.slot().kafkaKey());
         if (!reask) {
             if (parsed.outcome() != RatingOutcome.VALID) io.micrometer.core.instrument.Counter.builder("pmc_scorer_failed_slots_total").description("Slots without a valid rating after the last attempt").tag("target", target).register(registry).increment();
-            return Uni.createFrom().item(out);
+            return ratings.sendMessage(out);
         }
         PromptEvent p = resp.prompt();
         PromptEvent next = p.nextAttempt(System.currentTimeMillis());
         io.micrometer.core.instrument.Counter.builder("pmc_scorer_reasks_total").description("Invalid replies re-asked (next attempt published)").tag("target", target).register(registry).increment();
-        return reasks.sendMessage(Message.of(EventCodec.encode(next))
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(next.slot().kafkaKey()).build()))
-                .replaceWith(out);
+        // the re-ask first: a rating that does not settle its slot is only published once the next attempt is
+        return reasks.sendMessage(keyed(EventCodec.encode(next), next.slot().kafkaKey())).chain(() -> ratings.sendMessage(out));
+    }
+
+    private static Message<String> keyed(String payload, String key) {
+        return Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
     }
 
     /** Provider errors are their own outcome; replies go through the parser. */

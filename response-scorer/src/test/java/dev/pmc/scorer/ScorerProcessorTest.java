@@ -89,8 +89,8 @@ class ScorerProcessorTest {
         assertEquals(5, byItem.get(44).rating());
         assertEquals(4, byItem.get(2).rating());
         var reasons = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ,
-                l -> l.stream().filter(r -> r.value().contains("sc-bfi")).count() >= 2, Duration.ofSeconds(60))
-                .stream().filter(r -> r.value().contains("sc-bfi"))
+                l -> l.stream().filter(r -> r.value() != null && r.value().contains("sc-bfi")).count() >= 2, Duration.ofSeconds(60))
+                .stream().filter(r -> r.value() != null && r.value().contains("sc-bfi"))
                 .map(r -> new String(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
         assertTrue(reasons.stream().anyMatch(r -> r.contains("slot itemId must be 1..44, is 45")), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.contains("slot instrument 'hexaco' is not known here")), reasons.toString());
@@ -188,8 +188,8 @@ class ScorerProcessorTest {
         }
         TopicReader.send(bootstrap(), Topics.RESPONSES, "sim-flaky|sc-bad|8", base);
         var reasons = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ,
-                l -> l.stream().filter(r -> r.value().contains("sc-bad")).count() >= 5, Duration.ofSeconds(60))
-                .stream().filter(r -> r.value().contains("sc-bad"))
+                l -> l.stream().filter(r -> r.value() != null && r.value().contains("sc-bad")).count() >= 5, Duration.ofSeconds(60))
+                .stream().filter(r -> r.value() != null && r.value().contains("sc-bad"))
                 .map(r -> new String(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
         assertEquals(5, reasons.size(), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.contains("embedded prompt: event without slot")), reasons.toString());
@@ -200,5 +200,46 @@ class ScorerProcessorTest {
         sendResponse("sc-2", 7, "3", null);
         var after = TopicReader.readUntil(bootstrap(), Topics.RATINGS, l -> l.stream().anyMatch(r -> r.key().contains("sc-2")), Duration.ofSeconds(60));
         assertTrue(after.stream().anyMatch(r -> r.key().contains("sc-2")));
+    }
+
+    /**
+     * Responses come a poll at a time: a tombstone, a record without a key and a bad record in the middle of good ones
+     * are dead-lettered one by one (with SmallRye's DLQ headers), and every good record of the same batches is scored.
+     */
+    @Test
+    void badRecordsAmongGoodOnesAreDeadLetteredOneByOne() {
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(java.util.Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 50),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int item = 1; item <= 30; item++) {
+                SlotId slot = new SlotId("sc-mix", "sim-base", "5", item, 1);
+                String good = EventCodec.encode(new ResponseEvent(ResponseEvent.VERSION, slot, 1, "sim-base", "3", null, 5, 0));
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESPONSES, slot.kafkaKey(), good));
+                if (item == 10) p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESPONSES, slot.kafkaKey(), null));
+                if (item == 20) p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESPONSES, null, good.replace("\"itemId\":20", "\"itemId\":21")));
+                if (item == 25) p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RESPONSES, slot.kafkaKey(), good.replace("\"v\":1", "\"v\":99")));
+            }
+            p.flush();
+        }
+        var rated = TopicReader.readUntil(bootstrap(), Topics.RATINGS,
+                l -> l.stream().filter(r -> r.key().contains("sc-mix")).map(r -> EventCodec.decodeRating(r.value()).slot().itemId()).distinct().count() >= 30,
+                Duration.ofSeconds(60)).stream().filter(r -> r.key().contains("sc-mix")).toList();
+        assertEquals(30, rated.stream().map(r -> EventCodec.decodeRating(r.value()).slot().itemId()).distinct().count(), "every good response rated");
+        var dead = TopicReader.readUntil(bootstrap(), Topics.RESPONSES_DLQ, l -> l.stream().filter(ScorerProcessorTest::mixed).count() >= 3,
+                Duration.ofSeconds(60)).stream().filter(ScorerProcessorTest::mixed).toList();
+        assertEquals(3, dead.size(), dead.toString());
+        for (var r : dead) {
+            assertNotNull(r.headers().lastHeader(EventCodec.DLQ_REASON_HEADER), "reason header");
+            assertEquals(Topics.RESPONSES, new String(r.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8));
+            assertNotNull(r.headers().lastHeader("dead-letter-offset"));
+        }
+        assertTrue(dead.stream().anyMatch(r -> r.value() == null && r.key().contains("sc-mix")), "the tombstone, as it was");
+        assertTrue(dead.stream().anyMatch(r -> r.key() == null), "the record without a key");
+        assertTrue(dead.stream().anyMatch(r -> r.value() != null && r.value().contains("\"v\":99")), "the record of an unknown version");
+    }
+
+    private static boolean mixed(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r) {
+        return (r.key() != null && r.key().contains("sc-mix")) || (r.value() != null && r.value().contains("sc-mix"));
     }
 }
