@@ -61,4 +61,24 @@ class PersonaStatsSerdeTest {
         assertThrows(SerializationException.class, () -> PersonaStatsSerde.decode(badLength));
         assertThrows(SerializationException.class, () -> PersonaStatsSerde.decode(new byte[]{9, 1, 2}), "unknown version");
     }
+
+    /**
+     * The byte format is what changelogs already hold: the encoder may change, its output may not (SHA-256 of the
+     * encoding of fixed personas, taken from the DataOutputStream encoder that wrote the format first).
+     */
+    @Test
+    void theFormatIsByteForByteStable() throws Exception {
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (long seed = 1; seed <= 20; seed++) sha.update(PersonaStatsSerde.encode(sample(seed)));
+        PersonaStats lp = new PersonaStats("lp", "r", "self");
+        lp.addDistribution(3, 1, new double[]{0, 0.1, 0.2, 0.4, 0.2, 0.1});
+        sha.update(PersonaStatsSerde.encode(lp));
+        // names outside ASCII go through Java's modified UTF-8, as DataOutputStream.writeUTF writes them
+        sha.update(PersonaStatsSerde.encode(new PersonaStats("zielmodell-\u00e9\u4e2d", "r\u0000", "p\ud83d\ude00")));
+        assertEquals("492775eca1094bf5bbef4b7bd955907c48dfcf1c204055b8dfebda79b6b3a245", java.util.HexFormat.of().formatHex(sha.digest()));
+        PersonaStats odd = PersonaStatsSerde.decode(PersonaStatsSerde.encode(new PersonaStats("zielmodell-\u00e9\u4e2d", "r\u0000", "p\ud83d\ude00")));
+        assertEquals("zielmodell-\u00e9\u4e2d", odd.getTarget());
+        assertEquals("r\u0000", odd.getRunId());
+        assertEquals("p\ud83d\ude00", odd.getPersonaId());
+    }
 }
