@@ -36,7 +36,7 @@ import java.util.List;
  * uses 4); the rating event says whether it settles the slot. Undecodable responses go to pmc.responses.dlq.
  *
  * <p>Responses arrive a poll at a time ({@code batch=true}): one event-loop task and one acknowledgement per poll
- * instead of per record (10-15 % of the scorer's CPU, docs/BENCHMARKS.md). A batch is acknowledged once every record of it is
+ * instead of per record (docs/BENCHMARKS.md, "Per-record costs"). A batch is acknowledged once every record of it is
  * settled (its rating, and re-ask, acknowledged by the broker, or the record itself dead-lettered here with its
  * reason), so a bad record never holds up or fails the others.
  */
