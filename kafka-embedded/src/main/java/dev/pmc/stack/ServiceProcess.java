@@ -258,11 +258,52 @@ public final class ServiceProcess implements AutoCloseable {
         return List.of("bash", "-c", sh);
     }
 
+    /** Ports this JVM has handed out, so one stack never gets the same port twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int LOWEST_PORT = 10_000;
+
+    /**
+     * A port nothing listens on, for a service to bind a moment later. Chosen below the kernel's ephemeral range:
+     * a port from {@code bind(0)} is an ephemeral one, which the kernel may give to an outgoing connection (a Kafka
+     * client's, say) before the service binds it; that failed a bench start once ("Port … seems to be in use").
+     * Falls back to {@code bind(0)} when the range below is too small.
+     */
     public static int freePort() {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
+        int high = ephemeralRangeStart();
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; high - LOWEST_PORT >= 1000 && i < 200; i++) {
+            int port = rnd.nextInt(LOWEST_PORT, high);
+            if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) return port;
+        }
+        for (int i = 0; i < 20; i++) {
+            try (var s = new java.net.ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no free port found");
+    }
+
+    /** The first port of Linux's ephemeral range (ip_local_port_range), 32768 where it cannot be read. */
+    static int ephemeralRangeStart() {
+        try {
+            // a reader, not Files.readString: /proc reports size 0 and readString returned one byte ("3") here
+            try (var in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                return Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (var s = new java.net.ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new java.net.InetSocketAddress(port));
+            return true;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return false;
         }
     }
 
