@@ -32,7 +32,8 @@ final class PersonaStatsSerde {
     }
 
     static byte[] encode(PersonaStats s) {
-        Out out = new Out(estimate(s));
+        // a paper-scale persona (30 items, 10 repetitions) takes ~2.9 KB; larger ones grow the buffer
+        Out out = new Out(4096);
         out.buf.put(VERSION);
         out.string(s.getTarget());
         out.string(s.getRunId());
@@ -58,15 +59,6 @@ final class PersonaStatsSerde {
         out.ensure(8).putDouble(s.getCostUsd());
         out.string(s.getInstrument());
         return java.util.Arrays.copyOf(out.buf.array(), out.buf.position());
-    }
-
-    /** Bytes of the numeric part (strings grow the buffer as needed). */
-    private static int estimate(PersonaStats s) {
-        int doubles = s.getMean().length + s.getM2().length + (s.getExactSd() == null ? 0 : s.getExactSd().length);
-        for (double[] h : s.getItemHistogram()) doubles += h.length + 1;
-        int bytes = 0;
-        for (byte[] r : s.getRatings()) bytes += r.length + 4;
-        return 256 + 8 * doubles + 4 * (s.getN().length + s.getInvalid().length) + bytes + 8 * s.getHistogram().length + 32 * s.getOutcomes().size();
     }
 
     static PersonaStats decode(byte[] bytes) {
