@@ -130,8 +130,44 @@ public class AggregatorService {
         if (control != null) control.close(Duration.ofSeconds(5));
     }
 
+    /** Per run, its change counter and milestone at the last check (milestone: see {@link #milestone}). */
+    private record Checked(long version, String milestone) {
+    }
+
+    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+
+    /**
+     * Refreshes at once when a run reached a milestone since the last check: all its slots settled, or a sequential
+     * run's released stage settled (its decision releases the next stage). Without this a run's final reading, or a
+     * stage's decision, would wait for the next refresh tick, up to a whole refresh interval after the last rating.
+     */
+    @Scheduled(every = "${pmc.aggregator.milestone-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshAtMilestones() {
+        if (streams == null || !streams.running() || !index.caughtUp()) return;
+        boolean reached = false;
+        Set<String> held = new java.util.HashSet<>();
+        for (PersonaIndex.Progress p : index.progress()) {
+            held.add(p.runId());
+            Checked before = checked.get(p.runId());
+            if (before != null && before.version() == p.version()) continue;
+            String m = milestone(p);
+            checked.put(p.runId(), new Checked(p.version(), m));
+            if (m != null && !m.equals(before == null ? null : before.milestone())) reached = true;
+        }
+        checked.keySet().retainAll(held);
+        if (reached) refresh();
+    }
+
+    /** "complete", "stage K" for a sequential stage ready to judge, or null (see refreshAtMilestones). */
+    private String milestone(PersonaIndex.Progress p) {
+        if (runStates.complete(p.runId(), p.settled())) return "complete";
+        RunStates.RunInfo info = runStates.run(p.runId());
+        int k = info == null ? -1 : SequentialJudge.settledStage(p.runId(), info, p.settled());
+        return k < 0 ? null : "stage " + k;
+    }
+
     @Scheduled(every = "${pmc.aggregator.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void refresh() {
+    synchronized void refresh() {
         if (streams == null || !streams.running() || !index.caughtUp()) return;
         long t0 = System.nanoTime();
         Set<String> targets = runStates.targets();

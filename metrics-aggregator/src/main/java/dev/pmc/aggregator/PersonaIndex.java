@@ -29,6 +29,8 @@ public final class PersonaIndex implements AutoCloseable {
         final String target, runId;
         final Map<String, PersonaStats> personas = new ConcurrentHashMap<>();
         final AtomicLong version = new AtomicLong();
+        /** Sum of the personas' settled slots (kept with each change, so a completion check reads it without a walk). */
+        final AtomicLong settled = new AtomicLong();
 
         RunEntry(String target, String runId) {
             this.target = target;
@@ -63,7 +65,8 @@ public final class PersonaIndex implements AutoCloseable {
         if (value == null) {
             RunEntry e = byKey.remove(key);
             if (e == null) return;
-            e.personas.remove(key.substring(key.lastIndexOf(dev.pmc.core.events.SlotId.SEP) + 1));
+            PersonaStats gone = e.personas.remove(key.substring(key.lastIndexOf(dev.pmc.core.events.SlotId.SEP) + 1));
+            if (gone != null) e.settled.addAndGet(-gone.getSettled());
             e.version.incrementAndGet();
             if (e.personas.isEmpty()) {
                 Map<String, RunEntry> runs = byTarget.get(e.target);
@@ -84,7 +87,8 @@ public final class PersonaIndex implements AutoCloseable {
         if (ps.getTarget() == null || ps.getRunId() == null || ps.getPersonaId() == null) return;
         RunEntry e = byTarget.computeIfAbsent(ps.getTarget(), t -> new ConcurrentSkipListMap<>())
                 .computeIfAbsent(ps.getRunId(), r -> new RunEntry(ps.getTarget(), r));
-        e.personas.put(ps.getPersonaId(), ps);
+        PersonaStats before = e.personas.put(ps.getPersonaId(), ps);
+        e.settled.addAndGet(ps.getSettled() - (before == null ? 0 : before.getSettled()));
         byKey.put(key, e);
         e.version.incrementAndGet();
     }
@@ -105,6 +109,17 @@ public final class PersonaIndex implements AutoCloseable {
             list.sort(PersonaStats.CANONICAL_ORDER);
             out.put(id, new Snapshot(id, v, list));
         });
+        return out;
+    }
+
+    /** A run's change counter and settled slots (the sum over its personas), read without copying its personas. */
+    public record Progress(String target, String runId, long version, long settled) {
+    }
+
+    /** Every run's progress. */
+    public List<Progress> progress() {
+        List<Progress> out = new ArrayList<>();
+        byTarget.values().forEach(runs -> runs.values().forEach(e -> out.add(new Progress(e.target, e.runId, e.version.get(), e.settled.get()))));
         return out;
     }
 

@@ -53,15 +53,9 @@ final class SequentialJudge {
             PersonaIndex.Snapshot snap = byTarget.getOrDefault(info.target(), Map.of()).get(runId);
             if (snap == null) continue;
             SequentialDesign design = SequentialDesign.of(runId, info.personas(), info.n());
-            long full = design.calls(design.stages() - 1);
-            // an active run: its released stage; a run that stopped early: the stage it stopped at (for the view)
-            int k;
-            if (info.active()) k = design.stageWithin(info.limit() == null ? info.slots() : Math.min(info.limit(), info.slots()));
-            else if ("completed".equals(info.state()) && info.slots() < full) k = design.stageWithin(info.slots());
-            else continue;
-            if (k < 0 || k >= design.stages() - 1) continue;
             long settled = settled(snap.personas());
-            if (settled < design.calls(k)) continue;
+            int k = settledStage(design, info, settled);
+            if (k < 0) continue;
             Judged before = latest.get(runId);
             if (before != null && before.decision().stage() == k && before.settled() == settled) continue;
             Judged j = judgeStage(runId, info, design, k, snap.personas(), settled, byTarget, runs, baselineOf, t);
@@ -79,6 +73,27 @@ final class SequentialJudge {
 
     private static String f(Double v) {
         return v == null ? "n/a" : String.format("%.3f", v);
+    }
+
+    /**
+     * The stage of a sequential run to judge once {@code settled} of its slots are: an active run's released stage, a
+     * run that stopped early the stage it stopped at (for the view); -1 when there is none, its last stage (nothing
+     * left to decide), or it has not settled yet.
+     */
+    static int settledStage(SequentialDesign design, RunStates.RunInfo info, long settled) {
+        long full = design.calls(design.stages() - 1);
+        int k;
+        if (info.active()) k = design.stageWithin(info.limit() == null ? info.slots() : Math.min(info.limit(), info.slots()));
+        else if ("completed".equals(info.state()) && info.slots() < full) k = design.stageWithin(info.slots());
+        else return -1;
+        if (k < 0 || k >= design.stages() - 1 || settled < design.calls(k)) return -1;
+        return k;
+    }
+
+    /** The stage of a sequential run ready to be judged with {@code settled} slots settled, or -1 (see settledStage). */
+    static int settledStage(String runId, RunStates.RunInfo info, long settled) {
+        if (!info.sequential() || !SequentialDesign.supports(info.personas(), info.n())) return -1;
+        return settledStage(SequentialDesign.of(runId, info.personas(), info.n()), info, settled);
     }
 
     static long settled(List<PersonaStats> personas) {

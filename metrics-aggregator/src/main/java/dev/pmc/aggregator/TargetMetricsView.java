@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Reduces per-persona statistics to per-target metrics. A target's current reading is its latest complete run with
@@ -36,6 +37,8 @@ import java.util.function.Function;
  * computed once (keyed by the valid ratings they cover), so the cost of a refresh does not grow with the runs kept.
  */
 public final class TargetMetricsView {
+    private static final Logger LOG = Logger.getLogger(TargetMetricsView.class);
+
     /** Which runs are complete, and how many slots a run has (null = not announced). */
     public interface Completion {
         boolean complete(String runId, long settledSlots);
@@ -243,8 +246,16 @@ public final class TargetMetricsView {
         } else if (complete && !self) {
             // a complete run's reading and SEs are computed once (again only if late ratings change its valid count)
             boolean same = cached != null && cached.reading() != null && cached.validRatings() == valid;
-            reading = same ? cached.reading() : Bootstrap.compute(personas, seed);
-            if (!same) computations++;
+            if (same) {
+                reading = cached.reading();
+            } else {
+                long t0 = System.nanoTime();
+                reading = Bootstrap.compute(personas, seed);
+                computations++;
+                LOG.infof("run %s of %s complete: %d slots settled, %d personas counted, S %.4f, R %.3f (reading with bootstrap SEs in %d ms)",
+                        snap.runId(), target, settled, counted, reading.overall().susceptibility(), reading.overall().robustness(),
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
         } else if (complete) {
             boolean same = cached != null && cached.self() != null && cached.validRatings() == valid;
             selfProfile = same ? cached.self() : SelfProfile.of(personas.get(0), seed);
