@@ -47,8 +47,9 @@ final class BenchCommand {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("pmc (driver)", ProcessHandle.current().pid());
         stack.processes().forEach((k, v) -> pids.put(k, v.pid()));
-        Map<String, Double> cpu0 = new LinkedHashMap<>();
+        Map<String, Double> cpu0 = new LinkedHashMap<>(), jit0 = new LinkedHashMap<>();
         pids.forEach((k, pid) -> cpu0.put(k, cpuSeconds(pid)));
+        pids.forEach((k, pid) -> jit0.put(k, compilerCpuSeconds(pid)));
         double gw0 = counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
         double sc0 = counter(stack.url("response-scorer"), "pmc_scorer_outcomes_total");
 
@@ -88,16 +89,19 @@ final class BenchCommand {
         stage(out, "response-scorer (scored)", tSc, run.slots);
         stage(out, "metrics-aggregator (counted)", tAgg, run.slots);
         out.println();
-        out.println("| process | CPU s in round | peak RSS (MiB) |");
-        out.println("|---|---|---|");
-        double total = 0;
+        // JIT: CPU of the JVM's compiler threads within it; a round is warm when they are nearly idle
+        out.println("| process | CPU s in round | of which JIT | peak RSS (MiB) |");
+        out.println("|---|---|---|---|");
+        double total = 0, totalJit = 0;
         for (var p : pids.entrySet()) {
             double cpu = cpuSeconds(p.getValue()) - cpu0.get(p.getKey());
+            double jit = compilerCpuSeconds(p.getValue()) - jit0.get(p.getKey());
             total += cpu;
-            out.printf(Locale.ROOT, "| %s | %.1f | %d |%n", p.getKey(), cpu, peakRssKb(p.getValue()) / 1024);
+            totalJit += jit;
+            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d |%n", p.getKey(), cpu, jit, peakRssKb(p.getValue()) / 1024);
         }
         // on a machine with C cores the wall time cannot fall below total / C
-        out.printf(Locale.ROOT, "| all (%d cores) | %.1f | |%n", Runtime.getRuntime().availableProcessors(), total);
+        out.printf(Locale.ROOT, "| all (%d cores) | %.1f | %.1f | |%n", Runtime.getRuntime().availableProcessors(), total, totalJit);
     }
 
     private static void stage(PrintStream out, String name, double t, long slots) {
@@ -125,6 +129,27 @@ final class BenchCommand {
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime of a Linux process's JIT compiler threads ("C2 CompilerThre…", "C1 CompilerThre…"), in seconds. */
+    static double compilerCpuSeconds(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!comm.startsWith("C2 Compiler") && !comm.startsWith("C1 Compiler")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return ticks / 100.0;
     }
 
     /** VmHWM (peak resident set) of a Linux process, in KiB. */

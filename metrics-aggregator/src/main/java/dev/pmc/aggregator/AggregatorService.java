@@ -122,9 +122,18 @@ public class AggregatorService {
         Gauge.builder("pmc_aggregator_refresh_duration_seconds", this, s -> s.lastRefreshNanos / 1e9)
                 .description("Duration of the last refresh of every target's reading").register(registry);
         LOG.infof("aggregator streams started (application id %s, state %s)", applicationId, stateDir);
+        long every = Math.max(1, milestoneCheckInterval.toMillis());
+        milestoneChecks.scheduleWithFixedDelay(() -> {
+            try {
+                refreshAtMilestones();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "milestone check failed");
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent ev) {
+        milestoneChecks.shutdownNow();
         if (streams != null) streams.close();
         index.close();
         if (control != null) control.close(Duration.ofSeconds(5));
@@ -136,12 +145,23 @@ public class AggregatorService {
 
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
+    @ConfigProperty(name = "pmc.aggregator.milestone-check-interval")
+    Duration milestoneCheckInterval;
+    /**
+     * Runs the milestone check: not a {@code @Scheduled} method, because Quarkus' simple scheduler looks at its triggers
+     * once a second (SimpleScheduler.CHECK_PERIOD = 1000 ms), so any shorter interval there is in effect a second.
+     */
+    private final java.util.concurrent.ScheduledExecutorService milestoneChecks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "milestone-check");
+        t.setDaemon(true);
+        return t;
+    });
+
     /**
      * Refreshes at once when a run reached a milestone since the last check: all its slots settled, or a sequential
      * run's released stage settled (its decision releases the next stage). Without this a run's final reading, or a
      * stage's decision, would wait for the next refresh tick, up to a whole refresh interval after the last rating.
      */
-    @Scheduled(every = "${pmc.aggregator.milestone-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refreshAtMilestones() {
         if (streams == null || !streams.running() || !index.caughtUp()) return;
         boolean reached = false;
