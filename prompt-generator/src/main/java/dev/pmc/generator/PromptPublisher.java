@@ -115,6 +115,11 @@ public class PromptPublisher implements LeaderElection.Listener {
         }
     }
 
+    /** Looks for runs to publish now instead of at the next supervision tick (a run was just added). */
+    public void wake() {
+        supervisor.execute(this::superviseSafely);
+    }
+
     /** Stops publishing a run (cancelled, or its target deleted). */
     public void stop(String runId) {
         Publisher p = publishers.remove(runId);

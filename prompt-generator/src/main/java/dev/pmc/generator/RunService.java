@@ -45,6 +45,8 @@ public class RunService {
                 plan.sequential() ? Long.valueOf(dev.pmc.core.metrics.SequentialDesign.of(runId, personas, plan.n()).calls(0)) : null,
                 plan.sequential() ? Integer.valueOf(0) : null, null, plan.instrument().name());
         store.add(run);
+        // publishing starts now rather than at the publisher's next 200 ms supervision tick
+        publisher.wake();
         Counter.builder("pmc_runs_started_total").description("Runs started, by trigger (manual, schedule)")
                 .tags("target", plan.target(), "trigger", trigger, "instrument", plan.instrument().name()).register(meters).increment();
         return run;
