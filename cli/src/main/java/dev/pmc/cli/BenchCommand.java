@@ -123,12 +123,16 @@ final class BenchCommand {
     /** utime + stime of a Linux process, in seconds (clock ticks of 1/100 s). */
     static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat"))) / 100.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** utime + stime (clock ticks) of a /proc stat line, a process's or a thread's. */
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** utime + stime of a Linux process's JIT compiler threads ("C2 CompilerThre…", "C1 CompilerThre…"), in seconds. */
@@ -140,8 +144,7 @@ final class BenchCommand {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (!comm.startsWith("C2 Compiler") && !comm.startsWith("C1 Compiler")) continue;
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    ticks += ticks(stat);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }

@@ -83,6 +83,8 @@ public class AggregatorService {
     int keepCompleteRuns;
     @ConfigProperty(name = "pmc.retention.max-age")
     Duration maxAge;
+    @ConfigProperty(name = "pmc.aggregator.milestone-check-interval")
+    Duration milestoneCheckInterval;
 
     private AggregatorStreams streams;
     private final PersonaIndex index = new PersonaIndex();
@@ -145,8 +147,6 @@ public class AggregatorService {
 
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
 
-    @ConfigProperty(name = "pmc.aggregator.milestone-check-interval")
-    Duration milestoneCheckInterval;
     /**
      * Runs the milestone check: not a {@code @Scheduled} method, because Quarkus' simple scheduler looks at its triggers
      * once a second (SimpleScheduler.CHECK_PERIOD = 1000 ms), so any shorter interval there is in effect a second.
