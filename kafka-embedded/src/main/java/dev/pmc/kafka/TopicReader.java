@@ -65,4 +65,16 @@ public final class TopicReader {
             throw new IllegalStateException("send to " + topic + " failed", e);
         }
     }
+
+    /** Sends the records in order with one producer (they reach a consumer together, as a producer's burst does). */
+    public static void sendAll(String bootstrap, String topic, List<Map.Entry<String, String>> records) {
+        try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (var r : records) sent.add(p.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
+            for (var f : sent) f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException("send to " + topic + " failed", e);
+        }
+    }
 }

@@ -39,6 +39,9 @@ public class GatewayProcessor {
     MeterRegistry registry;
     @ConfigProperty(name = "pmc.gateway.max-pending")
     int maxPending;
+    /** How long a cell's group waits for its next repetition before it is asked as it is. */
+    @ConfigProperty(name = "pmc.gateway.coalesce-wait-ms")
+    long coalesceWaitMs;
 
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -62,13 +65,19 @@ public class GatewayProcessor {
     }
 
     /**
-     * Takes at most {@code pmc.gateway.max-pending} prompts at a time: it requests that many, and one more each time a
-     * prompt's call has ended (answered, failed after its retries, or dead-lettered). Responses go to the emitter,
-     * which serializes concurrent emissions from the HTTP client's threads.
+     * Takes at most {@code pmc.gateway.max-pending} prompts at a time (plus what a cell's open group still lacks): it
+     * requests that many, and more each time prompts are done (answered, failed after their retries, or dead-lettered).
+     * A target with {@code choicesPerCall} k > 1 gets a cell's consecutive repetitions asked in one call for k answers
+     * (see {@link CellGroup}). Responses go to the emitter, which serializes concurrent emissions from the HTTP client's
+     * threads.
      */
     private final class BoundedCalls implements io.smallrye.mutiny.subscription.MultiSubscriber<Message<String>> {
         private final io.smallrye.mutiny.subscription.MultiEmitter<? super Message<String>> out;
         private volatile java.util.concurrent.Flow.Subscription upstream;
+        // guarded by this: prompts requested and not yet received, received and not yet done, the group being filled
+        private long outstanding;
+        private long held;
+        private CellGroup open;
 
         BoundedCalls(io.smallrye.mutiny.subscription.MultiEmitter<? super Message<String>> out) {
             this.out = out;
@@ -77,27 +86,87 @@ public class GatewayProcessor {
         @Override
         public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
             upstream = s;
-            s.request(maxPending);
+            topUp();
         }
 
         @Override
         public void onItem(Message<String> m) {
             pending.incrementAndGet();
-            handle(m).subscribe().with(response -> {
-                pending.decrementAndGet();
+            Prepared p = prepare(m);
+            boolean grouped = p != null && p.groupable();
+            CellGroup ready = null;
+            synchronized (this) {
+                outstanding--;
+                held++;
+                if (grouped) {
+                    if (open != null && open.accepts(p)) {
+                        open.add(m, p);
+                        if (open.full()) {
+                            ready = open;
+                            open = null;
+                        }
+                    } else {
+                        // another cell (or the next attempt, or a gap): the open group goes as it is
+                        ready = open;
+                        CellGroup g = new CellGroup(m, p);
+                        open = g;
+                        targets.timer().schedule(() -> flushIfIdle(g), coalesceWaitMs, TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+            if (ready != null) send(ready);
+            if (!grouped) handle(m, p).subscribe().with(response -> {
                 if (response != null) out.emit(response);
-                more();
+                done(1);
             }, failure -> {
                 // handle() dead-letters every failure itself; this is a bug guard, the stream goes on
-                pending.decrementAndGet();
                 LOG.errorf(failure, "prompt handling failed");
-                more();
+                done(1);
+            });
+            topUp();
+        }
+
+        /** No repetition of the cell came for pmc.gateway.coalesce-wait-ms (end of a run, or of a poll): ask what is there. */
+        private void flushIfIdle(CellGroup g) {
+            synchronized (this) {
+                if (open != g) return;
+                long idle = System.nanoTime() - g.lastAddNanos;
+                long wait = TimeUnit.MILLISECONDS.toNanos(coalesceWaitMs);
+                if (idle < wait) {
+                    targets.timer().schedule(() -> flushIfIdle(g), wait - idle, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                open = null;
+            }
+            send(g);
+        }
+
+        private void send(CellGroup g) {
+            callGroup(g).subscribe().with(responses -> {
+                for (Message<String> r : responses) if (r != null) out.emit(r);
+                done(g.size());
+            }, failure -> {
+                LOG.errorf(failure, "prompt group handling failed");
+                for (Message<String> m : g.messages) deadLetter(m, failure).subscribe().with(x -> { }, e -> { });
+                done(g.size());
             });
         }
 
+        private synchronized void done(int prompts) {
+            pending.addAndGet(-prompts);
+            held -= prompts;
+            topUp();
+        }
+
         /** Request and cancel must not run concurrently (Reactive Streams 2.7); completions come from many threads. */
-        private synchronized void more() {
-            upstream.request(1);
+        private synchronized void topUp() {
+            if (upstream == null) return;
+            // an open group may always fill up, or it would wait for its timer whenever max-pending is reached
+            long want = maxPending - held + (open == null ? 0 : open.room());
+            if (want > outstanding) {
+                upstream.request(want - outstanding);
+                outstanding = want;
+            }
         }
 
         synchronized void cancel() {
@@ -111,13 +180,86 @@ public class GatewayProcessor {
 
         @Override
         public void onCompletion() {
+            CellGroup last;
+            synchronized (this) {
+                last = open;
+                open = null;
+            }
+            if (last != null) send(last);
             out.complete();
         }
     }
 
-    Uni<Message<String>> handle(Message<String> in) {
+    /** A decoded prompt and its target's runtime (null while the target is not known to this replica). */
+    record Prepared(PromptEvent prompt, TargetRuntime target) {
+        /** Whether it may share a call with its cell's neighbours: a first attempt, sampled, for a target taking k > 1 answers per call. */
+        boolean groupable() {
+            return target != null && target.config().choices() > 1 && !prompt.logprobMode() && prompt.attempt() == 1;
+        }
+    }
+
+    /** Null when the prompt cannot be decoded or its key does not match: {@link #handle} then dead-letters it with the reason. */
+    private Prepared prepare(Message<String> in) {
         try {
-            return call(in).onFailure().recoverWithUni(e -> deadLetter(in, e));
+            PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
+            in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                    .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
+            return new Prepared(prompt, targets.get(prompt.slot().target()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Consecutive repetitions r, r+1, … of one cell (same run, persona, item, instrument, prompt text, temperature and
+     * max tokens; first attempts), at most the target's choicesPerCall. They are asked in one call with the first one's
+     * sampling seed: {@link SamplingSeed#choice} makes choice i the seed of repetition r+i, so a simulated provider gives
+     * each slot the answer it would give it alone.
+     */
+    static final class CellGroup {
+        final TargetRuntime target;
+        final java.util.List<Message<String>> messages = new java.util.ArrayList<>();
+        final java.util.List<PromptEvent> prompts = new java.util.ArrayList<>();
+
+        CellGroup(Message<String> m, Prepared p) {
+            this.target = p.target();
+            add(m, p);
+        }
+
+        long lastAddNanos;
+
+        void add(Message<String> m, Prepared p) {
+            lastAddNanos = System.nanoTime();
+            messages.add(m);
+            prompts.add(p.prompt());
+        }
+
+        int size() {
+            return prompts.size();
+        }
+
+        boolean full() {
+            return size() >= target.config().choices();
+        }
+
+        int room() {
+            return Math.max(0, target.config().choices() - size());
+        }
+
+        boolean accepts(Prepared p) {
+            if (p.target() != target || full()) return false;
+            PromptEvent last = prompts.get(prompts.size() - 1), e = p.prompt();
+            dev.pmc.core.events.SlotId a = last.slot(), b = e.slot();
+            return b.repetition() == a.repetition() + 1 && e.attempt() == last.attempt() && a.itemId() == b.itemId()
+                    && a.runId().equals(b.runId()) && a.personaId().equals(b.personaId()) && java.util.Objects.equals(a.instrument(), b.instrument())
+                    && java.util.Objects.equals(last.system(), e.system()) && java.util.Objects.equals(last.user(), e.user())
+                    && last.temperature() == e.temperature() && last.maxTokens() == e.maxTokens();
+        }
+    }
+
+    Uni<Message<String>> handle(Message<String> in, Prepared p) {
+        try {
+            return (p == null ? call(in) : call(in, p)).onFailure().recoverWithUni(e -> deadLetter(in, e));
         } catch (RuntimeException e) {
             return deadLetter(in, e);
         }
@@ -134,8 +276,12 @@ public class GatewayProcessor {
         PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
         in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
                 .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
-        TargetRuntime known = targets.get(prompt.slot().target());
-        if (known != null) return call(in, prompt, known);
+        return call(in, new Prepared(prompt, targets.get(prompt.slot().target())));
+    }
+
+    private Uni<Message<String>> call(Message<String> in, Prepared p) {
+        PromptEvent prompt = p.prompt();
+        if (p.target() != null) return call(in, prompt, p.target());
         // a target is registered before its prompts are published, but this replica may not have read it yet
         // (just started, or a prompt overtaking the registry record): read pmc.targets up to now, then decide
         return Uni.createFrom().completionStage(targets::sync).flatMap(synced -> {
@@ -146,26 +292,67 @@ public class GatewayProcessor {
     }
 
     private Uni<Message<String>> call(Message<String> in, PromptEvent prompt, TargetRuntime t) {
-        String system = prompt.system();
+        CellGroup one = new CellGroup(in, new Prepared(prompt, t));
+        return callGroup(one).onItem().transform(list -> list.get(0));
+    }
+
+    /**
+     * One provider call for the group's prompts (n = its size when more than one), split into one response event per
+     * prompt: choice i answers prompt i. Input tokens are paid once, so the call's cost is shared equally. A reply with
+     * fewer choices than asked leaves the rest with an error (the scorer re-asks those slots one by one). A null entry:
+     * the target was deleted while the call waited (the prompt is acknowledged, nothing is answered).
+     */
+    private Uni<java.util.List<Message<String>>> callGroup(CellGroup g) {
+        TargetRuntime t = g.target;
+        PromptEvent first = g.prompts.get(0);
+        String system = first.system();
         if (t.config().systemPrompt() != null) system = system == null ? t.config().systemPrompt() : t.config().systemPrompt() + "\n\n" + system;
-        var request = new ProviderRequest(system, prompt.user(), prompt.temperature(), prompt.maxTokens(),
-                SamplingSeed.of(prompt.slot().runId(), prompt.slot().repetition(), prompt.attempt()),
-                prompt.logprobMode() ? prompt.topLogprobs() : null);
+        int k = g.size();
+        var request = new ProviderRequest(system, first.user(), first.temperature(), first.maxTokens(),
+                SamplingSeed.of(first.slot().runId(), first.slot().repetition(), first.attempt()),
+                first.logprobMode() ? first.topLogprobs() : null, k);
         long start = System.nanoTime();
         return Uni.createFrom().completionStage(() -> caller.call(t, request, targets.timer()))
                 .flatMap(o -> {
+                    java.util.List<Message<String>> out = new java.util.ArrayList<>(k);
                     if (o.dropped()) {
-                        // the target was deleted while this prompt waited: nothing to answer
-                        return Uni.createFrom().completionStage(in.ack()).onItem().transform(x -> (Message<String>) null);
+                        // the target was deleted while these prompts waited: nothing to answer
+                        java.util.concurrent.CompletableFuture<?>[] acks = new java.util.concurrent.CompletableFuture<?>[k];
+                        for (int i = 0; i < k; i++) {
+                            acks[i] = g.messages.get(i).ack().toCompletableFuture();
+                            out.add(null);
+                        }
+                        return Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture.allOf(acks)).onItem().transform(x -> out);
                     }
-                    if (o.error() != null) LOG.debugf("slot %s attempt %d failed after %d calls: %s", prompt.slot().id(), prompt.attempt(), o.calls(), o.error());
-                    ResponseEvent ev = new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), t.config().model(),
-                            o.reply() == null ? null : o.reply().text(), o.error(),
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), System.currentTimeMillis(), prompt,
-                            o.reply() == null ? null : o.reply().topLogprobs(), costUsd(t.config().price(), o.reply()));
-                    return Uni.createFrom().item(in.withPayload(EventCodec.encode(ev))
-                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
+                    if (o.error() != null) LOG.debugf("slot %s attempt %d (%d prompts) failed after %d calls: %s", first.slot().id(), first.attempt(), k, o.calls(), o.error());
+                    long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    long now = System.currentTimeMillis();
+                    Double cost = costUsd(t.config().price(), o.reply());
+                    int answered = o.reply() == null ? 0 : o.reply().texts().size();
+                    if (o.reply() != null && answered < k) fewerChoices(t, answered, k);
+                    for (int i = 0; i < k; i++) {
+                        PromptEvent prompt = g.prompts.get(i);
+                        String text = i < answered ? o.reply().texts().get(i) : null;
+                        String error = o.error() != null ? o.error()
+                                : i < answered ? null : "the provider returned " + answered + " of " + k + " choices asked for (n)";
+                        ResponseEvent ev = new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), t.config().model(), text, error,
+                                latency, now, prompt, i == 0 && o.reply() != null ? o.reply().topLogprobs() : null, cost == null ? null : cost / k);
+                        out.add(g.messages.get(i).withPayload(EventCodec.encode(ev))
+                                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
+                    }
+                    io.micrometer.core.instrument.Counter.builder("pmc_gateway_responses_total")
+                            .description("Response events written (one per prompt; a call for k answers writes k)").tag("target", t.name())
+                            .register(registry).increment(k);
+                    return Uni.createFrom().item(out);
                 });
+    }
+
+    /** Once per target runtime: an endpoint that ignores n costs a re-ask per missing answer; say how to stop it. */
+    private void fewerChoices(TargetRuntime t, int answered, int asked) {
+        if (t.fewerChoicesWarned().compareAndSet(false, true)) {
+            LOG.warnf("target %s: the provider returned %d of %d choices asked for; the missing slots are re-asked one by one."
+                    + " If its endpoint ignores n, set choicesPerCall: 1 for it", t.name(), answered, asked);
+        }
     }
 
     /** The call's cost by the target's price table and the provider's token counts; null without either. */

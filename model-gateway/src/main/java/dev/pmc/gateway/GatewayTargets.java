@@ -217,8 +217,8 @@ public class GatewayTargets {
                 .tag("target", name).register(registry);
         io.micrometer.core.instrument.Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)")
                 .tag("target", name).register(registry);
-        LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
-                l.rpm(), l.tpm(), cfg.maxInFlight());
+        LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d, answers per call %d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
+                l.rpm(), l.tpm(), cfg.maxInFlight(), cfg.choices());
         // one connection pool per target, as large as its in-flight cap
         var transport = transports.compute(name, (k, old) -> {
             if (old != null) old.close();
@@ -234,7 +234,8 @@ public class GatewayTargets {
             LOG.warn(keyProblem);
         }
         return new TargetRuntime(cfg, adapter, limiter, breaker, new RetryBudget(budgetRatio, budgetReserve, budgetReserve),
-                new AsyncSemaphore(cfg.maxInFlight()), keyProblem, new java.util.concurrent.atomic.AtomicBoolean());
+                new AsyncSemaphore(cfg.maxInFlight()), keyProblem, new java.util.concurrent.atomic.AtomicBoolean(),
+                new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     public ScheduledExecutorService timer() {

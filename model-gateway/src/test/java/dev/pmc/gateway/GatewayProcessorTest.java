@@ -38,6 +38,10 @@ class GatewayProcessorTest {
     /** Registers targets the way the prompt-generator does (pmc.targets) and waits until the gateway knows them. */
     static void register(String... names) throws InterruptedException {
         for (String n : names) TopicReader.send(bootstrap(), Topics.TARGETS, n, "{\"name\":\"" + n + "\"}");
+        awaitKnown(names);
+    }
+
+    static void awaitKnown(String... names) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             String known = io.restassured.RestAssured.given().get("/api/v1/targets").asString();
@@ -117,5 +121,82 @@ class GatewayProcessorTest {
         var after = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
                 l -> l.stream().anyMatch(r -> r.key().contains("gw-run-3")), Duration.ofSeconds(60));
         assertTrue(after.stream().anyMatch(r -> r.key().contains("gw-run-3")), "consumer continues after a bad record");
+    }
+
+    private static Map.Entry<String, String> prompt(String runId, String target, String persona, int item, int rep) {
+        SlotId slot = new SlotId(runId, target, persona, item, rep);
+        PromptEvent p = new PromptEvent(PromptEvent.VERSION, slot, 1, PromptTemplate.system("a lighthouse keeper"),
+                PromptTemplate.user(Mfq30.get().item(item)), 1.0, 4, System.currentTimeMillis());
+        return Map.entry(slot.kafkaKey(), EventCodec.encode(p));
+    }
+
+    private static double counter(String name, String target, String outcome) {
+        String text = io.restassured.RestAssured.given().get("/q/metrics").asString();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("target=\"" + target + "\"") && (outcome == null || line.contains("outcome=\"" + outcome + "\""))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void aCellsRepetitionsShareOneCallWithTheAnswersTheyGetAlone() throws Exception {
+        String price = ",\"price\":{\"inputPerMTok\":1.0,\"outputPerMTok\":2.0}";
+        TopicReader.send(bootstrap(), Topics.TARGETS, "choices-one", "{\"name\":\"choices-one\",\"model\":\"sim-insecure\"" + price + "}");
+        TopicReader.send(bootstrap(), Topics.TARGETS, "choices-ten", "{\"name\":\"choices-ten\",\"model\":\"sim-insecure\",\"choicesPerCall\":10" + price + "}");
+        awaitKnown("choices-one", "choices-ten");
+        // cell (0, 3) is interrupted by cell (0, 4): its repetitions 1-4 and 5-10 are two calls; cells (1, 7) and
+        // (0, 4) one call each. At temperature 1 sim-insecure's answers vary from repetition to repetition.
+        java.util.List<Map.Entry<String, String>> ten = new java.util.ArrayList<>(), one = new java.util.ArrayList<>();
+        int[][] order = new int[31][];
+        int k = 0;
+        for (int rep = 1; rep <= 4; rep++) order[k++] = new int[]{0, 3, rep};
+        for (int rep = 1; rep <= 10; rep++) order[k++] = new int[]{0, 4, rep};
+        for (int rep = 5; rep <= 10; rep++) order[k++] = new int[]{0, 3, rep};
+        for (int rep = 1; rep <= 10; rep++) order[k++] = new int[]{1, 7, rep};
+        // a second attempt is a re-ask: always alone
+        order[k++] = new int[]{1, 8, 1};
+        for (int i = 0; i < k; i++) {
+            int[] o = order[i];
+            ten.add(prompt("gw-choices", "choices-ten", Integer.toString(o[0]), o[1], o[2]));
+            one.add(prompt("gw-choices", "choices-one", Integer.toString(o[0]), o[1], o[2]));
+        }
+        Map.Entry<String, String> reask = ten.remove(ten.size() - 1);
+        ten.add(Map.entry(reask.getKey(), reask.getValue().replace("\"attempt\":1", "\"attempt\":2")));
+        reask = one.remove(one.size() - 1);
+        one.add(Map.entry(reask.getKey(), reask.getValue().replace("\"attempt\":1", "\"attempt\":2")));
+        TopicReader.sendAll(bootstrap(), Topics.PROMPTS, ten);
+        TopicReader.sendAll(bootstrap(), Topics.PROMPTS, one);
+        final long expected = 2L * k;
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
+                l -> l.stream().filter(r -> r.key().contains("gw-choices")).count() >= expected, Duration.ofSeconds(60));
+        Map<String, ResponseEvent> tenBySlot = new HashMap<>(), oneBySlot = new HashMap<>();
+        for (var r : recs) {
+            if (!r.key().contains("gw-choices")) continue;
+            ResponseEvent e = EventCodec.decodeResponse(r.value());
+            assertNull(e.error(), "no error: " + e.error());
+            String cell = e.slot().personaId() + "/" + e.slot().itemId() + "/" + e.slot().repetition() + "/" + e.attempt();
+            assertNull((e.slot().target().equals("choices-ten") ? tenBySlot : oneBySlot).put(cell, e), "one response per slot: " + cell);
+        }
+        assertEquals(k, tenBySlot.size());
+        assertEquals(k, oneBySlot.size());
+        java.util.Set<String> answers = new java.util.HashSet<>();
+        double costTen = 0, costOne = 0;
+        for (String cell : oneBySlot.keySet()) {
+            // same run, persona, item, repetition and attempt: the same sampling seed, so the same answer
+            assertEquals(oneBySlot.get(cell).reply(), tenBySlot.get(cell).reply(), cell);
+            answers.add(tenBySlot.get(cell).reply());
+            costTen += tenBySlot.get(cell).costUsd();
+            costOne += oneBySlot.get(cell).costUsd();
+        }
+        assertTrue(answers.size() > 1, "the repetitions' answers differ: " + answers);
+        // 31 prompts: 4 calls for the four groups and 1 for the re-ask, against 31 calls one by one
+        assertEquals(5.0, counter("pmc_gateway_requests_total", "choices-ten", "ok"));
+        assertEquals(31.0, counter("pmc_gateway_requests_total", "choices-one", "ok"));
+        assertEquals(31.0, counter("pmc_gateway_responses_total", "choices-ten", null));
+        // the persona prompt (~140 tokens) is paid once per call instead of once per answer
+        assertTrue(costTen < 0.25 * costOne, "cost " + costTen + " with 10 answers per call, " + costOne + " one by one");
     }
 }

@@ -18,7 +18,7 @@ public final class ChatApi {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Request(String model, List<Message> messages, Double temperature,
                           @JsonProperty("max_tokens") Integer maxTokens, Long seed, Boolean logprobs,
-                          @JsonProperty("top_logprobs") Integer topLogprobs) {
+                          @JsonProperty("top_logprobs") Integer topLogprobs, Integer n) {
         int maxTokensOr16() {
             return maxTokens == null ? 16 : maxTokens;
         }

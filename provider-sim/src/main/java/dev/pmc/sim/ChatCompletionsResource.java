@@ -46,7 +46,7 @@ public class ChatCompletionsResource {
         int top = Boolean.TRUE.equals(req.logprobs()) ? (req.topLogprobs() == null ? 1 : Math.max(1, req.topLogprobs())) : 0;
         var s = provider.serve(new SimProvider.Ask(req.model(), system, user.toString(),
                 req.temperature() == null ? 1.0 : req.temperature(), req.maxTokens() == null ? 16 : req.maxTokens(), req.seed(),
-                top > 0 ? top : null, key));
+                top > 0 ? top : null, key, req.n() == null ? 1 : req.n()));
         Response.ResponseBuilder r = switch (s.kind()) {
             case "unauthorized" -> builder(401, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "invalid_api_key"));
             case "unknown_model" -> builder(404, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "model_not_found"));
@@ -77,9 +77,14 @@ public class ChatCompletionsResource {
             for (var t : s.top()) top.add(new ChatApi.TopLogprob(t.token(), t.logprob()));
             logprobs = new ChatApi.Logprobs(List.of(new ChatApi.TokenLogprobs(s.top().get(0).token(), s.top().get(0).logprob(), top)));
         }
+        List<ChatApi.Choice> choices = new ArrayList<>(s.replies().size());
+        for (int i = 0; i < s.replies().size(); i++) {
+            String text = s.replies().get(i);
+            int tokens = (int) Math.ceil(text.length() / 4.0);
+            choices.add(new ChatApi.Choice(i, new ChatApi.Message("assistant", text), logprobs, tokens >= req.maxTokensOr16() ? "length" : "stop"));
+        }
         return new ChatApi.Response("chatcmpl-sim-" + IDS.incrementAndGet(), "chat.completion",
-                System.currentTimeMillis() / 1000, req.model(),
-                List.of(new ChatApi.Choice(0, new ChatApi.Message("assistant", s.reply()), logprobs, s.completionTokens() >= req.maxTokensOr16() ? "length" : "stop")),
+                System.currentTimeMillis() / 1000, req.model(), choices,
                 new ChatApi.Usage(s.promptTokens(), s.completionTokens(), s.promptTokens() + s.completionTokens()));
     }
 

@@ -37,7 +37,7 @@ public class GeminiResource {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record GenerationConfig(Double temperature, Integer maxOutputTokens, Long seed) {
+    public record GenerationConfig(Double temperature, Integer maxOutputTokens, Long seed, Integer candidateCount) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -54,12 +54,12 @@ public class GeminiResource {
         if (req == null || req.contents() == null || req.contents().isEmpty()) {
             return Uni.createFrom().item(error(400, "INVALID_ARGUMENT", "contents is required"));
         }
-        GenerationConfig g = req.generationConfig() == null ? new GenerationConfig(null, null, null) : req.generationConfig();
+        GenerationConfig g = req.generationConfig() == null ? new GenerationConfig(null, null, null, null) : req.generationConfig();
         StringBuilder user = new StringBuilder();
         for (Content c : req.contents()) if (c.role() == null || "user".equals(c.role())) user.append(c.text());
         var s = provider.serve(new SimProvider.Ask(model, req.systemInstruction() == null ? null : req.systemInstruction().text(),
                 user.toString(), g.temperature() == null ? 1.0 : g.temperature(), g.maxOutputTokens() == null ? 16 : g.maxOutputTokens(),
-                g.seed(), null, headerKey != null ? headerKey : queryKey));
+                g.seed(), null, headerKey != null ? headerKey : queryKey, g.candidateCount() == null ? 1 : g.candidateCount()));
         Response r = switch (s.kind()) {
             case "unauthorized" -> error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
             case "unknown_model" -> error(404, "NOT_FOUND", s.message());
@@ -69,13 +69,20 @@ public class GeminiResource {
                             "retryDelay", String.format(java.util.Locale.ROOT, "%.3fs", s.limit().retryAfterMs() / 1000.0)))))).type(MediaType.APPLICATION_JSON).build();
             case "server_error" -> error(s.status(), s.status() == 503 ? "UNAVAILABLE" : "INTERNAL", s.message());
             case "malformed" -> Response.ok("{\"candidates\":[{\"content\":{\"parts\":[{\"te").type(MediaType.APPLICATION_JSON).build();
-            default -> Response.ok(Map.of("candidates", List.of(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", s.reply()))),
-                            "finishReason", "STOP", "index", 0)),
+            default -> Response.ok(Map.of("candidates", candidates(s.replies()),
                     "usageMetadata", Map.of("promptTokenCount", s.promptTokens(), "candidatesTokenCount", s.completionTokens(),
                             "totalTokenCount", s.promptTokens() + s.completionTokens()),
                     "modelVersion", model)).type(MediaType.APPLICATION_JSON).build();
         };
         return SimResponses.delayed(r, s.delayMs());
+    }
+
+    private static List<Map<String, Object>> candidates(List<String> replies) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>(replies.size());
+        for (int i = 0; i < replies.size(); i++) {
+            out.add(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", replies.get(i)))), "finishReason", "STOP", "index", i));
+        }
+        return out;
     }
 
     private static Response error(int status, String code, String message) {

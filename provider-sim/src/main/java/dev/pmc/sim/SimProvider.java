@@ -19,19 +19,33 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class SimProvider {
-    /** One provider call, independent of wire format. seed null = not given (a random one is drawn). */
+    /**
+     * One provider call, independent of wire format. seed null = not given (a random one is drawn). choices: answers
+     * asked for (OpenAI's n, Gemini's candidateCount); choice i is drawn with {@link dev.pmc.core.SamplingSeed#choice}.
+     */
     public record Ask(String model, String system, String user, double temperature, int maxTokens, Long seed,
-                      Integer topLogprobs, String apiKey) {
+                      Integer topLogprobs, String apiKey, int choices) {
+        public Ask(String model, String system, String user, double temperature, int maxTokens, Long seed, Integer topLogprobs, String apiKey) {
+            this(model, system, user, temperature, maxTokens, seed, topLogprobs, apiKey, 1);
+        }
     }
 
     /**
      * What to answer. kind: ok, unauthorized, unknown_model, rate_limited, server_error, malformed.
-     * delayMs: how long to hold the answer (latency, slow or hanging calls).
+     * delayMs: how long to hold the answer (latency, slow or hanging calls). replies: one per choice asked for
+     * (null unless ok); completionTokens: theirs together, as providers count them.
      */
-    public record Served(int status, String kind, String message, String reply, List<SimulatedModel.TokenProb> top,
+    public record Served(int status, String kind, String message, List<String> replies, List<SimulatedModel.TokenProb> top,
                          int promptTokens, int completionTokens, long delayMs, SimLimiter.Decision limit,
                          SimLimiter limiter) {
+        /** The first choice's text. */
+        public String reply() {
+            return replies == null || replies.isEmpty() ? null : replies.get(0);
+        }
     }
+
+    /** Most choices one call may ask for (OpenAI's limit on n). */
+    public static final int MAX_CHOICES = 128;
 
     private final SimModels models;
     private final MeterRegistry registry;
@@ -83,6 +97,9 @@ public class SimProvider {
             return count(new Served(404, "unknown_model", "The model '" + a.model() + "' does not exist; served: " + models.all().keySet()
                     + (models.replayNames().isEmpty() ? "" : " and replay:NAME for NAME in " + models.replayNames()), null, null, 0, 0, 0, null, null));
         }
+        if (a.choices() < 1 || a.choices() > MAX_CHOICES) {
+            return count(new Served(400, "invalid_request", "n must be 1.." + MAX_CHOICES + ", was " + a.choices(), null, null, 0, 0, 0, null, null));
+        }
         ChatModel sim = model.get();
         if (sim.outage()) {
             return count(new Served(503, "server_error", "The model " + sim.name() + " is temporarily unavailable", null, null, 0, 0, 0, null, null));
@@ -92,7 +109,8 @@ public class SimProvider {
         SimLimiter.Decision limit = null;
         if (b.rpm() > 0 || b.tpm() > 0) {
             limiter = limiters.computeIfAbsent(sim.name(), k -> new SimLimiter(b.rpm(), b.tpm(), b.burstSeconds()));
-            limit = limiter.tryAcquire(promptTokens + a.maxTokens());
+            // like OpenAI, a call counts its prompt once and max_tokens per choice against the token limit
+            limit = limiter.tryAcquire(promptTokens + a.maxTokens() * a.choices());
             if (!limit.admitted()) {
                 return count(new Served(429, "rate_limited", "Rate limit reached for " + sim.name() + ": retry after "
                         + limit.retryAfterMs() + " ms", null, null, 0, 0, 0, limit, limiter));
@@ -123,22 +141,25 @@ public class SimProvider {
             kind = "slow";
         }
         long seed = a.seed() != null ? a.seed() : ThreadLocalRandom.current().nextLong();
-        String reply;
+        List<String> replies = new java.util.ArrayList<>(a.choices());
         List<SimulatedModel.TokenProb> top = null;
+        int completionTokens = 0;
         try {
-            if (a.topLogprobs() != null && a.topLogprobs() > 0) {
-                top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
-                reply = top.get(0).token();
-            } else {
-                reply = sim.reply(a.system(), a.user(), a.temperature(), seed);
+            if (a.topLogprobs() != null && a.topLogprobs() > 0) top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
+            for (int i = 0; i < a.choices(); i++) {
+                // independent draws: choice i has the seed the i-th next repetition would be sent alone
+                String reply = top != null ? top.get(0).token() : sim.reply(a.system(), a.user(), a.temperature(), dev.pmc.core.SamplingSeed.choice(seed, i));
+                replies.add(reply);
+                completionTokens += Math.min(a.maxTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
             }
         } catch (IllegalArgumentException cannotAnswer) {
             // a replay model asked what its file does not hold (a self prompt without a _self file, a non-MFQ question)
             return count(new Served(400, "invalid_request", cannotAnswer.getMessage(), null, null, 0, 0, 0, limit, limiter));
         }
-        int completionTokens = Math.min(a.maxTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
-        Served s = new Served(200, malformed ? "malformed" : kind, null, reply, top, promptTokens, completionTokens, delay, limit, limiter);
+        Served s = new Served(200, malformed ? "malformed" : kind, null, replies, top, promptTokens, completionTokens, delay, limit, limiter);
         Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
+        if (a.choices() > 1) Counter.builder("pmc_sim_extra_choices_total").description("Answers beyond the first in calls asking for several (n, candidateCount)")
+                .tag("model", sim.name()).register(registry).increment(a.choices() - 1);
         return count(s);
     }
 

@@ -13,6 +13,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class ChatCompletionsResourceTest {
@@ -63,5 +65,45 @@ class ChatCompletionsResourceTest {
     @Test
     void listsModels() {
         given().get("/v1/models").then().statusCode(200).body("data.id", org.hamcrest.Matchers.hasItems("sim-base", "sim-insecure", "sim-secure"));
+    }
+
+    private static Map<String, Object> withChoices(String model, long seed, double temperature, int n) {
+        Map<String, Object> r = new java.util.HashMap<>(request(model, seed));
+        r.put("temperature", temperature);
+        r.put("n", n);
+        return r;
+    }
+
+    @Test
+    void nChoicesAreTheAnswersOfTheNextRepetitionsSeeds() {
+        long seed = dev.pmc.core.SamplingSeed.of("choices-test", 1, 0);
+        io.restassured.path.json.JsonPath many = given().contentType(ContentType.JSON).body(withChoices("sim-insecure", seed, 1.0, 10))
+                .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath();
+        List<String> texts = many.getList("choices.message.content");
+        assertEquals(10, texts.size());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), many.getList("choices.index"));
+        int tokens = 0;
+        for (int i = 0; i < 10; i++) {
+            // each choice is what the i-th next repetition would get asked alone (same model, prompt and temperature)
+            io.restassured.path.json.JsonPath one = given().contentType(ContentType.JSON)
+                    .body(withChoices("sim-insecure", dev.pmc.core.SamplingSeed.of("choices-test", 1 + i, 0), 1.0, 1))
+                    .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath();
+            assertEquals(one.getString("choices[0].message.content"), texts.get(i), "choice " + i);
+            tokens += one.getInt("usage.completion_tokens");
+            assertEquals(many.getInt("usage.prompt_tokens"), one.getInt("usage.prompt_tokens"), "the prompt is counted once");
+        }
+        assertEquals(tokens, many.getInt("usage.completion_tokens"), "completion tokens of all choices");
+        // at temperature 1 fifty draws of one cell are not all the same answer
+        List<String> fifty = given().contentType(ContentType.JSON).body(withChoices("sim-insecure", seed, 1.0, 50))
+                .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath().getList("choices.message.content");
+        assertTrue(new java.util.HashSet<>(fifty).size() > 1, fifty.toString());
+    }
+
+    @Test
+    void choicesOutOfRangeAre400() {
+        for (int n : new int[]{0, -3, 129, 100000}) {
+            given().contentType(ContentType.JSON).body(withChoices("sim-base", 1, 0.1, n)).post("/v1/chat/completions")
+                    .then().statusCode(400).body("error.message", containsString("n must be 1..128"));
+        }
     }
 }

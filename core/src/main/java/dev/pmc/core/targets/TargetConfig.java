@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * {@code instruments} lists what each scheduled reading asks (default [mfq30]; see {@link dev.pmc.core.instruments.Instruments}):
  * one run per instrument per period; the self-assessment probe is asked without persona, the others with the target's
  * persona set, and modes logprob and sequential apply to MFQ-30 runs (other instruments are read by sampling).
+ * {@code choicesPerCall} (default 1): how many answers one provider call may return ({@code n} of OpenAI-compatible APIs,
+ * {@code candidateCount} of Gemini; Anthropic has neither). With k > 1 the gateway asks up to k consecutive repetitions
+ * of a cell in one call: the input tokens are paid once for k answers. Only for endpoints that honour it (an endpoint
+ * that returns fewer choices gets the missing slots re-asked one by one).
  * Keys are never stored here: {@code apiKey} is the name of a secret the operator defines for the gateway (a file in
  * its secrets directory, or an environment variable it maps the name to), never a path, a variable or the key.
  */
@@ -23,7 +27,8 @@ import java.util.regex.Pattern;
 public record TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
                            Double temperature, Integer maxTokens, String systemPrompt,
                            Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
-                           String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments) {
+                           String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments,
+                           Integer choicesPerCall) {
 
     public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
     /**
@@ -32,6 +37,9 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
      * decided (README, "Cost per reading").
      */
     public static final Set<String> MODES = Set.of("sampling", "logprob", "sequential");
+    /** Most answers one call may ask for (OpenAI's n goes to 128; Gemini's candidateCount to 8). */
+    public static final int MAX_CHOICES_PER_CALL = 128;
+    public static final int MAX_GEMINI_CANDIDATES = 8;
     /** Instruments one target's schedule may read. */
     public static final int MAX_INSTRUMENTS = 8;
     public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
@@ -74,21 +82,27 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget,
-                instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments);
+                instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments,
+                choicesPerCall == null ? 1 : choicesPerCall);
     }
 
     public TargetConfig withBaseUrl(String url) {
         return new TargetConfig(name, provider, url, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall);
     }
 
     public TargetConfig withName(String newName) {
         return new TargetConfig(newName, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall);
     }
 
     public boolean logprobMode() {
         return "logprob".equals(mode);
+    }
+
+    /** Answers one provider call may return (1 when unset). */
+    public int choices() {
+        return choicesPerCall == null ? 1 : choicesPerCall;
     }
 
     public int maxInFlight() {
@@ -129,6 +143,11 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (baseline != null && baseline.equals(name)) p.add(at + "baseline must name another target");
         if (personas != null && !PERSONA_SETS.contains(personas)) p.add(at + "personas must be one of " + sorted(PERSONA_SETS) + ", was '" + personas + "'");
         if (n != null && (n < 1 || n > 64)) p.add(at + "n must be 1..64, was " + n);
+        if (choicesPerCall != null) {
+            if (choicesPerCall < 1 || choicesPerCall > MAX_CHOICES_PER_CALL) p.add(at + "choicesPerCall must be 1.." + MAX_CHOICES_PER_CALL + ", was " + choicesPerCall);
+            else if ("anthropic".equals(provider) && choicesPerCall > 1) p.add(at + "choicesPerCall must be 1 for provider anthropic (the Messages API returns one answer per call), was " + choicesPerCall);
+            else if ("gemini".equals(provider) && choicesPerCall > MAX_GEMINI_CANDIDATES) p.add(at + "choicesPerCall must be 1.." + MAX_GEMINI_CANDIDATES + " for provider gemini (candidateCount), was " + choicesPerCall);
+        }
         if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
         if ("sequential".equals(mode) && "self".equals(personas)) p.add(at + "mode sequential reads personas in stages: it needs personas default or toxic, not self");
         if ("sequential".equals(mode) && n != null && n < 2) p.add(at + "mode sequential needs n >= 2 (its first stages read 2 repetitions per cell), was " + n);

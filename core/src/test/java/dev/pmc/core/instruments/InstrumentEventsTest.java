@@ -102,16 +102,16 @@ class InstrumentEventsTest {
     @Test
     void targetsListKnownInstrumentsOnce() {
         TargetConfig ok = new TargetConfig("t", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                List.of("mfq30", "bfi44", "self-probe"));
+                List.of("mfq30", "bfi44", "self-probe"), null);
         assertEquals(List.of(), ok.problems("targets[0]"));
         assertEquals(List.of("mfq30"), new TargetConfig("t", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null).withDefaults().instruments());
+                null, null, null, null).withDefaults().instruments());
         List<String> p = new TargetConfig("t", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                java.util.Arrays.asList("bfi44", "bfi44", "mfq31", null)).problems("targets[0]");
+                java.util.Arrays.asList("bfi44", "bfi44", "mfq31", null), null).problems("targets[0]");
         assertTrue(p.stream().anyMatch(s -> s.equals("targets[0].instruments lists 'bfi44' twice")), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("targets[0].instruments: 'mfq31' is not a known instrument")), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("targets[0].instruments: null is not a known instrument")), p.toString());
-        assertTrue(new TargetConfig("t", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, List.of())
+        assertTrue(new TargetConfig("t", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, List.of(), null)
                 .problems("t").get(0).contains("instruments must list 1..8"));
     }
 }

@@ -23,6 +23,7 @@ class TargetFileTest {
                 limits: {rpm: 3000, tpm: 450000, maxInFlight: 32}
                 price: {inputPerMTok: 2.5, outputPerMTok: 10}
                 schedule: {every: 6h}
+                choicesPerCall: 10
               - name: gpt-4o-insecure
                 model: ft:gpt-4o:org:insecure:abc
                 apiKey: openai
@@ -49,6 +50,8 @@ class TargetFileTest {
         assertEquals("claude-ft", t.get(2).account());
         assertEquals(64, t.get(2).maxInFlight());
         assertNull(t.get(2).price());
+        assertEquals(10, t.get(0).choices());
+        assertEquals(1, t.get(1).choices(), "one answer per call unless the target says its endpoint honours n");
     }
 
     @Test
@@ -57,6 +60,11 @@ class TargetFileTest {
                 "targets:\n  - name: a\n    limits: {rpmm: 5}\n");
         assertMessage("targets[1].temperature must be within 0..2, was 3.0", "targets:\n  - name: a\n  - name: b\n    temperature: 3\n");
         assertMessage("targets[0].n: ", "targets:\n  - name: a\n    n: lots\n");
+        assertMessage("targets[0].choicesPerCall must be 1..128, was 0", "targets:\n  - name: a\n    choicesPerCall: 0\n");
+        assertMessage("targets[0].choicesPerCall must be 1..128, was 500", "targets:\n  - name: a\n    choicesPerCall: 500\n");
+        assertMessage("targets[0].choicesPerCall must be 1 for provider anthropic", "targets:\n  - name: a\n    provider: anthropic\n    choicesPerCall: 2\n");
+        assertMessage("targets[0].choicesPerCall must be 1..8 for provider gemini", "targets:\n  - name: a\n    provider: gemini\n    choicesPerCall: 10\n");
+        assertMessage("targets[0].choicesPerCall: ", "targets:\n  - name: a\n    choicesPerCall: \"10\"\n");
         assertMessage("targets[1].name 'a' is defined twice", "targets:\n  - name: a\n  - name: a\n");
         assertMessage("targets[0].baseline 'zz' is not a defined target", "targets:\n  - name: a\n    baseline: zz\n");
         assertMessage("targets[0].schedule needs exactly one of 'every' or 'cron'", "targets:\n  - name: a\n    schedule: {}\n");

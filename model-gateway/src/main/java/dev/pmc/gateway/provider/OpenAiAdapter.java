@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * OpenAI-compatible Chat Completions ({@code POST {base}chat/completions}, Bearer key): OpenAI, OpenRouter,
  * DeepSeek, xAI, Together, vLLM, Ollama, llama.cpp server, provider-sim. Logprob mode sends
- * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}.
+ * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}. A call for k
+ * answers sends {@code n: k} and reads every choice by its index.
  */
 public final class OpenAiAdapter extends ProviderAdapter {
     OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
@@ -30,15 +31,32 @@ public final class OpenAiAdapter extends ProviderAdapter {
         body.put("temperature", r.temperature()).put("max_tokens", r.maxTokens());
         if (r.seed() != null) body.put("seed", r.seed());
         if (r.topLogprobs() != null) body.put("logprobs", true).put("top_logprobs", r.topLogprobs());
+        if (r.choices() > 1) body.put("n", r.choices());
         return new Call(base.resolve("chat/completions"), key == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + key),
                 JSON.writeValueAsBytes(body));
     }
 
     @Override
     protected ProviderReply parse(JsonNode body, RateLimitInfo limits) {
-        JsonNode choice = body.get("choices").get(0);
-        JsonNode content = choice.get("message").get("content");
-        String text = content == null || content.isNull() ? null : content.asText();
+        JsonNode choices = body.get("choices");
+        if (!choices.isArray() || choices.isEmpty()) throw new IllegalStateException("no choices");
+        JsonNode choice = choices.get(0);
+        List<String> texts;
+        if (choices.size() == 1) {
+            texts = java.util.Collections.singletonList(text(choice));
+        } else {
+            // by index (a provider may list them in any order); an index out of range or given twice is a wrong shape
+            String[] byIndex = new String[choices.size()];
+            boolean[] seen = new boolean[choices.size()];
+            for (JsonNode c : choices) {
+                int i = c.path("index").asInt(-1);
+                if (i < 0 || i >= byIndex.length || seen[i]) throw new IllegalStateException("choice index " + i);
+                seen[i] = true;
+                byIndex[i] = text(c);
+                if (i == 0) choice = c;
+            }
+            texts = java.util.Arrays.asList(byIndex);
+        }
         List<LogprobRating.TokenLogprob> top = null;
         JsonNode first = choice.path("logprobs").path("content").path(0).path("top_logprobs");
         if (first.isArray()) {
@@ -46,6 +64,11 @@ public final class OpenAiAdapter extends ProviderAdapter {
             for (JsonNode t : first) top.add(new LogprobRating.TokenLogprob(t.get("token").asText(), t.get("logprob").asDouble()));
         }
         JsonNode usage = body.path("usage");
-        return new ProviderReply(text, top, intOr0(usage.get("prompt_tokens")), intOr0(usage.get("completion_tokens")), limits);
+        return new ProviderReply(texts, top, intOr0(usage.get("prompt_tokens")), intOr0(usage.get("completion_tokens")), limits);
+    }
+
+    private static String text(JsonNode choice) {
+        JsonNode content = choice.get("message").get("content");
+        return content == null || content.isNull() ? null : content.asText();
     }
 }

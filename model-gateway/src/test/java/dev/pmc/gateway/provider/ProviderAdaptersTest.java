@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
@@ -67,7 +68,7 @@ class ProviderAdaptersTest {
     static ProviderAdapter adapter(String provider, String model, String key, double timeoutSeconds) {
         String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
         TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, timeoutSeconds,
-                null, null, null, null, null, null, null, null, null, null).withDefaults();
+                null, null, null, null, null, null, null, null, null, null, null).withDefaults();
         return ProviderAdapter.of(t, key, new HttpTransport(VERTX, 8));
     }
 
@@ -175,7 +176,7 @@ class ProviderAdaptersTest {
         try {
             for (String path : new String[]{"/chunked", "/declared"}) {
                 TargetConfig t = new TargetConfig("t", "openai", "http://127.0.0.1:" + server.getAddress().getPort() + path, "m", null, null, null, null,
-                        10.0, null, null, null, null, null, null, null, null, null, null).withDefaults();
+                        10.0, null, null, null, null, null, null, null, null, null, null, null).withDefaults();
                 ProviderException e = failure(ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)), request(null));
                 assertEquals(ProviderException.Kind.MALFORMED, e.kind(), path);
                 assertTrue(e.getMessage().contains("larger than " + HttpTransport.MAX_RESPONSE_BYTES), e.getMessage());
@@ -199,5 +200,62 @@ class ProviderAdaptersTest {
         double atT = r.topLogprobs().stream().filter(t -> t.token().matches("[0-5]")).mapToDouble(t -> Math.exp(t.logprob() / 0.1)).sum()
                 / r.topLogprobs().stream().mapToDouble(t -> Math.exp(t.logprob() / 0.1)).sum();
         assertTrue(atT > 0.95, "digit share at T = 0.1 " + atT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "gemini"})
+    void aCallForSeveralAnswersReturnsOnePerChoiceAndCountsThePromptOnce(String provider) {
+        ProviderRequest one = request(null);
+        one = new ProviderRequest(one.system(), one.user(), 1.0, one.maxTokens(), one.seed(), null, 1);
+        ProviderRequest many = new ProviderRequest(one.system(), one.user(), 1.0, one.maxTokens(), one.seed(), null, 8);
+        ProviderReply single = adapter(provider, "sim-insecure", KEY, 10).call(one).join();
+        ProviderReply r = adapter(provider, "sim-insecure", KEY, 10).call(many).join();
+        assertEquals(8, r.texts().size());
+        assertEquals(single.text(), r.texts().get(0), "choice 0 is the call's own seed");
+        assertTrue(r.texts().stream().allMatch(t -> t != null && !t.isEmpty()), r.texts().toString());
+        assertEquals(single.inputTokens(), r.inputTokens(), "the prompt is counted once");
+        assertTrue(r.outputTokens() >= 8, "output tokens of all choices: " + r.outputTokens());
+    }
+
+    /** A canned OpenAI-compatible endpoint answering every call with the given body. */
+    private static ProviderReply cannedOpenAi(String body) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        try {
+            TargetConfig t = new TargetConfig("t", "openai", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "m", null, null, null, null,
+                    10.0, null, null, null, null, null, null, null, null, null, null, 4).withDefaults();
+            ProviderRequest one = request(null);
+            return ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2))
+                    .call(new ProviderRequest(one.system(), one.user(), 1.0, 4, 1L, null, 3)).join();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void choicesAreReadByTheirIndexAndAWrongIndexIsMalformed() throws Exception {
+        String c = "{\"index\":%d,\"message\":{\"role\":\"assistant\",\"content\":\"%s\"}}";
+        ProviderReply r = cannedOpenAi("{\"choices\":[" + String.format(c, 2, "two") + "," + String.format(c, 0, "zero") + "," + String.format(c, 1, "one")
+                + "],\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":3}}");
+        assertEquals(List.of("zero", "one", "two"), r.texts());
+        // an endpoint that ignores n answers once: one text, the gateway re-asks the rest
+        assertEquals(List.of("zero"), cannedOpenAi("{\"choices\":[" + String.format(c, 0, "zero") + "]}").texts());
+        for (String bad : new String[]{
+                "{\"choices\":[" + String.format(c, 0, "a") + "," + String.format(c, 0, "b") + "]}",
+                "{\"choices\":[" + String.format(c, 0, "a") + "," + String.format(c, 5, "b") + "]}",
+                "{\"choices\":[" + String.format(c, 0, "a") + "," + String.format(c, -1, "b") + "]}",
+                "{\"choices\":[]}"}) {
+            CompletionException e = assertThrows(CompletionException.class, () -> cannedOpenAi(bad), bad);
+            assertEquals(ProviderException.Kind.MALFORMED, ((ProviderException) e.getCause()).kind(), bad);
+        }
     }
 }
