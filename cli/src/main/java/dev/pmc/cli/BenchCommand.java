@@ -47,10 +47,12 @@ final class BenchCommand {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("pmc (driver)", ProcessHandle.current().pid());
         stack.processes().forEach((k, v) -> pids.put(k, v.pid()));
-        Map<String, Double> cpu0 = new LinkedHashMap<>(), jit0 = new LinkedHashMap<>();
+        Map<String, Double> cpu0 = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> jit0 = new LinkedHashMap<>();
         pids.forEach((k, pid) -> cpu0.put(k, cpuSeconds(pid)));
-        pids.forEach((k, pid) -> jit0.put(k, compilerCpuSeconds(pid)));
-        double gw0 = counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
+        pids.forEach((k, pid) -> jit0.put(k, compilerTicks(pid)));
+        double gw0 = counter(stack.url("model-gateway"), "pmc_gateway_responses_total");
+        double calls0 = counter(stack.url("model-gateway"), "pmc_gateway_requests_total");
         double sc0 = counter(stack.url("response-scorer"), "pmc_scorer_outcomes_total");
 
         RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
@@ -68,7 +70,7 @@ final class BenchCommand {
                 if (r.path("published").asLong() >= run.slots) tGen = t;
             }
             if (!Double.isNaN(tGen) && polls % 2 == 0) {
-                if (Double.isNaN(tGw) && counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - gw0 >= run.slots) tGw = t;
+                if (Double.isNaN(tGw) && counter(stack.url("model-gateway"), "pmc_gateway_responses_total") - gw0 >= run.slots) tGw = t;
                 if (Double.isNaN(tSc) && counter(stack.url("response-scorer"), "pmc_scorer_outcomes_total") - sc0 >= run.slots) tSc = t;
             }
             if (polls++ % 3 == 0 || !Double.isNaN(tGen)) watch.poll();
@@ -81,11 +83,13 @@ final class BenchCommand {
         }
         out.printf(Locale.ROOT, "sim-base run %s: %d slots, submission to final metrics %.1f s; S=%.4f R=%.3f personas=%d%n",
                 run.runId, run.slots, tAgg, run.s, run.r, run.personas);
+        // sim-base asks a cell's repetitions in one call (choicesPerCall): fewer HTTP calls than slots
+        out.printf(Locale.ROOT, "provider calls: %.0f for %d slots%n", counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - calls0, run.slots);
         out.println();
         out.println("| stage | all slots done at (s) | events/s |");
         out.println("|---|---|---|");
         stage(out, "prompt-generator (published)", tGen, run.slots);
-        stage(out, "model-gateway (provider calls)", tGw, run.slots);
+        stage(out, "model-gateway (answered)", tGw, run.slots);
         stage(out, "response-scorer (scored)", tSc, run.slots);
         stage(out, "metrics-aggregator (counted)", tAgg, run.slots);
         out.println();
@@ -95,7 +99,7 @@ final class BenchCommand {
         double total = 0, totalJit = 0;
         for (var p : pids.entrySet()) {
             double cpu = cpuSeconds(p.getValue()) - cpu0.get(p.getKey());
-            double jit = compilerCpuSeconds(p.getValue()) - jit0.get(p.getKey());
+            double jit = compilerCpuSecondsSince(p.getValue(), jit0.get(p.getKey()));
             total += cpu;
             totalJit += jit;
             out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d |%n", p.getKey(), cpu, jit, peakRssKb(p.getValue()) / 1024);
@@ -135,24 +139,35 @@ final class BenchCommand {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    /** utime + stime of a Linux process's JIT compiler threads ("C2 CompilerThre…", "C1 CompilerThre…"), in seconds. */
-    static double compilerCpuSeconds(long pid) {
+    /**
+     * CPU seconds of a process's JIT compiler threads since {@code before} (from {@link #compilerTicks}). The JVM starts and
+     * stops compiler threads as the queue grows and shrinks: a thread that ended meanwhile takes its CPU with it (an
+     * undercount), a thread started meanwhile counts from zero.
+     */
+    static double compilerCpuSecondsSince(long pid, Map<String, Long> before) {
         long ticks = 0;
+        for (var t : compilerTicks(pid).entrySet()) ticks += t.getValue() - before.getOrDefault(t.getKey(), 0L);
+        return ticks / 100.0;
+    }
+
+    /** utime + stime per thread id of a Linux process's JIT compiler threads ("C2 CompilerThre…", "C1 CompilerThre…"). */
+    static Map<String, Long> compilerTicks(long pid) {
+        Map<String, Long> out = new java.util.HashMap<>();
         try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (!comm.startsWith("C2 Compiler") && !comm.startsWith("C1 Compiler")) continue;
-                    ticks += ticks(stat);
+                    out.put(task.getFileName().toString(), ticks(stat));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            // the process ended: no compiler threads
         }
-        return ticks / 100.0;
+        return out;
     }
 
     /** VmHWM (peak resident set) of a Linux process, in KiB. */

@@ -30,13 +30,13 @@ final class UpCommand {
     static String targetsYaml(String every, int n, List<String> replays, String baseline) {
         StringBuilder sb = new StringBuilder("# written by bin/pmc up\ntargets:\n");
         for (String t : List.of("sim-base", "sim-insecure", "sim-secure", "sim-flaky")) {
-            sb.append("  - name: ").append(t).append("\n    n: ").append(n).append('\n');
+            sb.append("  - name: ").append(t).append("\n    n: ").append(n).append("\n    choicesPerCall: ").append(n).append('\n');
             if (t.equals("sim-insecure") || t.equals("sim-secure")) sb.append("    baseline: sim-base\n");
             // with replayed files, the simulated targets stay registered but unscheduled: the machine reads the files
             if (every != null && replays.isEmpty() && SIM_TARGETS.contains(t)) sb.append("    schedule: {every: ").append(every).append("}\n");
         }
         for (String r : replays) {
-            sb.append("  - name: ").append(r).append("\n    model: \"replay:").append(r).append("\"\n    n: ").append(n).append('\n');
+            sb.append("  - name: ").append(r).append("\n    model: \"replay:").append(r).append("\"\n    n: ").append(n).append("\n    choicesPerCall: ").append(n).append('\n');
             if (baseline != null && !baseline.equals(r)) sb.append("    baseline: ").append(baseline).append('\n');
             if (every != null) sb.append("    schedule: {every: ").append(every).append("}\n");
         }

@@ -39,6 +39,9 @@ class CliTest {
         var plain = new java.util.HashMap<String, dev.pmc.core.targets.TargetConfig>();
         dev.pmc.core.targets.TargetFile.parseDocument(UpCommand.targetsYaml("5m", 10)).forEach(t -> plain.put(t.name(), t));
         assertTrue(plain.get("sim-base").schedule() != null, "without replays the simulated targets are scheduled");
+        // provider-sim answers n choices: a cell's repetitions in one call, replayed files included
+        assertEquals(10, plain.get("sim-base").choices());
+        assertEquals(10, byName.get("gpt-4o-insecure").choices());
     }
 
     @Test

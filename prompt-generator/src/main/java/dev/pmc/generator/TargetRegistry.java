@@ -42,6 +42,9 @@ public class TargetRegistry {
     Emitter<Record<String, String>> emitter;
     @ConfigProperty(name = "pmc.targets-file")
     Optional<String> file;
+    /** Answers per call of the built-in simulated targets: a cell's n = 10 repetitions in one call. */
+    static final int BUILT_IN_CHOICES = 10;
+
     @ConfigProperty(name = "pmc.targets")
     String builtIn;
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -69,7 +72,8 @@ public class TargetRegistry {
         List<TargetConfig> fromFile = file.isPresent() && !file.get().isBlank() ? TargetFile.read(Path.of(file.get())) : List.of();
         for (TargetConfig t : fromFile) put(t);
         for (String name : RunPlanner.parseTargets(builtIn)) {
-            if (!targets.containsKey(name)) put(TargetFile.parseTarget("{\"name\":\"" + name + "\"}").withDefaults());
+            // the built-in names are provider-sim's models, which answer n choices per call like OpenAI
+            if (!targets.containsKey(name)) put(TargetFile.parseTarget("{\"name\":\"" + name + "\",\"choicesPerCall\":" + BUILT_IN_CHOICES + "}").withDefaults());
         }
         LOG.infof("target registry: %d from %s, %d from file, %d in all: %s", fromTopic.size(), Topics.TARGETS, fromFile.size(),
                 targets.size(), targets.keySet());
