@@ -325,18 +325,11 @@ public class GatewayProcessor {
                         return Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture.allOf(acks)).onItem().transform(x -> out);
                     }
                     if (o.error() != null) LOG.debugf("slot %s attempt %d (%d prompts) failed after %d calls: %s", first.slot().id(), first.attempt(), k, o.calls(), o.error());
-                    long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    long now = System.currentTimeMillis();
-                    Double cost = costUsd(t.config().price(), o.reply());
-                    int answered = o.reply() == null ? 0 : o.reply().texts().size();
-                    if (o.reply() != null && answered < k) fewerChoices(t, answered, k);
+                    java.util.List<ResponseEvent> events = responses(g.prompts, t.config().model(), o, t.config().price(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), System.currentTimeMillis());
+                    if (o.reply() != null && o.reply().texts().size() < k) fewerChoices(t, o.reply().texts().size(), k);
                     for (int i = 0; i < k; i++) {
-                        PromptEvent prompt = g.prompts.get(i);
-                        String text = i < answered ? o.reply().texts().get(i) : null;
-                        String error = o.error() != null ? o.error()
-                                : i < answered ? null : "the provider returned " + answered + " of " + k + " choices asked for (n)";
-                        ResponseEvent ev = new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), t.config().model(), text, error,
-                                latency, now, prompt, i == 0 && o.reply() != null ? o.reply().topLogprobs() : null, cost == null ? null : cost / k);
+                        ResponseEvent ev = events.get(i);
                         out.add(g.messages.get(i).withPayload(EventCodec.encode(ev))
                                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
                     }
@@ -345,6 +338,28 @@ public class GatewayProcessor {
                             .register(registry).increment(k);
                     return Uni.createFrom().item(out);
                 });
+    }
+
+    /**
+     * The response events of one call made for {@code prompts}: choice i answers prompt i; a prompt without a choice (the
+     * provider returned fewer than asked) gets an error, so the scorer re-asks it; a failed call gives every prompt its
+     * error. The call's cost is shared equally (the prompt's input tokens were paid once for all of them).
+     */
+    static java.util.List<ResponseEvent> responses(java.util.List<PromptEvent> prompts, String model, ProviderCaller.Outcome o,
+                                                   dev.pmc.core.targets.TargetConfig.Price price, long latencyMs, long nowMs) {
+        int k = prompts.size();
+        Double cost = costUsd(price, o.reply());
+        int answered = o.reply() == null ? 0 : Math.min(k, o.reply().texts().size());
+        java.util.List<ResponseEvent> out = new java.util.ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            PromptEvent prompt = prompts.get(i);
+            String text = i < answered ? o.reply().texts().get(i) : null;
+            String error = o.error() != null ? o.error()
+                    : i < answered ? null : "the provider returned " + answered + " of " + k + " choices asked for (n)";
+            out.add(new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), model, text, error, latencyMs, nowMs, prompt,
+                    i == 0 && o.reply() != null ? o.reply().topLogprobs() : null, cost == null ? null : cost / k));
+        }
+        return out;
     }
 
     /** Once per target runtime: an endpoint that ignores n costs a re-ask per missing answer; say how to stop it. */
