@@ -9,24 +9,29 @@ import dev.pmc.core.targets.TargetConfig;
  * What a run will cost before it starts ({@code bin/pmc run --dry-run}): provider calls (first attempts; re-asks
  * and retries come on top), tokens estimated like the gateway's limiter does (≈4 characters a token for the
  * prompt, max_tokens for the answer — an upper bound), USD from the target's price table (null without one),
- * and minutes at the target's rpm/tpm limit (null when unknown).
+ * and minutes at the target's rpm/tpm limit (null when unknown). A target with {@code choicesPerCall} k asks a cell's n
+ * repetitions in ⌈n/k⌉ calls: the prompt's tokens are paid per call, the answers' per answer.
  */
 public record CostEstimate(String target, String mode, long slots, long calls, long inputTokens, long outputTokens,
                            Double costUsd, Double minutesAtLimit, String note) {
 
     static CostEstimate of(TargetConfig t, RunPlanner.Plan plan) {
         int personas = plan.self() ? 1 : plan.personas().size();
+        // sampled runs group a cell's repetitions k to a call; logprob runs ask each cell once anyway
+        int k = plan.topLogprobs() == null ? Math.max(1, t.choices()) : 1;
+        long callsPerCell = (plan.n() + k - 1) / k;
         long input = 0;
         for (int p = 0; p < personas; p++) {
             String system = plan.self() ? null : PromptTemplate.system(plan.personas().get(p));
             if (t.systemPrompt() != null) system = system == null ? t.systemPrompt() : t.systemPrompt() + "\n\n" + system;
             for (MfqItem item : Mfq30.get().items()) {
                 int chars = (system == null ? 0 : system.length()) + PromptTemplate.user(item).length();
-                input += (long) Math.ceil(chars / 4.0) * plan.n();
+                input += (long) Math.ceil(chars / 4.0) * callsPerCell;
             }
         }
-        long calls = (long) personas * Mfq30.ITEMS * plan.n();
-        long output = calls * plan.maxTokens();
+        long slots = (long) personas * Mfq30.ITEMS * plan.n();
+        long calls = (long) personas * Mfq30.ITEMS * callsPerCell;
+        long output = slots * plan.maxTokens();
         Double cost = t.price() == null ? null : (input * t.price().inputPerMTok() + output * t.price().outputPerMTok()) / 1e6;
         Double minutes = null;
         if (t.limits() != null && (t.limits().rpm() != null || t.limits().tpm() != null)) {
@@ -35,7 +40,7 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
             if (t.limits().tpm() != null) m = Math.max(m, (input + output) / (double) t.limits().tpm());
             minutes = m;
         }
-        return new CostEstimate(t.name(), plan.mode(), calls, calls, input, output, cost, minutes,
+        return new CostEstimate(t.name(), plan.mode(), slots, calls, input, output, cost, minutes,
                 "first attempts only: re-asks of unusable replies and retries of failed calls add to it"
                         + (t.price() == null ? "; no price table for this target (set price.inputPerMTok/outputPerMTok)" : "")
                         + (plan.sequential() ? "; sequential: these are the full design's, the run stops at the first decided stage ("

@@ -85,6 +85,16 @@ class TargetResourceTest {
         assertEquals((input * 2.5 + 120000 * 10) / 1e6, ((Number) r.path("costUsd")).doubleValue(), 1e-5);
         given().contentType(ContentType.JSON).body("{\"target\":\"sim-base\"}").post("/api/v1/runs?dryRun=true")
                 .then().statusCode(200).body("costUsd", nullValue()).body("note", containsString("no price table"));
+        // ten answers per call: a tenth of the calls and of the prompt tokens, the same answers' tokens
+        given().contentType(ContentType.JSON).body("{\"name\":\"priced-ten\",\"model\":\"sim-base\",\"limits\":{\"rpm\":3000},\"choicesPerCall\":10,"
+                + "\"price\":{\"inputPerMTok\":2.5,\"outputPerMTok\":10}}").put("/api/v1/targets/priced-ten").then().statusCode(200);
+        var ten = given().contentType(ContentType.JSON).body("{\"target\":\"priced-ten\"}").post("/api/v1/runs?dryRun=true")
+                .then().statusCode(200).body("slots", equalTo(30000)).body("calls", equalTo(3000)).body("outputTokens", equalTo(120000))
+                .body("minutesAtLimit", equalTo(1.0f)).extract();
+        assertEquals(input / 10, ((Number) ten.path("inputTokens")).longValue());
+        // n = 4 with k = 10: one call per cell; n = 15: two
+        given().contentType(ContentType.JSON).body("{\"target\":\"priced-ten\",\"n\":15}").post("/api/v1/runs?dryRun=true")
+                .then().statusCode(200).body("slots", equalTo(45000)).body("calls", equalTo(6000));
         given().get("/api/v1/runs").then().body("target", org.hamcrest.Matchers.not(hasItem("priced")));
     }
 
