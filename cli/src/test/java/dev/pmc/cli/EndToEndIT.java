@@ -67,8 +67,14 @@ class EndToEndIT {
     @Test
     void personaRunThroughAllFourServicesEqualsTheOfflineSimulation() throws Exception {
         RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+        String okCalls = "pmc_gateway_requests_total{outcome=\"ok\",target=\"sim-insecure\"}";
+        String gw = Http.get(stack.url("model-gateway") + "/q/metrics").body();
+        double calls0 = gw.contains(okCalls) ? series(gw, okCalls) : 0;
         RunWatch.Tracked run = runToCompletion(watch, RunWatch.runRequest("sim-insecure", "default", 3, null));
         assertEquals(9000, run.slots);
+        // the built-in targets ask a cell's repetitions in one call (choicesPerCall 10): 3,000 cells, re-asks on top
+        double calls = series(Http.get(stack.url("model-gateway") + "/q/metrics").body(), okCalls) - calls0;
+        assertTrue(calls >= 3000 && calls < 4500, "grouped calls for 9,000 slots: " + calls);
 
         var sim = new SimModels(1234, Optional.empty(), 0).get("sim-insecure").orElseThrow();
         MetricsResult expected = OfflineSimulation.personaRun(sim, PersonaCatalog.defaultSet(), 3, 0.1, run.runId);
