@@ -201,13 +201,18 @@ public class GatewayProcessor {
     /** Null when the prompt cannot be decoded or its key does not match: {@link #handle} then dead-letters it with the reason. */
     private Prepared prepare(Message<String> in) {
         try {
-            PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
-            in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                    .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
-            return new Prepared(prompt, targets.get(prompt.slot().target()));
+            return decode(in);
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The prompt, checked against its record key, and its target's runtime; throws with the reason for a wrong record. */
+    private Prepared decode(Message<String> in) {
+        PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
+        in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
+        return new Prepared(prompt, targets.get(prompt.slot().target()));
     }
 
     /**
@@ -221,12 +226,12 @@ public class GatewayProcessor {
         final java.util.List<Message<String>> messages = new java.util.ArrayList<>();
         final java.util.List<PromptEvent> prompts = new java.util.ArrayList<>();
 
+        long lastAddNanos;
+
         CellGroup(Message<String> m, Prepared p) {
             this.target = p.target();
             add(m, p);
         }
-
-        long lastAddNanos;
 
         void add(Message<String> m, Prepared p) {
             lastAddNanos = System.nanoTime();
@@ -259,7 +264,7 @@ public class GatewayProcessor {
 
     Uni<Message<String>> handle(Message<String> in, Prepared p) {
         try {
-            return (p == null ? call(in) : call(in, p)).onFailure().recoverWithUni(e -> deadLetter(in, e));
+            return call(in, p == null ? decode(in) : p).onFailure().recoverWithUni(e -> deadLetter(in, e));
         } catch (RuntimeException e) {
             return deadLetter(in, e);
         }
@@ -270,13 +275,6 @@ public class GatewayProcessor {
         io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Prompt events sent to pmc.prompts.dlq (undecodable, wrong or for an unregistered target)").register(registry).increment();
         Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
         return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
-    }
-
-    private Uni<Message<String>> call(Message<String> in) {
-        PromptEvent prompt = EventCodec.decodePrompt(in.getPayload());
-        in.getMetadata(io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
-                .ifPresent(md -> EventCodec.checkKey((String) md.getKey(), prompt.slot()));
-        return call(in, new Prepared(prompt, targets.get(prompt.slot().target())));
     }
 
     private Uni<Message<String>> call(Message<String> in, Prepared p) {
