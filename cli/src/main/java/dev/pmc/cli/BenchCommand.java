@@ -25,7 +25,8 @@ final class BenchCommand {
         if (!args.isEmpty() && args.get(0).equals("gateway")) return GatewayBench.run(args, out, err);
         if (!args.isEmpty() && args.get(0).equals("soak")) return SoakBench.run(args, out, err);
         if (!args.isEmpty() && args.get(0).equals("cost")) return CostBench.run(args, out, err);
-        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway, soak, cost, parser, bootstrap");
+        if (!args.isEmpty() && args.get(0).equals("scale")) return ScaleBench.run(args, out, err);
+        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway, scale, soak, cost, parser, bootstrap");
         int n = Main.intOption(args, "--n", 10);
         int rounds = Main.intOption(args, "--rounds", 2);
         Path root = ServiceProcess.projectRoot();

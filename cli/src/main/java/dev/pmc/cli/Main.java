@@ -38,6 +38,8 @@ public final class Main {
               bench e2e [--n N] [--rounds K]             time one 100-persona run through a fresh stack (provider latency 0)
               bench gateway [--rpm L] [--only limit,adaptive,faults,replicas,logprob]
                                                          the gateway against a rate-limited, faulty provider-sim
+              bench scale [--replicas 3] [--rpm 2400] [--latency-ms 250] [--in-flight 4] [--seconds 30]
+                                                         provider calls/s with 1..N gateway replicas under one shared limit
               bench parser|bootstrap                     JMH micro-benchmarks (see docs/BENCHMARKS.md)
             """;
 

@@ -1,5 +1,6 @@
 package dev.pmc.cli;
 
+import dev.pmc.core.events.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.Topics;
@@ -74,7 +75,7 @@ final class ReplayCommand {
         for (Path f : files) names.add(target != null ? target : ReferenceCsv.modelName(f).replaceFirst("_self$", ""));
         for (String name : names) register(generatorUrl, aggregatorUrl, name, err);
         List<Replayed> replayed = new ArrayList<>();
-        try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var producer = new KafkaProducer<String, String>(KafkaClients.config(bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.BATCH_SIZE_CONFIG, 131072), new StringSerializer(), new StringSerializer())) {
             int k = 0;

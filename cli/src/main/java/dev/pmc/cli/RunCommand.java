@@ -20,11 +20,39 @@ final class RunCommand {
 
     static JsonNode descriptor() throws Exception {
         Path d = Stack.descriptor(Stack.Config.defaults(ServiceProcess.projectRoot()).dataDir());
-        if (!Files.exists(d)) throw new IllegalStateException("no running stack (" + d + " missing): start one with bin/pmc up");
+        if (!Files.exists(d)) return composeDescriptor(d);
         // the local stack's admin token, unless PMC_TOKEN names another
         Path admin = d.getParent().resolve("security/admin.token");
         if (Http.token() == null && Files.isReadable(admin)) Http.useToken(Files.readString(admin).strip());
         return EventCodec.mapper().readTree(Files.readString(d));
+    }
+
+    /**
+     * No local stack recorded: the services docker-compose.yml publishes, on its ports (the same PMC_*_PORT variables
+     * compose reads). This JVM did not start them, so it sends only a token it was given (PMC_TOKEN).
+     */
+    static JsonNode composeDescriptor(Path missing) throws Exception {
+        var d = EventCodec.mapper().createObjectNode();
+        var urls = d.putObject("urls");
+        urls.put("prompt-generator", "http://127.0.0.1:" + envPort("PMC_GENERATOR_PORT", 8081));
+        urls.put("metrics-aggregator", "http://127.0.0.1:" + envPort("PMC_AGGREGATOR_PORT", 8084));
+        urls.put("provider-sim", "http://127.0.0.1:" + envPort("PMC_SIM_PORT", 8090));
+        try {
+            Http.get(urls.path("prompt-generator").asText() + "/q/health/live");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no running stack: " + missing + " is missing and nothing answers on "
+                    + urls.path("prompt-generator").asText() + " (docker compose); start one with bin/pmc up or docker compose up -d");
+        }
+        d.put("kafka", "docker compose (127.0.0.1:" + envPort("PMC_KAFKA_PORT_1", 19092) + ", SASL/SCRAM)");
+        if (Http.token() == null) {
+            System.err.println("pmc: talking to the compose stack without a token; set PMC_TOKEN, e.g. PMC_TOKEN=$(cat .pmc/security/admin.token)");
+        }
+        return d;
+    }
+
+    private static int envPort(String variable, int fallback) {
+        String v = System.getenv(variable);
+        return v == null || !v.matches("\\d{1,5}") ? fallback : Integer.parseInt(v);
     }
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {

@@ -26,10 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * No container can start here, so the deployment files are checked against the services' real configuration:
- * Dockerfile ports, compose and Kubernetes ports, health probes, environment variable names (each must map
- * to a key the service's application.properties defines), topics (names, partitions, compaction as
- * {@link Topics} creates them), Prometheus scrape targets and the registry file.
+ * The deployment files checked against the services' real configuration without starting anything (the fast
+ * tier; ComposeClusterIT starts the compose file for real): the image definition, compose and Kubernetes ports,
+ * health probes, environment variable names (each must map to a key the service's application.properties
+ * defines), topics (names, partitions, compaction as {@link Topics} creates them), Kafka security and ACLs,
+ * Prometheus scrape targets and the registry file.
  */
 class DeploymentFilesTest {
     static final Path ROOT = ServiceProcess.projectRoot();
@@ -81,65 +82,125 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void dockerfilesExposeTheServicePortAndRunTheFastJar() throws IOException {
-        for (String s : SERVICES) {
-            String df = Files.readString(ROOT.resolve(s + "/Dockerfile"));
-            assertTrue(df.contains("EXPOSE " + port(s)), s + " Dockerfile exposes " + port(s));
-            assertTrue(df.contains("COPY target/quarkus-app/lib/ lib/") && df.contains("quarkus-run.jar"), s + " runs the fast-jar");
-        }
+    void oneDockerfileBuildsEveryServiceFromItsFastJar() throws IOException {
+        String df = Files.readString(ROOT.resolve("deploy/docker/service.Dockerfile"));
+        assertTrue(df.contains("ARG BASE_IMAGE=eclipse-temurin:17-jre") && df.contains("FROM ${BASE_IMAGE}"), "base image is a build argument, public by default");
+        assertTrue(df.contains("EXPOSE ${PORT}") && df.contains("COPY target/quarkus-app/lib/ lib/") && df.contains("quarkus-run.jar"));
+        assertTrue(df.contains("USER 185") && df.contains("MaxRAMPercentage"), "non-root; heap sized from the container's memory limit");
+        for (String s : SERVICES) assertTrue(!Files.exists(ROOT.resolve(s + "/Dockerfile")), s + ": no copy of the image definition");
+    }
+
+    /** docker-compose.yml as compose reads it: YAML merge keys ({@code <<: *anchor}) resolved, as SnakeYAML does. */
+    static JsonNode compose() throws IOException {
+        Object loaded = new org.yaml.snakeyaml.Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        return YAML.valueToTree(loaded);
+    }
+
+    /** The compose services that run a module: its name, or its replicas NAME-1, NAME-2, ... */
+    static List<String> composeServices(JsonNode services, String module) {
+        List<String> names = new ArrayList<>();
+        services.fieldNames().forEachRemaining(n -> {
+            if (n.equals(module) || n.matches(Pattern.quote(module) + "-\\d+")) names.add(n);
+        });
+        return names;
     }
 
     @Test
     void composeMatchesPortsEnvironmentTopicsAndMounts() throws IOException {
-        JsonNode c = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
+        JsonNode c = compose();
+        assertTrue(!c.has("name") && !c.has("version"), "no top-level name or version: Debian's docker-compose 1.29 refuses name");
         JsonNode services = c.get("services");
         for (String s : SERVICES) {
-            JsonNode svc = services.get(s);
-            assertTrue(svc != null, "compose service " + s);
-            assertEquals(s, svc.get("build").asText(), s + " builds from its module");
+            List<String> names = composeServices(services, s);
+            assertTrue(!names.isEmpty(), "compose service " + s);
+            if (s.equals("model-gateway") || s.equals("response-scorer")) assertEquals(2, names.size(), s + " runs two replicas");
             int port = port(s);
-            assertEquals("127.0.0.1:" + port + ":" + port, svc.get("ports").get(0).asText(), s + " port, published on the loopback interface only");
-            // inside its container a service must listen on the container's address to be reachable at all
-            assertEquals("0.0.0.0", svc.get("environment").get("QUARKUS_HTTP_HOST").asText(), s);
-            if (!s.equals("provider-sim")) {
-                assertEquals("/run/pmc/security/public.pem", svc.get("environment").get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").asText(), s + " checks tokens");
+            for (String n : names) {
+                JsonNode svc = services.get(n);
+                assertEquals(s, svc.get("build").get("context").asText(), n + " builds from its module");
+                assertEquals("../deploy/docker/service.Dockerfile", svc.get("build").get("dockerfile").asText(), n);
+                assertEquals(String.valueOf(port), svc.get("build").get("args").get("PORT").asText(), n);
+                assertTrue(svc.get("image").asText().matches("\\$\\{PMC_IMAGE_PREFIX:-pmc}/" + s + ":\\$\\{PMC_VERSION:-[^}]+}"), n + " image " + svc.get("image"));
+                assertTrue(svc.hasNonNull("mem_limit"), n + " has a memory limit");
+                JsonNode env = svc.get("environment");
+                // inside its container a service must listen on the container's address to be reachable at all
+                assertEquals("0.0.0.0", env.get("QUARKUS_HTTP_HOST").asText(), n);
+                assertEquals(String.valueOf(port), env.get("QUARKUS_HTTP_PORT").asText(), n);
+                assertEquals("/run/pmc/security/public.pem", env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").asText(), n + " checks tokens");
+                assertTrue(svc.get("healthcheck").get("test").toString().contains("/q/health/ready"), n + " readiness");
+                for (var key : List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "KAFKA_SASL_JAAS_CONFIG")) {
+                    assertTrue(!env.has(key), n + ": " + key + " is never written into the compose file");
+                }
+                for (var it = env.fieldNames(); it.hasNext(); ) {
+                    String var = it.next();
+                    assertTrue(mapsToKey(s, var), n + ": " + var + " maps to no key of its application.properties");
+                }
+                if (!s.equals("provider-sim")) {
+                    assertEquals("kafka-1:9092,kafka-2:9092,kafka-3:9092", env.get("KAFKA_BOOTSTRAP_SERVERS").asText(), n);
+                    assertEquals("[\".pmc/kafka/" + s + ".env\"]", svc.get("env_file").toString(), n + ": its own Kafka user, from an owner-only file");
+                }
+                // published only on the loopback interface; replicas publish nothing
+                for (JsonNode p : svc.path("ports")) {
+                    assertTrue(names.size() == 1, n + ": a replicated service publishes no port");
+                    assertTrue(p.asText().matches("127\\.0\\.0\\.1:\\$\\{PMC_\\w+_PORT:-" + port + "}:" + port), n + " port " + p.asText());
+                }
             }
-            for (var key : List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY")) {
-                assertTrue(!svc.get("environment").has(key), s + ": provider keys are files of the gateway's secrets directory, not variables");
-            }
-            assertTrue(svc.get("healthcheck").get("test").toString().contains("/q/health/ready"), s + " readiness");
-            var env = svc.get("environment").fields();
-            while (env.hasNext()) {
-                var e = env.next();
-                assertTrue(mapsToKey(s, e.getKey()), s + ": " + e.getKey() + " maps to no key of its application.properties");
-            }
-            assertEquals(String.valueOf(port), svc.get("environment").get("QUARKUS_HTTP_PORT").asText());
-            if (!s.equals("provider-sim")) assertEquals("kafka:9092", svc.get("environment").get("KAFKA_BOOTSTRAP_SERVERS").asText());
         }
         assertEquals("http://provider-sim:" + port("provider-sim") + "/v1",
-                services.get("model-gateway").get("environment").get("PMC_GATEWAY_DEFAULT_BASE_URL").asText());
-        // topics created exactly as Topics says
-        String script = services.get("kafka-topics").get("command").get(0).asText();
+                services.get("model-gateway-1").get("environment").get("PMC_GATEWAY_DEFAULT_BASE_URL").asText());
+        assertEquals("/run/pmc/secrets", services.get("model-gateway-1").get("environment").get("PMC_GATEWAY_SECRETS_DIR").asText());
+        assertTrue(services.get("model-gateway-2").get("volumes").toString().contains("./.pmc/secrets:/run/pmc/secrets:ro"));
+        for (var it = services.fields(); it.hasNext(); ) {
+            var e = it.next();
+            assertTrue(e.getValue().hasNonNull("mem_limit"), e.getKey() + " has a memory limit");
+            for (JsonNode p : e.getValue().path("ports")) assertTrue(p.asText().startsWith("127.0.0.1:"), e.getKey() + " publishes on 127.0.0.1 only: " + p);
+            String image = e.getValue().path("image").asText();
+            if (!image.contains("PMC_IMAGE_PREFIX")) assertTrue(image.matches("\\$\\{PMC_\\w+_IMAGE:-[a-z/]+:[\\w.]+}"), e.getKey() + ": third-party image through a variable with the public default: " + image);
+        }
+        assertEquals("[\"grafana\"]", services.get("grafana").get("profiles").toString(), "Grafana only where its image can be had");
+        // three brokers, every listener authenticated, no access without an ACL, replicated topics
+        for (String b : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            JsonNode env = services.get(b).get("environment");
+            assertEquals("[\".pmc/kafka/brokers.env\"]", services.get(b).get("env_file").toString(), b + ": broker passwords from an owner-only file");
+            for (String listener : env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText().split(",")) {
+                assertTrue(listener.endsWith(":SASL_PLAINTEXT"), b + ": listener " + listener + " authenticates");
+            }
+            assertEquals("false", env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND").asText(), b);
+            assertEquals("3", env.get("KAFKA_DEFAULT_REPLICATION_FACTOR").asText(), b);
+            assertEquals("2", env.get("KAFKA_MIN_INSYNC_REPLICAS").asText(), b);
+            assertTrue(env.get("KAFKA_ADVERTISED_LISTENERS").asText().contains("CLIENT://" + b + ":9092"), b);
+            assertTrue(!env.toString().contains("password"), b + ": no password in the compose file");
+        }
+        // topics created by the init step exactly as Topics says
+        String init = Files.readString(ROOT.resolve("deploy/kafka/kafka-init.sh"));
         Map<String, String> created = new HashMap<>();
-        Matcher m = Pattern.compile("(?m)^\\s*t (\\S+) (\\d+)(.*)$").matcher(script);
+        Matcher m = Pattern.compile("(?m)^(?:bg )?topic (\\S+) (\\d+)(.*)$").matcher(init);
         while (m.find()) created.put(m.group(1), m.group(2) + (m.group(3).contains("compact") ? " compact" : ""));
         Map<String, String> expected = new HashMap<>();
         for (Topics.Spec t : Topics.all(Topics.DEFAULT_PARTITIONS)) expected.put(t.name(), t.partitions() + (t.compacted() ? " compact" : ""));
         assertEquals(expected, created, "compose topics");
+        // only the prompt-generator's user is granted Write on pmc.targets and pmc.runs
+        Matcher g = Pattern.compile("(?m)^(?:bg )?grant \\$(\\w) \"([^\"]+)\" (.+)$").matcher(init);
+        int grants = 0;
+        while (g.find()) {
+            grants++;
+            boolean writes = g.group(2).contains("Write") || g.group(2).contains("All");
+            for (String t : List.of("pmc.targets", "pmc.runs")) {
+                if (writes && List.of(g.group(3).split(" ")).contains(t)) assertEquals("G", g.group(1), "only the generator writes " + t);
+            }
+        }
+        assertTrue(grants >= 10, "the init step grants per service");
         // mounts point at files that exist, and Grafana's dashboards where its provisioning looks
-        for (String s : List.of("prompt-generator", "prometheus", "grafana")) {
+        for (String s : List.of("prometheus", "grafana", "kafka-init")) {
             for (JsonNode v : services.get(s).get("volumes")) {
                 String host = v.asText().split(":")[0];
-                if (host.startsWith("./.pmc/")) continue; // made by bin/pmc token, as the compose file's header says
                 assertTrue(Files.exists(ROOT.resolve(host)), s + " mounts missing " + host);
             }
         }
-        for (var p : services.get("kafka").path("ports")) fail("Kafka is not published to the host: " + p);
-        assertEquals("/run/pmc/secrets", services.get("model-gateway").get("environment").get("PMC_GATEWAY_SECRETS_DIR").asText());
-        assertTrue(services.get("model-gateway").get("volumes").toString().contains("./.pmc/secrets:/run/pmc/secrets:ro"));
         JsonNode provider = YAML.readTree(ROOT.resolve("deploy/grafana/provisioning/dashboards/pmc.yml").toFile());
         String dashPath = provider.get("providers").get(0).get("options").get("path").asText();
         assertTrue(services.get("grafana").get("volumes").toString().contains("./deploy/grafana/dashboards:" + dashPath), "dashboards mounted at " + dashPath);
+        assertTrue(services.get("prompt-generator").get("volumes").get(0).asText().startsWith("${PMC_TARGETS_FILE:-./deploy/targets.yaml}:/config/targets.yaml"));
         assertTrue(services.get("prompt-generator").get("environment").get("PMC_TARGETS_FILE").asText().endsWith("targets.yaml"));
     }
 

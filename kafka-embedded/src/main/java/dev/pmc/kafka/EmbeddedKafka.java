@@ -1,5 +1,6 @@
 package dev.pmc.kafka;
 
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -162,7 +163,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the given topics on a cluster unless they exist. */
     public static void createTopics(String bootstrap, List<Topics.Spec> specs) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClients.config(bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topics.Spec s : specs) topics.add(new NewTopic(s.name(), s.partitions(), (short) 1).configs(Topics.configs(s)));
             var result = admin.createTopics(topics);

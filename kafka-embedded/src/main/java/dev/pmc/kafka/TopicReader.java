@@ -1,10 +1,10 @@
 package dev.pmc.kafka;
 
+import dev.pmc.core.events.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,7 +25,7 @@ public final class TopicReader {
     /** Every record of a topic up to its end at the time of the call (committed records only). */
     public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (var c = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var c = new KafkaConsumer<String, String>(KafkaClients.config(bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
             var parts = c.partitionsFor(topic).stream().map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
@@ -43,7 +43,7 @@ public final class TopicReader {
                                                                  Predicate<List<ConsumerRecord<String, String>>> done,
                                                                  Duration timeout) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (var c = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var c = new KafkaConsumer<String, String>(KafkaClients.config(bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -58,7 +58,7 @@ public final class TopicReader {
     }
 
     public static void send(String bootstrap, String topic, String key, String value) {
-        try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        try (var p = new KafkaProducer<String, String>(KafkaClients.config(bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             p.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
@@ -68,7 +68,7 @@ public final class TopicReader {
 
     /** Sends the records in order with one producer (they reach a consumer together, as a producer's burst does). */
     public static void sendAll(String bootstrap, String topic, List<Map.Entry<String, String>> records) {
-        try (var p = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        try (var p = new KafkaProducer<String, String>(KafkaClients.config(bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
             for (var r : records) sent.add(p.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));

@@ -1,5 +1,6 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.RatingOutcome;
@@ -109,7 +110,7 @@ public class AggregatorService {
         streams = new AggregatorStreams(bootstrap, applicationId, stateDir, commitIntervalMs, threads, runStates);
         streams.start();
         index.start(bootstrap);
-        control = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
+        control = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new StringSerializer());
         judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), dev.pmc.core.events.EventCodec.encode(d)),
                 (md, ex) -> {

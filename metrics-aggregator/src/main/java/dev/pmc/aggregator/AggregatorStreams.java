@@ -1,8 +1,8 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -12,7 +12,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +30,7 @@ public final class AggregatorStreams implements AutoCloseable {
 
     public AggregatorStreams(String bootstrap, String applicationId, String stateDir, long commitIntervalMs, int threads,
                              AggregatorTopology.Admission admission) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -57,7 +55,7 @@ public final class AggregatorStreams implements AutoCloseable {
 
     /** Creates the topics the topology reads and writes when they are missing (idempotent). */
     public static void ensureTopics(String bootstrap, int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClients.config(bootstrap))) {
             List<NewTopic> topics = new ArrayList<>();
             for (Topics.Spec s : Topics.all(partitions)) {
                 if (s.name().equals(Topics.RATINGS) || s.name().equals(Topics.RATINGS_DLQ) || s.name().equals(Topics.PERSONA_STATS)

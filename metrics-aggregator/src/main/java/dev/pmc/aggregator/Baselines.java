@@ -1,5 +1,6 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.CompactedTopic;
 import dev.pmc.core.events.EventCodec;
@@ -51,7 +52,7 @@ public class Baselines {
     }
 
     void start() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        producer = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer());
         follower = CompactedTopic.follow(bootstrap, List.of(Topics.BASELINES), "baselines-reader", this::onRecord,
                 e -> LOG.errorf("baselines reader stopped: %s", e.getMessage()));

@@ -1,5 +1,6 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,8 +29,10 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     @Override
     public void configure(Map<String, ?> configs) {
         Object bootstrap = configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> config = KafkaClients.securityOf(configs); // the stream's own credentials
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -69,8 +67,7 @@ public class LeaderElection {
                 .description("1 on the prompt-generator replica that schedules runs and publishes prompts").register(meters);
         ensureTopic();
         String id = instanceId.filter(s -> !s.isBlank()).orElse(hostname() + "-" + httpPort);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = dev.pmc.core.events.KafkaClients.properties(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id);
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
@@ -137,7 +134,7 @@ public class LeaderElection {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(dev.pmc.core.events.KafkaClients.config(bootstrap))) {
             admin.createTopics(List.of(new NewTopic(Topics.GENERATOR_LEADER, 1, (short) -1))).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) LOG.warnf("cannot create %s: %s", Topics.GENERATOR_LEADER, e.getCause().getMessage());
