@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pmc.core.Topics;
+import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.targets.TargetFile;
 import dev.pmc.stack.ServiceProcess;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,8 @@ class DeploymentFilesTest {
             }
         }
         keys.addAll(EXTENSION_KEYS);
+        // a Kafka client's security keys, read by SmallRye's connector and by KafkaClients
+        if (keys.contains("kafka.bootstrap.servers")) KafkaClients.SECURITY_KEYS.forEach(k -> keys.add("kafka." + k));
         return keys;
     }
 
@@ -249,6 +252,16 @@ class DeploymentFilesTest {
             JsonNode pod = d.get("spec").get("template").get("spec");
             JsonNode c = pod.get("containers").get(0);
             assertEquals(port, c.get("ports").get(0).get("containerPort").asInt(), name);
+            assertEquals("pmc/" + name + ":" + projectVersion(), c.get("image").asText(), name + ": the image bin/pmc images builds");
+            if (!name.equals("provider-sim")) {
+                // its own Kafka user: the JAAS line from the Secret Strimzi's User Operator writes for the KafkaUser of that name
+                JsonNode jaas = null;
+                for (JsonNode e : c.get("env")) if (e.get("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) jaas = e.get("valueFrom").get("secretKeyRef");
+                assertTrue(jaas != null, name + " authenticates to Kafka");
+                assertEquals("pmc-" + name, jaas.get("name").asText(), name);
+                assertEquals("sasl.jaas.config", jaas.get("key").asText(), name);
+                assertTrue(kafkaUsers().containsKey("pmc-" + name), name + ": KafkaUser pmc-" + name);
+            }
             // hardened pods: no service-account token, non-root, read-only root file system with a writable /tmp
             assertEquals(false, pod.get("automountServiceAccountToken").asBoolean(true), name + " automountServiceAccountToken");
             assertTrue(pod.get("securityContext").get("runAsNonRoot").asBoolean(), name + " runAsNonRoot");
@@ -302,7 +315,15 @@ class DeploymentFilesTest {
         Map<String, String> expected = new HashMap<>();
         for (Topics.Spec t : Topics.all(Topics.DEFAULT_PARTITIONS)) expected.put(t.name(), t.partitions() + (t.compacted() ? " compact" : ""));
         assertEquals(expected, topics, "Strimzi KafkaTopics");
+        Set<String> triggerAuths = new HashSet<>();
+        for (JsonNode ta : docs("30-autoscaling.yaml")) {
+            if (ta.get("kind").asText().equals("TriggerAuthentication")) triggerAuths.add(ta.get("metadata").get("name").asText());
+        }
         for (JsonNode so : docs("30-autoscaling.yaml")) {
+            if (!so.get("kind").asText().equals("ScaledObject")) continue;
+            assertTrue(triggerAuths.contains(so.get("spec").get("triggers").get(0).path("authenticationRef").path("name").asText()),
+                    "the lag scaler authenticates to Kafka like the pods");
+            assertEquals(configMapVars.get("KAFKA_BOOTSTRAP_SERVERS"), so.get("spec").get("triggers").get(0).get("metadata").get("bootstrapServers").asText());
             String target = so.get("spec").get("scaleTargetRef").get("name").asText();
             assertTrue(deployments.contains(target));
             JsonNode meta = so.get("spec").get("triggers").get(0).get("metadata");
@@ -311,6 +332,66 @@ class DeploymentFilesTest {
             assertEquals(props(target).getProperty("mp.messaging.incoming." + incoming + ".group.id"), group);
             assertEquals(props(target).getProperty("mp.messaging.incoming." + incoming + ".topic"), meta.get("topic").asText());
             assertTrue(so.get("spec").get("maxReplicaCount").asInt() <= Topics.DEFAULT_PARTITIONS, "no more replicas than partitions");
+        }
+    }
+
+    static String projectVersion() throws IOException {
+        Matcher m = Pattern.compile("(?m)^  <version>([^<]+)</version>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    /** The KafkaUsers of deploy/k8s by name, each as the set of "resourceType name patternType operation" it is allowed. */
+    static Map<String, Set<String>> kafkaUsers() throws IOException {
+        Map<String, Set<String>> users = new HashMap<>();
+        for (JsonNode u : docs("15-kafka-users.yaml")) {
+            Set<String> allowed = new HashSet<>();
+            for (JsonNode acl : u.get("spec").get("authorization").get("acls")) {
+                JsonNode r = acl.get("resource");
+                for (JsonNode op : acl.get("operations")) {
+                    allowed.add(r.get("type").asText() + " " + r.get("name").asText() + " " + r.get("patternType").asText() + " " + op.asText());
+                }
+            }
+            users.put(u.get("metadata").get("name").asText(), allowed);
+        }
+        return users;
+    }
+
+    /** The same, from the compose init step's kafka-acls.sh calls. */
+    static Map<String, Set<String>> composeGrants() throws IOException {
+        String init = Files.readString(ROOT.resolve("deploy/kafka/kafka-init.sh"));
+        Map<String, String> principals = new HashMap<>();
+        Matcher p = Pattern.compile("(\\w)=(pmc-[a-z-]+)").matcher(init.substring(init.indexOf("G=pmc-")));
+        while (p.find() && principals.size() < 4) principals.put(p.group(1), p.group(2));
+        Map<String, Set<String>> grants = new HashMap<>();
+        Matcher g = Pattern.compile("(?m)^(?:bg )?grant \\$(\\w) \"([^\"]+)\" (.+)$").matcher(init);
+        while (g.find()) {
+            for (String t : g.group(3).split(" ")) for (String op : g.group(2).split(" ")) {
+                grants.computeIfAbsent(principals.get(g.group(1)), k -> new HashSet<>()).add("topic " + t + " literal " + op);
+            }
+        }
+        Matcher a = Pattern.compile("(?m)^(?:bg )?allow \\$(\\w) --operation (\\w+) --group (\\S+)$").matcher(init);
+        while (a.find()) grants.computeIfAbsent(principals.get(a.group(1)), k -> new HashSet<>()).add("group " + a.group(3) + " literal " + a.group(2));
+        Matcher prefixed = Pattern.compile("(?m)^(?:bg )?allow \\$(\\w) --resource-pattern-type prefixed (.+?) --operation (\\w+)$", Pattern.DOTALL).matcher(init.replace("\\\n", " "));
+        while (prefixed.find()) {
+            Matcher r = Pattern.compile("--(topic|group|transactional-id) (\\S+)").matcher(prefixed.group(2));
+            while (r.find()) {
+                String type = r.group(1).equals("transactional-id") ? "transactionalId" : r.group(1);
+                grants.computeIfAbsent(principals.get(prefixed.group(1)), k -> new HashSet<>()).add(type + " " + r.group(2) + " prefix " + prefixed.group(3));
+            }
+        }
+        return grants;
+    }
+
+    @Test
+    void kubernetesKafkaUsersGrantWhatTheComposeInitStepGrants() throws IOException {
+        Map<String, Set<String>> compose = composeGrants();
+        assertEquals(4, compose.size(), "four service users in kafka-init.sh");
+        assertEquals(compose, kafkaUsers(), "KafkaUser ACLs = kafka-init.sh grants");
+        for (var e : kafkaUsers().entrySet()) {
+            for (String acl : e.getValue()) {
+                if (acl.matches("topic pmc\\.(targets|runs) literal (Write|All)")) assertEquals("pmc-prompt-generator", e.getKey(), acl);
+            }
         }
     }
 

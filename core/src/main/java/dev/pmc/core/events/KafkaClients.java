@@ -16,7 +16,7 @@ import java.util.Properties;
  */
 public final class KafkaClients {
     /** Client keys that authenticate or encrypt the connection (Kafka's CommonClientConfigs, SaslConfigs, SslConfigs). */
-    static final List<String> SECURITY_KEYS = List.of("security.protocol", "sasl.mechanism", "sasl.jaas.config",
+    public static final List<String> SECURITY_KEYS = List.of("security.protocol", "sasl.mechanism", "sasl.jaas.config",
             "sasl.login.callback.handler.class", "sasl.client.callback.handler.class", "ssl.truststore.location",
             "ssl.truststore.password", "ssl.truststore.type", "ssl.truststore.certificates", "ssl.keystore.location",
             "ssl.keystore.password", "ssl.keystore.type", "ssl.key.password", "ssl.endpoint.identification.algorithm");
