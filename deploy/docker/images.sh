@@ -130,6 +130,14 @@ if [ ! -f "$KDIR/init.env" ]; then
   say "Kafka credentials made in $KDIR (owner-only)"
 fi
 chmod 700 .pmc .pmc/kafka .pmc/security; chmod 600 .pmc/kafka/*.env
+# provider keys (.pmc/secrets, mounted into the gateways only) readable by the gateway's user and no one else: as root,
+# hand them to the image's user 185; otherwise the gateways run as this user (PMC_GATEWAY_USER in .env)
+GATEWAY_USER="$(id -u):$(id -g)"
+if [ "$(id -u)" = 0 ]; then
+  GATEWAY_USER=185:185
+  chown -R 185:185 .pmc/secrets
+fi
+chmod 700 .pmc/secrets; find .pmc/secrets -type f -exec chmod 400 {} +
 
 # 4. .env for compose
 {
@@ -139,6 +147,7 @@ chmod 700 .pmc .pmc/kafka .pmc/security; chmod 600 .pmc/kafka/*.env
   echo "PMC_PROMETHEUS_IMAGE=$PROMETHEUS"
   echo "PMC_GRAFANA_IMAGE=$GRAFANA"
   echo "COMPOSE_PROFILES=$PROFILES"
+  echo "PMC_GATEWAY_USER=$GATEWAY_USER"
 } > .env
 say "wrote .env (Kafka $KAFKA, Prometheus $PROMETHEUS${PROFILES:+, Grafana $GRAFANA})"
 echo "ready: docker compose up -d   (or docker-compose up -d)"

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Storage is formatted with {@link StorageTool} on first start; a data directory that is already formatted
  * is reused, so topics, offsets and state-store changelogs survive a restart of the broker.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements TestBroker {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
@@ -139,6 +139,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("broker at " + bootstrapServers() + " not ready after " + timeoutMs + " ms", last);
     }
 
+    @Override
+    public String describe() {
+        return "embedded KRaft broker in this JVM";
+    }
+
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
