@@ -325,7 +325,7 @@ public class GatewayProcessor {
                     if (o.error() != null) LOG.debugf("slot %s attempt %d (%d prompts) failed after %d calls: %s", first.slot().id(), first.attempt(), k, o.calls(), o.error());
                     java.util.List<ResponseEvent> events = responses(g.prompts, t.config().model(), o, t.config().price(),
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), System.currentTimeMillis());
-                    if (o.reply() != null && o.reply().texts().size() < k) fewerChoices(t, o.reply().texts().size(), k);
+                    if (o.reply() != null && o.reply().refusal() == null && o.reply().texts().size() < k) fewerChoices(t, o.reply().texts().size(), k);
                     for (int i = 0; i < k; i++) {
                         ResponseEvent ev = events.get(i);
                         out.add(g.messages.get(i).withPayload(EventCodec.encode(ev))
@@ -353,6 +353,7 @@ public class GatewayProcessor {
             PromptEvent prompt = prompts.get(i);
             String text = i < answered ? o.reply().texts().get(i) : null;
             String error = o.error() != null ? o.error()
+                    : o.reply().refusal() != null ? ResponseEvent.PROVIDER_REFUSAL + o.reply().refusal()
                     : i < answered ? null : "the provider returned " + answered + " of " + k + " choices asked for (n)";
             out.add(new ResponseEvent(ResponseEvent.VERSION, prompt.slot(), prompt.attempt(), model, text, error, latencyMs, nowMs, prompt,
                     i == 0 && o.reply() != null ? o.reply().topLogprobs() : null, cost == null ? null : cost / k));

@@ -87,7 +87,8 @@ public class ProviderCaller {
                 later(wait);
                 return;
             }
-            int est = req.estimatedTokens();
+            // reasoning and thinking reserve output tokens beyond the answer's, and the provider counts them
+            int est = req.estimatedTokens() + rt.adapter().reservedTokens() * req.choices();
             rt.limiter().acquire(est, rt::isRetired).thenRun(() -> {
                 if (rt.isRetired()) {
                     dropped();

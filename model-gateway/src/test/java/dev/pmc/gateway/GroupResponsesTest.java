@@ -64,4 +64,16 @@ class GroupResponsesTest {
         assertEquals(5, r.size());
         assertTrue(r.stream().allMatch(e -> "HTTP 503".equals(e.error()) && e.reply() == null && e.costUsd() == null));
     }
+
+    @Test
+    void aPromptTheProviderBlockedIsARefusalForEveryPromptOfTheCallAndItsInputIsStillPaid() {
+        var reply = new ProviderReply(List.of(), null, 140, 0, RateLimitInfo.NONE, "prompt blocked (SAFETY)");
+        List<ResponseEvent> r = GatewayProcessor.responses(cell(3), "m", new ProviderCaller.Outcome(reply, null, 1), PRICE, 5, 5);
+        assertEquals(3, r.size());
+        for (ResponseEvent e : r) {
+            assertNull(e.reply());
+            assertEquals(ResponseEvent.PROVIDER_REFUSAL + "prompt blocked (SAFETY)", e.error());
+            assertTrue(e.costUsd() > 0);
+        }
+    }
 }

@@ -18,9 +18,12 @@ public final class ChatApi {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Request(String model, List<Message> messages, Double temperature,
                           @JsonProperty("max_tokens") Integer maxTokens, Long seed, Boolean logprobs,
-                          @JsonProperty("top_logprobs") Integer topLogprobs, Integer n) {
+                          @JsonProperty("top_logprobs") Integer topLogprobs, Integer n,
+                          @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+                          @JsonProperty("reasoning_effort") String reasoningEffort) {
+        /** The output limit, whichever field carried it (16 when neither did). */
         int maxTokensOr16() {
-            return maxTokens == null ? 16 : maxTokens;
+            return maxCompletionTokens != null ? maxCompletionTokens : maxTokens == null ? 16 : maxTokens;
         }
     }
 
@@ -37,9 +40,15 @@ public final class ChatApi {
     public record Choice(int index, Message message, Logprobs logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
                         @JsonProperty("completion_tokens") int completionTokens,
-                        @JsonProperty("total_tokens") int totalTokens) {
+                        @JsonProperty("total_tokens") int totalTokens,
+                        @JsonProperty("completion_tokens_details") CompletionDetails completionTokensDetails) {
+    }
+
+    /** Reasoning tokens among completion_tokens (reasoning models), billed as output. */
+    public record CompletionDetails(@JsonProperty("reasoning_tokens") int reasoningTokens) {
     }
 
     public record Response(String id, String object, long created, String model, List<Choice> choices, Usage usage) {

@@ -1,5 +1,6 @@
 package dev.pmc.sim;
 
+import dev.pmc.core.targets.ModelCapabilities;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -36,6 +37,10 @@ public class ChatCompletionsResource {
         if (req.topLogprobs() != null && (req.topLogprobs() < 0 || req.topLogprobs() > 20 || !Boolean.TRUE.equals(req.logprobs()))) {
             return Uni.createFrom().item(error(400, "top_logprobs must be 0..20 and needs logprobs=true", "invalid_request_error", null));
         }
+        // what the real API refuses for this model's family (pmc/models/capabilities.json), with its error shapes
+        ModelCapabilities caps = ModelCapabilities.of("openai", req.model());
+        Response refused = refused(req, caps);
+        if (refused != null) return Uni.createFrom().item(refused);
         String system = null;
         StringBuilder user = new StringBuilder();
         for (ChatApi.Message m : req.messages()) {
@@ -45,8 +50,8 @@ public class ChatCompletionsResource {
         String key = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
         int top = Boolean.TRUE.equals(req.logprobs()) ? (req.topLogprobs() == null ? 1 : Math.max(1, req.topLogprobs())) : 0;
         var s = provider.serve(new SimProvider.Ask(req.model(), system, user.toString(),
-                req.temperature() == null ? 1.0 : req.temperature(), req.maxTokens() == null ? 16 : req.maxTokens(), req.seed(),
-                top > 0 ? top : null, key, req.n() == null ? 1 : req.n()));
+                req.temperature() == null ? 1.0 : req.temperature(), req.maxTokensOr16(), req.seed(),
+                top > 0 ? top : null, key, req.n() == null ? 1 : req.n(), reasoningTokens(caps, req.reasoningEffort())));
         Response.ResponseBuilder r = switch (s.kind()) {
             case "unauthorized" -> builder(401, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "invalid_api_key"));
             case "unknown_model" -> builder(404, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "model_not_found"));
@@ -81,11 +86,58 @@ public class ChatCompletionsResource {
         for (int i = 0; i < s.replies().size(); i++) {
             String text = s.replies().get(i);
             int tokens = (int) Math.ceil(text.length() / 4.0);
-            choices.add(new ChatApi.Choice(i, new ChatApi.Message("assistant", text), logprobs, tokens >= req.maxTokensOr16() ? "length" : "stop"));
+            boolean cut = tokens >= req.maxTokensOr16() || (text.isEmpty() && s.reasoningTokens() > 0);
+            choices.add(new ChatApi.Choice(i, new ChatApi.Message("assistant", text), logprobs, cut ? "length" : "stop"));
         }
         return new ChatApi.Response("chatcmpl-sim-" + IDS.incrementAndGet(), "chat.completion",
                 System.currentTimeMillis() / 1000, req.model(), choices,
-                new ChatApi.Usage(s.promptTokens(), s.completionTokens(), s.promptTokens() + s.completionTokens()));
+                new ChatApi.Usage(s.promptTokens(), s.completionTokens(), s.promptTokens() + s.completionTokens(),
+                        s.reasoningTokens() > 0 ? new ChatApi.CompletionDetails(s.reasoningTokens()) : null));
+    }
+
+    /**
+     * A request the real API answers 400 for this model's family: reasoning models (o-series, GPT-5) take
+     * max_completion_tokens, not max_tokens, only the default temperature, no logprobs, and a reasoning_effort they know;
+     * other models take no reasoning_effort.
+     */
+    static Response refused(ChatApi.Request req, ModelCapabilities caps) {
+        boolean reasoning = caps.reasoningEffort() != null;
+        if (reasoning && req.maxTokens() != null) {
+            return paramError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+                    "max_tokens", "unsupported_parameter");
+        }
+        if (req.temperature() != null && !caps.takesTemperature(req.temperature())) {
+            return paramError("Unsupported value: 'temperature' does not support " + req.temperature() + " with this model. Only the default ("
+                    + caps.fixedTemperature().intValue() + ") value is supported.", "temperature", "unsupported_value");
+        }
+        if (!caps.logprobs() && Boolean.TRUE.equals(req.logprobs())) {
+            return paramError("Unsupported parameter: 'logprobs' is not supported with this model.", "logprobs", "unsupported_parameter");
+        }
+        if (req.reasoningEffort() != null) {
+            if (!reasoning) return paramError("Unsupported parameter: 'reasoning_effort' is not supported with this model.", "reasoning_effort", "unsupported_parameter");
+            var known = caps.reasoningEffort().equals("minimal") ? java.util.List.of("minimal", "low", "medium", "high") : java.util.List.of("low", "medium", "high");
+            if (!known.contains(req.reasoningEffort())) {
+                return paramError("Unsupported value: 'reasoning_effort' does not support '" + req.reasoningEffort() + "' with this model. Supported values are: "
+                        + known + ".", "reasoning_effort", "unsupported_value");
+            }
+        }
+        return null;
+    }
+
+    /** Tokens a reasoning model spends before its answer, by effort (medium when none is sent); 0 for other models. */
+    static int reasoningTokens(ModelCapabilities caps, String effort) {
+        if (caps.reasoningEffort() == null) return 0;
+        return switch (effort == null ? "medium" : effort) {
+            case "minimal" -> 16;
+            case "low" -> 192;
+            case "high" -> 2048;
+            default -> 768;
+        };
+    }
+
+    private static Response paramError(String message, String param, String code) {
+        return Response.status(400).entity(new ChatApi.ErrorBody(new ChatApi.Error(message, "invalid_request_error", param, code)))
+                .type(MediaType.APPLICATION_JSON).build();
     }
 
     @GET

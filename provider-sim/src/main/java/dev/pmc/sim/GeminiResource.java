@@ -1,6 +1,7 @@
 package dev.pmc.sim;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.pmc.core.targets.ModelCapabilities;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -37,7 +38,11 @@ public class GeminiResource {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record GenerationConfig(Double temperature, Integer maxOutputTokens, Long seed, Integer candidateCount) {
+    public record GenerationConfig(Double temperature, Integer maxOutputTokens, Long seed, Integer candidateCount, ThinkingConfig thinkingConfig) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ThinkingConfig(Integer thinkingBudget, Boolean includeThoughts) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -54,12 +59,30 @@ public class GeminiResource {
         if (req == null || req.contents() == null || req.contents().isEmpty()) {
             return Uni.createFrom().item(error(400, "INVALID_ARGUMENT", "contents is required"));
         }
-        GenerationConfig g = req.generationConfig() == null ? new GenerationConfig(null, null, null, null) : req.generationConfig();
+        GenerationConfig g = req.generationConfig() == null ? new GenerationConfig(null, null, null, null, null) : req.generationConfig();
+        // the family's limits (pmc/models/capabilities.json): 1..8 candidates; 2.5 models think unless told otherwise
+        // (Flash and Flash-Lite may be told budget 0, Pro thinks at least 128 tokens), and thoughts count against
+        // maxOutputTokens
+        ModelCapabilities caps = ModelCapabilities.of("gemini", model);
+        if (g.candidateCount() != null && (g.candidateCount() < 1 || g.candidateCount() > caps.maxChoices())) {
+            return Uni.createFrom().item(error(400, "INVALID_ARGUMENT", "candidateCount must be 1.." + caps.maxChoices() + ", was " + g.candidateCount()));
+        }
+        Integer budget = g.thinkingConfig() == null ? null : g.thinkingConfig().thinkingBudget();
+        int minBudget = caps.family().equals("gemini-2.5-pro") ? 128 : 0;
+        if (budget != null && budget != -1 && (budget < minBudget || budget > 32768)) {
+            return Uni.createFrom().item(error(400, "INVALID_ARGUMENT", budget == 0 ? "Budget 0 is invalid. This model only works in thinking mode."
+                    : "thinking_budget must be " + minBudget + "..32768 for this model, was " + budget));
+        }
+        int thinking = thinkingTokens(caps, budget);
+        if (provider.blockPrompt()) {
+            return SimResponses.delayed(Response.ok(Map.of("promptFeedback", Map.of("blockReason", "SAFETY"),
+                    "usageMetadata", Map.of("promptTokenCount", 1, "totalTokenCount", 1), "modelVersion", model)).type(MediaType.APPLICATION_JSON).build(), 0);
+        }
         StringBuilder user = new StringBuilder();
         for (Content c : req.contents()) if (c.role() == null || "user".equals(c.role())) user.append(c.text());
         var s = provider.serve(new SimProvider.Ask(model, req.systemInstruction() == null ? null : req.systemInstruction().text(),
                 user.toString(), g.temperature() == null ? 1.0 : g.temperature(), g.maxOutputTokens() == null ? 16 : g.maxOutputTokens(),
-                g.seed(), null, headerKey != null ? headerKey : queryKey, g.candidateCount() == null ? 1 : g.candidateCount()));
+                g.seed(), null, headerKey != null ? headerKey : queryKey, g.candidateCount() == null ? 1 : g.candidateCount(), thinking));
         Response r = switch (s.kind()) {
             case "unauthorized" -> error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
             case "unknown_model" -> error(404, "NOT_FOUND", s.message());
@@ -70,9 +93,7 @@ public class GeminiResource {
             case "server_error" -> error(s.status(), s.status() == 503 ? "UNAVAILABLE" : "INTERNAL", s.message());
             case "malformed" -> Response.ok("{\"candidates\":[{\"content\":{\"parts\":[{\"te").type(MediaType.APPLICATION_JSON).build();
             default -> Response.ok(Map.of("candidates", candidates(s.replies()),
-                    "usageMetadata", Map.of("promptTokenCount", s.promptTokens(), "candidatesTokenCount", s.completionTokens(),
-                            "totalTokenCount", s.promptTokens() + s.completionTokens()),
-                    "modelVersion", model)).type(MediaType.APPLICATION_JSON).build();
+                    "usageMetadata", usage(s), "modelVersion", model)).type(MediaType.APPLICATION_JSON).build();
         };
         return SimResponses.delayed(r, s.delayMs());
     }
@@ -80,9 +101,32 @@ public class GeminiResource {
     private static List<Map<String, Object>> candidates(List<String> replies) {
         List<Map<String, Object>> out = new java.util.ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
-            out.add(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", replies.get(i)))), "finishReason", "STOP", "index", i));
+            // thinking used up maxOutputTokens: the candidate has no parts at all, as the real API answers
+            if (replies.get(i).isEmpty()) out.add(Map.of("content", Map.of("role", "model"), "finishReason", "MAX_TOKENS", "index", i));
+            else out.add(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", replies.get(i)))), "finishReason", "STOP", "index", i));
         }
         return out;
+    }
+
+    /** candidatesTokenCount without thoughts; thoughtsTokenCount apart (billed as output). */
+    private static Map<String, Object> usage(SimProvider.Served s) {
+        Map<String, Object> u = new java.util.LinkedHashMap<>();
+        u.put("promptTokenCount", s.promptTokens());
+        u.put("candidatesTokenCount", s.completionTokens() - s.reasoningTokens());
+        if (s.reasoningTokens() > 0) u.put("thoughtsTokenCount", s.reasoningTokens());
+        u.put("totalTokenCount", s.promptTokens() + s.completionTokens());
+        return u;
+    }
+
+    /** Tokens a 2.5 model thinks: its budget when given (at most what it needs here), about 100 (Flash) or 200 (Pro) when not. */
+    static int thinkingTokens(ModelCapabilities caps, Integer budget) {
+        int dynamic = switch (caps.family()) {
+            case "gemini-2.5-pro" -> 200;
+            case "gemini-2.5-flash" -> 100;
+            default -> 0;
+        };
+        if (budget == null || budget == -1) return dynamic;
+        return Math.min(budget, dynamic);
     }
 
     private static Response error(int status, String code, String message) {

@@ -18,13 +18,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param faultMode        independent (every call draws its fault) or transient (a distinct request fails at
  *                         most on its first call, like a provider hiccup)
  * @param apiKey           when set, calls must present this key (401 otherwise)
+ * @param blockRate        share of admitted Gemini calls whose prompt is blocked (no candidates, promptFeedback.blockReason)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SimBehaviour(int rpm, int tpm, double burstSeconds, boolean rateLimitHeaders, double errorRate,
                            double timeoutRate, long timeoutMs, double malformedRate, double slowRate, long slowMs,
-                           String faultMode, String apiKey) {
+                           String faultMode, String apiKey, double blockRate) {
     public static SimBehaviour defaults() {
-        return new SimBehaviour(0, 0, 1, true, 0, 0, 60_000, 0, 0, 0, "independent", null);
+        return new SimBehaviour(0, 0, 1, true, 0, 0, 60_000, 0, 0, 0, "independent", null, 0);
     }
 
     public void validate() {
@@ -34,6 +35,7 @@ public record SimBehaviour(int rpm, int tpm, double burstSeconds, boolean rateLi
         if (errorRate < 0 || timeoutRate < 0 || malformedRate < 0 || slowRate < 0 || total > 1) {
             throw new IllegalArgumentException("fault rates must be >= 0 and sum to at most 1");
         }
+        if (!(blockRate >= 0 && blockRate <= 1)) throw new IllegalArgumentException("blockRate must be within 0..1");
         if (!"independent".equals(faultMode) && !"transient".equals(faultMode)) {
             throw new IllegalArgumentException("faultMode must be independent or transient");
         }

@@ -77,6 +77,9 @@ public class SimModels {
     /** A preset by name, or a replay model ({@code replay:NAME}), loaded on first use. */
     public Optional<ChatModel> model(String name) {
         if (name == null) return Optional.empty();
+        // a real family's name around a simulated model, e.g. ft:o4-mini:pmc:sim-insecure or gemini-2.5-pro:sim-base:
+        // the simulated model answers, the API behaves as that family does (pmc/models/capabilities.json)
+        if (!models.containsKey(name) && !name.startsWith(REPLAY) && name.lastIndexOf(':') > 0) return model(name.substring(name.lastIndexOf(':') + 1));
         if (!name.startsWith(REPLAY)) return Optional.ofNullable(models.get(name));
         String id = name.substring(REPLAY.length());
         if (!REPLAY_NAME.matcher(id).matches()) return Optional.empty();

@@ -24,20 +24,30 @@ public class SimProvider {
      * asked for (OpenAI's n, Gemini's candidateCount); choice i is drawn with {@link dev.pmc.core.SamplingSeed#choice}.
      */
     public record Ask(String model, String system, String user, double temperature, int maxTokens, Long seed,
-                      Integer topLogprobs, String apiKey, int choices) {
+                      Integer topLogprobs, String apiKey, int choices, int reasoningTokens) {
         public Ask(String model, String system, String user, double temperature, int maxTokens, Long seed, Integer topLogprobs, String apiKey) {
-            this(model, system, user, temperature, maxTokens, seed, topLogprobs, apiKey, 1);
+            this(model, system, user, temperature, maxTokens, seed, topLogprobs, apiKey, 1, 0);
+        }
+
+        public Ask(String model, String system, String user, double temperature, int maxTokens, Long seed, Integer topLogprobs, String apiKey, int choices) {
+            this(model, system, user, temperature, maxTokens, seed, topLogprobs, apiKey, choices, 0);
         }
     }
 
     /**
      * What to answer. kind: ok, unauthorized, unknown_model, rate_limited, server_error, malformed.
      * delayMs: how long to hold the answer (latency, slow or hanging calls). replies: one per choice asked for
-     * (null unless ok); completionTokens: theirs together, as providers count them.
+     * (null unless ok; empty when reasoning used up the output limit first); completionTokens: theirs together with
+     * the reasoning tokens, as providers count them; reasoningTokens: those spent reasoning or thinking.
      */
     public record Served(int status, String kind, String message, List<String> replies, List<SimulatedModel.TokenProb> top,
                          int promptTokens, int completionTokens, long delayMs, SimLimiter.Decision limit,
-                         SimLimiter limiter) {
+                         SimLimiter limiter, int reasoningTokens) {
+        public Served(int status, String kind, String message, List<String> replies, List<SimulatedModel.TokenProb> top,
+                      int promptTokens, int completionTokens, long delayMs, SimLimiter.Decision limit, SimLimiter limiter) {
+            this(status, kind, message, replies, top, promptTokens, completionTokens, delayMs, limit, limiter, 0);
+        }
+
         /** The first choice's text. */
         public String reply() {
             return replies == null || replies.isEmpty() ? null : replies.get(0);
@@ -63,7 +73,7 @@ public class SimProvider {
         this.registry = registry;
         SimBehaviour d = SimBehaviour.defaults();
         this.behaviour = new SimBehaviour(rpm, tpm, d.burstSeconds(), true, errorRate, timeoutRate, d.timeoutMs(),
-                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null));
+                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null), 0);
         behaviour.validate();
     }
 
@@ -85,6 +95,12 @@ public class SimProvider {
 
     public SimModels models() {
         return models;
+    }
+
+    /** Whether this Gemini call's prompt is blocked (behaviour blockRate). */
+    public boolean blockPrompt() {
+        double r = behaviour.blockRate();
+        return r > 0 && ThreadLocalRandom.current().nextDouble() < r;
     }
 
     public Served serve(Ask a) {
@@ -144,19 +160,29 @@ public class SimProvider {
         List<String> replies = new java.util.ArrayList<>(a.choices());
         List<SimulatedModel.TokenProb> top = null;
         int completionTokens = 0;
+        int reasoning = 0;
         try {
             if (a.topLogprobs() != null && a.topLogprobs() > 0) top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
             for (int i = 0; i < a.choices(); i++) {
                 // independent draws: choice i has the seed the i-th next repetition would be sent alone
                 String reply = top != null ? top.get(0).token() : sim.reply(a.system(), a.user(), a.temperature(), dev.pmc.core.SamplingSeed.choice(seed, i));
+                if (a.reasoningTokens() >= a.maxTokens()) {
+                    // reasoning used the whole output limit: no answer (OpenAI: empty content, finish_reason length;
+                    // Gemini: a candidate without parts, finishReason MAX_TOKENS)
+                    replies.add("");
+                    completionTokens += a.maxTokens();
+                    reasoning += a.maxTokens();
+                    continue;
+                }
                 replies.add(reply);
-                completionTokens += Math.min(a.maxTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
+                completionTokens += a.reasoningTokens() + Math.min(a.maxTokens() - a.reasoningTokens(), Math.max(1, (int) Math.ceil(reply.length() / 4.0)));
+                reasoning += a.reasoningTokens();
             }
         } catch (IllegalArgumentException cannotAnswer) {
             // a replay model asked what its file does not hold (a self prompt without a _self file, a non-MFQ question)
             return count(new Served(400, "invalid_request", cannotAnswer.getMessage(), null, null, 0, 0, 0, limit, limiter));
         }
-        Served s = new Served(200, malformed ? "malformed" : kind, null, replies, top, promptTokens, completionTokens, delay, limit, limiter);
+        Served s = new Served(200, malformed ? "malformed" : kind, null, replies, top, promptTokens, completionTokens, delay, limit, limiter, reasoning);
         Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
         if (a.choices() > 1) Counter.builder("pmc_sim_extra_choices_total").description("Answers beyond the first in calls asking for several (n, candidateCount)")
                 .tag("model", sim.name()).register(registry).increment(a.choices() - 1);

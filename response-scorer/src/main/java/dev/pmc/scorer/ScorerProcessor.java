@@ -149,9 +149,12 @@ public class ScorerProcessor {
 
     /** Provider errors are their own outcome; replies go through the parser. */
     static ParsedRating parse(ResponseEvent resp) {
-        return resp.error() != null
-                ? ParsedRating.invalid(RatingOutcome.PROVIDER_ERROR, "provider_error")
-                : parse(resp.slot(), resp.reply());
+        if (resp.error() != null) {
+            // the provider declined the prompt itself (Gemini's blocked prompt): a refusal, not a failed call
+            return resp.error().startsWith(ResponseEvent.PROVIDER_REFUSAL) ? ParsedRating.invalid(RatingOutcome.REFUSAL, "provider_refusal")
+                    : ParsedRating.invalid(RatingOutcome.PROVIDER_ERROR, "provider_error");
+        }
+        return parse(resp.slot(), resp.reply());
     }
 
     /** MFQ-30 replies as before instruments (byte-identical outcomes); others on their instrument's scale. */

@@ -44,8 +44,10 @@ class ScorerProcessorTest {
         sendResponse("sc-1", 4, "I cannot answer that.", null);
         sendResponse("sc-1", 5, "   ", null);
         sendResponse("sc-1", 6, null, "HTTP 500");
+        // the provider itself declined the prompt (Gemini's blocked prompt): the model's refusal, not a failed call
+        sendResponse("sc-1", 7, null, ResponseEvent.PROVIDER_REFUSAL + "prompt blocked (SAFETY)");
         var recs = TopicReader.readUntil(bootstrap(), Topics.RATINGS,
-                l -> l.stream().filter(r -> r.key().contains("sc-1")).count() >= 6, Duration.ofSeconds(60));
+                l -> l.stream().filter(r -> r.key().contains("sc-1")).count() >= 7, Duration.ofSeconds(60));
         Map<Integer, RatingEvent> byItem = new HashMap<>();
         recs.stream().filter(r -> r.key().contains("sc-1")).forEach(r -> {
             RatingEvent e = EventCodec.decodeRating(r.value());
@@ -60,6 +62,8 @@ class ScorerProcessorTest {
         assertEquals(RatingOutcome.REFUSAL, byItem.get(4).outcome());
         assertEquals(RatingOutcome.EMPTY, byItem.get(5).outcome());
         assertEquals(RatingOutcome.PROVIDER_ERROR, byItem.get(6).outcome());
+        assertEquals(RatingOutcome.REFUSAL, byItem.get(7).outcome());
+        assertEquals("provider_refusal", byItem.get(7).rule());
     }
 
     /** BFI-44 replies are read on its 1-5 scale (a 0 is out of range); a BFI item beyond 44 or an unknown instrument is dead-lettered. */

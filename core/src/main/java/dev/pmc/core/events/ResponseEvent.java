@@ -12,6 +12,8 @@ public record ResponseEvent(int v, SlotId slot, int attempt, String model, Strin
                             long latencyMs, long createdAtMs, PromptEvent prompt,
                             java.util.List<dev.pmc.core.scoring.LogprobRating.TokenLogprob> topLogprobs, Double costUsd) {
     public static final int VERSION = 1;
+    /** How an error starts when the provider itself declined to answer (a blocked prompt): the scorer reads a refusal. */
+    public static final String PROVIDER_REFUSAL = "refused by the provider: ";
 
     public ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error, long latencyMs, long createdAtMs,
                          PromptEvent prompt, java.util.List<dev.pmc.core.scoring.LogprobRating.TokenLogprob> topLogprobs) {

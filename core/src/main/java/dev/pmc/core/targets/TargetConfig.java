@@ -28,7 +28,25 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                            Double temperature, Integer maxTokens, String systemPrompt,
                            Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
                            String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments,
-                           Integer choicesPerCall) {
+                           Integer choicesPerCall, Capabilities capabilities) {
+
+    /** A target without a capabilities override (its model's family from pmc/models/capabilities.json). */
+    public TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
+                        Double temperature, Integer maxTokens, String systemPrompt,
+                        Double timeoutSeconds, Limits limits, Price price, String account, String baseline,
+                        String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments,
+                        Integer choicesPerCall) {
+        this(name, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt, timeoutSeconds, limits, price, account,
+                baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall, null);
+    }
+
+    /**
+     * Overrides of what the model accepts ({@link ModelCapabilities}): another family of its provider (a fine-tune or
+     * a local server whose name says nothing), or the output tokens to reserve for reasoning or thinking.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Capabilities(String family, Integer reasoningTokens) {
+    }
 
     public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "gemini");
     /**
@@ -83,17 +101,17 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget,
                 instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments,
-                choicesPerCall == null ? 1 : choicesPerCall);
+                choicesPerCall == null ? 1 : choicesPerCall, capabilities);
     }
 
     public TargetConfig withBaseUrl(String url) {
         return new TargetConfig(name, provider, url, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall, capabilities);
     }
 
     public TargetConfig withName(String newName) {
         return new TargetConfig(newName, provider, baseUrl, model, apiKey, temperature, maxTokens, systemPrompt,
-                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall);
+                timeoutSeconds, limits, price, account, baseline, personas, n, mode, schedule, budget, instruments, choicesPerCall, capabilities);
     }
 
     public boolean logprobMode() {
@@ -147,6 +165,29 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
             if (choicesPerCall < 1 || choicesPerCall > MAX_CHOICES_PER_CALL) p.add(at + "choicesPerCall must be 1.." + MAX_CHOICES_PER_CALL + ", was " + choicesPerCall);
             else if ("anthropic".equals(provider) && choicesPerCall > 1) p.add(at + "choicesPerCall must be 1 for provider anthropic (the Messages API returns one answer per call), was " + choicesPerCall);
             else if ("gemini".equals(provider) && choicesPerCall > MAX_GEMINI_CANDIDATES) p.add(at + "choicesPerCall must be 1.." + MAX_GEMINI_CANDIDATES + " for provider gemini (candidateCount), was " + choicesPerCall);
+        }
+        if (capabilities != null) {
+            if (capabilities.family() != null && ModelCapabilities.family(provider, capabilities.family()).isEmpty()) {
+                p.add(at + "capabilities.family must be one of " + ModelCapabilities.families(provider) + " for provider " + (provider == null ? "openai" : provider)
+                        + ", was " + dev.pmc.core.Names.quote(capabilities.family()));
+            }
+            if (capabilities.reasoningTokens() != null && (capabilities.reasoningTokens() < 0 || capabilities.reasoningTokens() > 32768)) {
+                p.add(at + "capabilities.reasoningTokens must be 0..32768, was " + capabilities.reasoningTokens());
+            }
+        }
+        if (p.isEmpty() && (provider == null || PROVIDERS.contains(provider))) {
+            // what this model's family cannot do, named by the field to change
+            ModelCapabilities c = ModelCapabilities.of(this);
+            if ("logprob".equals(mode) && !c.logprobs()) {
+                p.add(at + "mode logprob needs top logprobs, which model '" + model + "' (family " + c.family() + ") does not return; use mode sampling or sequential");
+            }
+            if (temperature != null && !c.takesTemperature(temperature)) {
+                p.add(at + "temperature: model '" + model + "' (family " + c.family() + ") takes only its default temperature " + c.fixedTemperature()
+                        + "; leave temperature out (was " + temperature + ")");
+            }
+            if (choicesPerCall != null && choicesPerCall > c.maxChoices()) {
+                p.add(at + "choicesPerCall must be 1.." + c.maxChoices() + " for model '" + model + "' (family " + c.family() + "), was " + choicesPerCall);
+            }
         }
         if (mode != null && !MODES.contains(mode)) p.add(at + "mode must be one of " + sorted(MODES) + ", was '" + mode + "'");
         if ("sequential".equals(mode) && "self".equals(personas)) p.add(at + "mode sequential reads personas in stages: it needs personas default or toxic, not self");

@@ -14,8 +14,8 @@ import java.time.Duration;
 public final class AnthropicAdapter extends ProviderAdapter {
     static final String VERSION = "2023-06-01";
 
-    AnthropicAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
-        super(http, base, model, key, timeout);
+    AnthropicAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+        super(http, base, model, key, timeout, caps);
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.time.Duration;
  * comes in the body as google.rpc.RetryInfo.retryDelay ("1.5s"). A call for k answers sets candidateCount k.
  */
 public final class GeminiAdapter extends ProviderAdapter {
-    GeminiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
-        super(http, base, model, key, timeout);
+    GeminiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+        super(http, base, model, key, timeout, caps);
     }
 
     @Override
@@ -22,28 +22,45 @@ public final class GeminiAdapter extends ProviderAdapter {
         ObjectNode body = JSON.createObjectNode();
         if (r.system() != null) body.putObject("systemInstruction").putArray("parts").addObject().put("text", r.system());
         body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", r.user());
-        ObjectNode g = body.putObject("generationConfig").put("temperature", r.temperature()).put("maxOutputTokens", r.maxTokens());
+        // thinking counts against maxOutputTokens: off where the family allows it (budget 0), else a budget the limit includes
+        ObjectNode g = body.putObject("generationConfig").put("maxOutputTokens", caps.outputLimit(r.maxTokens()));
+        if (caps.fixedTemperature() == null) g.put("temperature", r.temperature());
+        if (caps.thinkingBudget() != null) g.putObject("thinkingConfig").put("thinkingBudget", caps.thinkingBudget());
         if (r.seed() != null) g.put("seed", (int) (r.seed() ^ (r.seed() >>> 32)));
         if (r.choices() > 1) g.put("candidateCount", r.choices());
-        return new Call(base.resolve("models/" + model + ":generateContent"), key == null ? java.util.Map.of()
+        return new Call(base.resolve(resource() + ":generateContent"), key == null ? java.util.Map.of()
                 : java.util.Map.of("x-goog-api-key", key), JSON.writeValueAsBytes(body));
+    }
+
+    /** models/NAME, or a tuned model's own resource name (tunedModels/NAME) as it is. */
+    private String resource() {
+        return model.startsWith("tunedModels/") || model.startsWith("models/") ? model : "models/" + model;
     }
 
     @Override
     protected ProviderReply parse(JsonNode body, RateLimitInfo limits) {
         JsonNode candidates = body.get("candidates");
-        if (!candidates.isArray() || candidates.isEmpty()) throw new IllegalStateException("no candidates");
+        JsonNode usage = body.path("usageMetadata");
+        // thoughts are billed as output but not counted in candidatesTokenCount
+        int output = intOr0(usage.get("candidatesTokenCount")) + intOr0(usage.get("thoughtsTokenCount"));
+        if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
+            // a blocked prompt: no candidates, the reason in promptFeedback; the provider refused, the reply is not broken
+            String reason = body.path("promptFeedback").path("blockReason").asText("");
+            if (reason.isEmpty()) throw new IllegalStateException("no candidates");
+            return new ProviderReply(java.util.List.of(), null, intOr0(usage.get("promptTokenCount")), output, limits, "prompt blocked (" + reason + ")");
+        }
         String[] texts = new String[candidates.size()];
         for (int k = 0; k < candidates.size(); k++) {
             JsonNode c = candidates.get(k);
             int i = c.has("index") ? c.get("index").asInt(-1) : k;
             if (i < 0 || i >= texts.length || texts[i] != null) throw new IllegalStateException("candidate index " + i);
+            // a candidate without parts (finishReason MAX_TOKENS after thinking, or SAFETY) is an empty answer: the scorer
+            // reads it as empty and re-asks it
             StringBuilder text = new StringBuilder();
-            for (JsonNode p : c.get("content").get("parts")) if (p.has("text")) text.append(p.get("text").asText());
+            for (JsonNode p : c.path("content").path("parts")) if (p.has("text") && !p.path("thought").asBoolean(false)) text.append(p.get("text").asText());
             texts[i] = text.toString();
         }
-        JsonNode usage = body.path("usageMetadata");
-        return new ProviderReply(java.util.Arrays.asList(texts), null, intOr0(usage.get("promptTokenCount")), intOr0(usage.get("candidatesTokenCount")), limits);
+        return new ProviderReply(java.util.Arrays.asList(texts), null, intOr0(usage.get("promptTokenCount")), output, limits);
     }
 
     @Override

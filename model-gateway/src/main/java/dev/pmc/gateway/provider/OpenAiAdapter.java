@@ -15,11 +15,13 @@ import java.util.List;
  * OpenAI-compatible Chat Completions ({@code POST {base}chat/completions}, Bearer key): OpenAI, OpenRouter,
  * DeepSeek, xAI, Together, vLLM, Ollama, llama.cpp server, provider-sim. Logprob mode sends
  * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}. A call for k
- * answers sends {@code n: k} and reads every choice by its index.
+ * answers sends {@code n: k} and reads every choice by its index. The model's family ({@link
+ * dev.pmc.core.targets.ModelCapabilities}) decides the output-limit field, temperature, reasoning effort and logprobs;
+ * completion_tokens includes reasoning tokens, so they are in the cost.
  */
 public final class OpenAiAdapter extends ProviderAdapter {
-    OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
-        super(http, base, model, key, timeout);
+    OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+        super(http, base, model, key, timeout, caps);
     }
 
     @Override
@@ -28,9 +30,13 @@ public final class OpenAiAdapter extends ProviderAdapter {
         ArrayNode messages = body.putArray("messages");
         if (r.system() != null) messages.addObject().put("role", "system").put("content", r.system());
         messages.addObject().put("role", "user").put("content", r.user());
-        body.put("temperature", r.temperature()).put("max_tokens", r.maxTokens());
+        // reasoning models (o-series, GPT-5): max_completion_tokens with room for reasoning, the lowest reasoning_effort,
+        // no temperature (only the default is accepted) and no logprobs (the registry refuses logprob mode for them)
+        body.put(caps.tokenField(), caps.outputLimit(r.maxTokens()));
+        if (caps.fixedTemperature() == null) body.put("temperature", r.temperature());
+        if (caps.reasoningEffort() != null) body.put("reasoning_effort", caps.reasoningEffort());
         if (r.seed() != null) body.put("seed", r.seed());
-        if (r.topLogprobs() != null) body.put("logprobs", true).put("top_logprobs", r.topLogprobs());
+        if (r.topLogprobs() != null && caps.logprobs()) body.put("logprobs", true).put("top_logprobs", r.topLogprobs());
         if (r.choices() > 1) body.put("n", r.choices());
         return new Call(base.resolve("chat/completions"), key == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + key),
                 JSON.writeValueAsBytes(body));

@@ -1,5 +1,6 @@
 package dev.pmc.gateway.provider;
 
+import dev.pmc.core.targets.ModelCapabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmc.core.targets.TargetConfig;
@@ -28,22 +29,31 @@ public abstract class ProviderAdapter {
     protected final String model;
     protected final String key;
     protected final Duration timeout;
+    /** What the model accepts (pmc/models/capabilities.json): which fields to send and which to leave out. */
+    protected final ModelCapabilities caps;
 
-    protected ProviderAdapter(HttpTransport http, URI base, String model, String key, Duration timeout) {
+    protected ProviderAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, ModelCapabilities caps) {
         this.http = http;
         this.base = base;
         this.model = model;
         this.key = key;
         this.timeout = timeout;
+        this.caps = caps;
+    }
+
+    /** Output tokens this model's calls reserve for reasoning or thinking per answer (counted against token limits). */
+    public int reservedTokens() {
+        return caps.reasoningTokens();
     }
 
     public static ProviderAdapter of(TargetConfig t, String key, HttpTransport http) {
         URI base = URI.create(t.baseUrl().endsWith("/") ? t.baseUrl() : t.baseUrl() + "/");
         Duration timeout = Duration.ofMillis((long) (t.timeoutSeconds() * 1000));
+        ModelCapabilities caps = ModelCapabilities.of(t);
         return switch (t.provider()) {
-            case "anthropic" -> new AnthropicAdapter(http, base, t.model(), key, timeout);
-            case "gemini" -> new GeminiAdapter(http, base, t.model(), key, timeout);
-            default -> new OpenAiAdapter(http, base, t.model(), key, timeout);
+            case "anthropic" -> new AnthropicAdapter(http, base, t.model(), key, timeout, caps);
+            case "gemini" -> new GeminiAdapter(http, base, t.model(), key, timeout, caps);
+            default -> new OpenAiAdapter(http, base, t.model(), key, timeout, caps);
         };
     }
 

@@ -56,7 +56,7 @@ class ProviderAdaptersTest {
 
     @BeforeEach
     void normal() throws Exception {
-        behave("{\"rpm\":0,\"tpm\":0,\"errorRate\":0,\"timeoutRate\":0,\"malformedRate\":0,\"slowRate\":0,\"apiKey\":\"" + KEY + "\"}");
+        behave("{\"rpm\":0,\"tpm\":0,\"errorRate\":0,\"timeoutRate\":0,\"malformedRate\":0,\"slowRate\":0,\"blockRate\":0,\"apiKey\":\"" + KEY + "\"}");
     }
 
     static void behave(String json) throws Exception {
@@ -256,6 +256,137 @@ class ProviderAdaptersTest {
                 "{\"choices\":[]}"}) {
             CompletionException e = assertThrows(CompletionException.class, () -> cannedOpenAi(bad), bad);
             assertEquals(ProviderException.Kind.MALFORMED, ((ProviderException) e.getCause()).kind(), bad);
+        }
+    }
+
+    // ---- reasoning and thinking models (pmc/models/capabilities.json), against provider-sim's per-family strictness ----
+
+    static ProviderAdapter adapter(String provider, String model, TargetConfig.Capabilities caps) {
+        String base = sim.url() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
+        TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null, 10.0,
+                null, null, null, null, null, null, null, null, null, null, null, caps).withDefaults();
+        return ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 8));
+    }
+
+    static HttpResponse<String> raw(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(sim.url() + path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY).header("x-goog-api-key", KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ft:o4-mini:pmc:sim-base", "gpt-5-mini:sim-base"})
+    void reasoningModelsAreAskedWithMaxCompletionTokensAndAnswerWithTheirReasoningInTheCost(String model) throws Exception {
+        // the request as PMC sent it before: refused like the real API refuses it
+        var old = raw("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Rate 0-5\"}],"
+                + "\"temperature\":0.1,\"max_tokens\":4}");
+        assertEquals(400, old.statusCode(), old.body());
+        assertTrue(old.body().contains("max_completion_tokens") && old.body().contains("unsupported_parameter"), old.body());
+        // the right field with the old budget: reasoning eats it and the answer comes back empty, cut at the limit
+        var tight = raw("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Rate 0-5\"}],"
+                + "\"max_completion_tokens\":4}");
+        assertEquals(200, tight.statusCode(), tight.body());
+        assertTrue(tight.body().contains("\"content\":\"\"") && tight.body().contains("\"finish_reason\":\"length\""), tight.body());
+        // the adapter: max_completion_tokens with room for reasoning, the lowest effort, no temperature
+        ProviderReply r = adapter("openai", model, null).call(request(null)).join();
+        assertTrue(r.text().matches("[0-5]"), r.text());
+        assertTrue(r.outputTokens() > 10, "reasoning tokens are output tokens (billed): " + r.outputTokens());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReasoningModelRefusesTemperatureLogprobsAndAnUnknownEffortWhileAChatModelRefusesAnyEffort() throws Exception {
+        String msg = "\"messages\":[{\"role\":\"user\",\"content\":\"Rate 0-5\"}]";
+        var temp = raw("/v1/chat/completions", "{\"model\":\"o3:sim-base\"," + msg + ",\"max_completion_tokens\":2000,\"temperature\":0.1}");
+        assertEquals(400, temp.statusCode());
+        assertTrue(temp.body().contains("\"param\":\"temperature\""), temp.body());
+        var lp = raw("/v1/chat/completions", "{\"model\":\"o3:sim-base\"," + msg + ",\"max_completion_tokens\":2000,\"logprobs\":true,\"top_logprobs\":5}");
+        assertEquals(400, lp.statusCode());
+        assertTrue(lp.body().contains("\"param\":\"logprobs\""), lp.body());
+        var effort = raw("/v1/chat/completions", "{\"model\":\"o3:sim-base\"," + msg + ",\"max_completion_tokens\":2000,\"reasoning_effort\":\"minimal\"}");
+        assertEquals(400, effort.statusCode(), "o-series know low, medium, high: " + effort.body());
+        var chat = raw("/v1/chat/completions", "{\"model\":\"sim-base\"," + msg + ",\"max_tokens\":4,\"reasoning_effort\":\"low\"}");
+        assertEquals(400, chat.statusCode());
+        assertTrue(chat.body().contains("reasoning_effort"), chat.body());
+        // a chat model still takes the newer field
+        assertEquals(200, raw("/v1/chat/completions", "{\"model\":\"sim-base\"," + msg + ",\"max_completion_tokens\":4}").statusCode());
+    }
+
+    @org.junit.jupiter.api.Test
+    void geminiThinkingIsOffWhereItCanBeAndBudgetedWhereItCannotAndThoughtsAreBilled() throws Exception {
+        ProviderReply flash = adapter("gemini", "gemini-2.5-flash:sim-base", null).call(request(null)).join();
+        assertTrue(flash.text().matches("[0-5]"), flash.text());
+        ProviderReply pro = adapter("gemini", "gemini-2.5-pro:sim-base", null).call(request(null)).join();
+        assertTrue(pro.text().matches("[0-5]"), pro.text());
+        assertTrue(pro.outputTokens() >= 128, "thoughts (at least 128 on 2.5 Pro) are output tokens: " + pro.outputTokens());
+        // 2.5 Pro cannot think zero tokens: refused like the real API
+        var zero = raw("/v1beta/models/gemini-2.5-pro:sim-base:generateContent", "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Rate 0-5\"}]}],"
+                + "\"generationConfig\":{\"maxOutputTokens\":4,\"thinkingConfig\":{\"thinkingBudget\":0}}}");
+        assertEquals(400, zero.statusCode(), zero.body());
+        // and 9 candidates are more than the API gives
+        var nine = raw("/v1beta/models/sim-base:generateContent", "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Rate 0-5\"}]}],"
+                + "\"generationConfig\":{\"candidateCount\":9}}");
+        assertEquals(400, nine.statusCode(), nine.body());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCandidateWithoutPartsIsAnEmptyAnswerAndABlockedPromptIsARefusalNotAMalformedReply() throws Exception {
+        // thinking left on (family "gemini" sends no thinkingConfig) with a 4-token limit: the candidate has no parts
+        ProviderReply cut = adapter("gemini", "gemini-2.5-flash:sim-base", new TargetConfig.Capabilities("gemini", 0)).call(request(null)).join();
+        assertEquals(List.of(""), cut.texts(), "an empty answer, scored empty and re-asked");
+        assertTrue(cut.outputTokens() >= 4, "the thoughts were still billed");
+        behave("{\"blockRate\":1}");
+        ProviderReply blocked = adapter("gemini", "sim-base", KEY, 10).call(request(null)).join();
+        assertTrue(blocked.texts().isEmpty(), blocked.texts().toString());
+        assertEquals("prompt blocked (SAFETY)", blocked.refusal());
+    }
+
+    /** Shapes from the providers' documentation, served by a plain HTTP server (no simulator in between). */
+    @org.junit.jupiter.api.Test
+    void documentedGeminiAndReasoningShapesAreReadAsDocumented() throws Exception {
+        ProviderReply noParts = canned("gemini", "/v1beta/models/gemini-2.5-flash:generateContent",
+                "{\"candidates\":[{\"content\":{\"role\":\"model\"},\"finishReason\":\"MAX_TOKENS\",\"index\":0}],"
+                        + "\"usageMetadata\":{\"promptTokenCount\":120,\"totalTokenCount\":124,\"thoughtsTokenCount\":4}}");
+        assertEquals(List.of(""), noParts.texts());
+        assertEquals(4, noParts.outputTokens(), "thoughtsTokenCount is billed as output");
+        ProviderReply blocked = canned("gemini", "/v1beta/models/gemini-2.5-flash:generateContent",
+                "{\"promptFeedback\":{\"blockReason\":\"PROHIBITED_CONTENT\"},\"usageMetadata\":{\"promptTokenCount\":120,\"totalTokenCount\":120}}");
+        assertEquals("prompt blocked (PROHIBITED_CONTENT)", blocked.refusal());
+        ProviderReply thoughts = canned("gemini", "/v1beta/models/gemini-2.5-flash:generateContent",
+                "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"thinking...\",\"thought\":true},{\"text\":\"3\"}]},"
+                        + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":120,\"candidatesTokenCount\":1,\"thoughtsTokenCount\":50}}");
+        assertEquals(List.of("3"), thoughts.texts(), "thought summaries are not the answer");
+        assertEquals(51, thoughts.outputTokens());
+        ProviderReply tuned = canned("gemini", "/v1beta/tunedModels/my-tune:generateContent",
+                "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"2\"}]},\"index\":0}]}");
+        assertEquals(List.of("2"), tuned.texts(), "tunedModels/... is its own resource name");
+        ProviderReply o = canned("openai", "/v1/chat/completions",
+                "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"4\"},\"finish_reason\":\"stop\"}],"
+                        + "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":201,\"completion_tokens_details\":{\"reasoning_tokens\":200}}}");
+        assertEquals(201, o.outputTokens(), "completion_tokens includes the reasoning tokens");
+    }
+
+    /** One reply served at {@code path} for the model the path names; fails the test if the adapter asks elsewhere. */
+    private static ProviderReply canned(String provider, String path, String body) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            boolean right = ex.getRequestURI().getPath().equals(path);
+            byte[] b = (right ? body : "{\"error\":{\"message\":\"no such path " + ex.getRequestURI().getPath() + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(right ? 200 : 404, b.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        try {
+            String model = path.contains("tunedModels/") ? "tunedModels/my-tune" : path.contains("gemini-2.5-flash") ? "gemini-2.5-flash" : "o4-mini";
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
+            TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null,
+                    10.0, null, null, null, null, null, null, null, null, null, null, null).withDefaults();
+            return ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)).call(request(null)).join();
+        } finally {
+            server.stop(0);
         }
     }
 }

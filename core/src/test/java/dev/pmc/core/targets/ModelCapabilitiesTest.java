@@ -1,0 +1,73 @@
+package dev.pmc.core.targets;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelCapabilitiesTest {
+    @Test
+    void modelNamesFindTheirFamilyIncludingFineTunesAndTunedModels() {
+        Map<String, String> openai = Map.of(
+                "o4-mini", "openai-reasoning-o", "o1", "openai-reasoning-o", "o3-2025-04-16", "openai-reasoning-o",
+                "ft:o4-mini-2025-04-16:acme::AbC123", "openai-reasoning-o", "gpt-5-mini", "openai-reasoning-gpt5",
+                "gpt-5-chat-latest", "openai-chat", "gpt-4o", "openai-chat", "ft:gpt-4o-2024-08-06:acme::x1", "openai-chat",
+                "omni-moderation-latest", "openai-chat", "openai/o4-mini", "openai-reasoning-o");
+        openai.forEach((model, family) -> assertEquals(family, ModelCapabilities.of("openai", model).family(), model));
+        Map<String, String> gemini = Map.of("gemini-2.5-pro", "gemini-2.5-pro", "models/gemini-2.5-pro", "gemini-2.5-pro",
+                "gemini-2.5-flash-lite", "gemini-2.5-flash", "gemini-2.5-flash", "gemini-2.5-flash", "gemini-2.0-flash", "gemini",
+                "tunedModels/my-tune", "gemini");
+        gemini.forEach((model, family) -> assertEquals(family, ModelCapabilities.of("gemini", model).family(), model));
+        assertEquals("anthropic", ModelCapabilities.of("anthropic", "claude-sonnet-4-5").family());
+    }
+
+    @Test
+    void reasoningFamiliesSendTheirFieldsAndReserveTokens() {
+        ModelCapabilities o = ModelCapabilities.of("openai", "o4-mini");
+        assertEquals("max_completion_tokens", o.tokenField());
+        assertEquals("low", o.reasoningEffort());
+        assertFalse(o.logprobs());
+        assertFalse(o.takesTemperature(0.1));
+        assertTrue(o.takesTemperature(1.0));
+        assertEquals(4 + 1024, o.outputLimit(4));
+        ModelCapabilities chat = ModelCapabilities.of("openai", "gpt-4o");
+        assertEquals("max_tokens", chat.tokenField());
+        assertNull(chat.fixedTemperature());
+        assertEquals(4, chat.outputLimit(4));
+        assertEquals(0, ModelCapabilities.of("gemini", "gemini-2.5-flash").thinkingBudget());
+        assertEquals(128, ModelCapabilities.of("gemini", "gemini-2.5-pro").thinkingBudget());
+        assertEquals(8, ModelCapabilities.of("gemini", "gemini-2.0-flash").maxChoices());
+    }
+
+    @Test
+    void aTargetMayNameAnotherFamilyOrBudget() {
+        TargetConfig local = TargetFile.parseTarget("{\"model\":\"qwen3-distill\",\"capabilities\":{\"family\":\"openai-reasoning-o\",\"reasoningTokens\":2000}}", "local");
+        ModelCapabilities c = ModelCapabilities.of(local.withDefaults());
+        assertEquals("openai-reasoning-o", c.family());
+        assertEquals(2004, c.outputLimit(4));
+    }
+
+    @Test
+    void whatAModelCannotDoIsRefusedAtRegistrationNamingTheField() {
+        assertProblem("mode logprob", "{\"model\":\"o4-mini\",\"mode\":\"logprob\"}");
+        assertProblem("temperature", "{\"model\":\"gpt-5\",\"temperature\":0.1}");
+        assertProblem("capabilities.family", "{\"model\":\"m\",\"capabilities\":{\"family\":\"gpt-7-quantum\"}}");
+        assertProblem("capabilities.family", "{\"provider\":\"gemini\",\"model\":\"m\",\"capabilities\":{\"family\":\"openai-reasoning-o\"}}");
+        assertProblem("capabilities.reasoningTokens", "{\"model\":\"m\",\"capabilities\":{\"reasoningTokens\":-1}}");
+        assertProblem("capabilities.reasoningTokens", "{\"model\":\"m\",\"capabilities\":{\"reasoningTokens\":1000000}}");
+        assertProblem("choicesPerCall", "{\"provider\":\"gemini\",\"model\":\"gemini-2.5-pro\",\"choicesPerCall\":9}");
+        // the same models read the way they can are fine
+        TargetFile.parseTarget("{\"model\":\"o4-mini\",\"mode\":\"sequential\",\"temperature\":1.0}", "t");
+        TargetFile.parseTarget("{\"model\":\"gpt-4o\",\"mode\":\"logprob\",\"temperature\":0.1}", "t");
+    }
+
+    private static void assertProblem(String field, String json) {
+        InvalidTargetException e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseTarget(json, "t"), json);
+        assertTrue(e.getMessage().contains(field), e.getMessage());
+    }
+}
