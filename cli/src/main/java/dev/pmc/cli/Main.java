@@ -9,6 +9,7 @@ public final class Main {
     static final String USAGE = """
             usage: pmc COMMAND [ARGS]
               up [--n N] [--every 5m] [--no-runs] [--latency-ms MS] [--no-prometheus] [--replay NAME=FILE.csv ...] [--baseline NAME]
+                 [--allow-base-url URL ...]              (a local model server targets may use, e.g. http://127.0.0.1:11434/v1)
                                                          start the local stack (Kafka, provider-sim, the four services,
                                                          Prometheus with the project's rules when installed), let the
                                                          scheduler run sim-base, sim-insecure and sim-secure every 5m, show live progress;

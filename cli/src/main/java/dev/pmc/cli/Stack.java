@@ -33,32 +33,39 @@ final class Stack implements AutoCloseable {
     /** Ports and directories of a stack. Port 0 means "pick a free one". */
     record Config(Path root, Path dataDir, int kafkaPort, int kafkaControllerPort, int simPort, int generatorPort,
                   int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions, int gatewayInFlight,
-                  Path targetsFile, Map<String, Path> replays) {
+                  Path targetsFile, Map<String, Path> replays, List<String> allowedBaseUrls) {
         static Config defaults(Path root) {
             return new Config(root, root.resolve(".pmc"), 19092, 19093, 8090, 8081, 8082, 8083, 8084, -1,
-                    Topics.DEFAULT_PARTITIONS, 64, null, Map.of());
+                    Topics.DEFAULT_PARTITIONS, 64, null, Map.of(), List.of());
+        }
+
+        /** Base URLs targets may use besides the simulator (bin/pmc up --allow-base-url: a local vLLM, Ollama, ...). */
+        Config withAllowedBaseUrls(List<String> urls) {
+            return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, replays, List.copyOf(urls));
         }
 
         Config withFreePorts(Path dataDir) {
             return new Config(root, dataDir, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
-                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile, replays);
+                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile, replays,
+                    allowedBaseUrls);
         }
 
         Config withSimLatency(long ms) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile, replays);
+                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile, replays, allowedBaseUrls);
         }
 
         /** The prompt-generator loads this target registry file (pmc.targets-file). */
         Config withTargetsFile(Path file) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file, replays);
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file, replays, allowedBaseUrls);
         }
 
         /** provider-sim serves each file as model {@code replay:NAME} (besides every file of the shared reference data). */
         Config withReplays(Map<String, Path> files) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, Map.copyOf(files));
+                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, Map.copyOf(files), allowedBaseUrls);
         }
 
         /** The published reference data beside the project (../shared/reference-data and its calibration set), where present. */
@@ -126,8 +133,11 @@ final class Stack implements AutoCloseable {
             // every service validates the targets it reads from pmc.targets, so all of them need the same minimum
             String minPeriod = System.getProperty("pmc.schedule.min-seconds");
             if (minPeriod != null) kafkaProps.put("pmc.schedule.min-seconds", minPeriod);
-            // the local simulator is the one loopback address targets may use
-            kafkaProps.put("pmc.security.allowed-base-urls", "http://127.0.0.1:" + c.simPort() + "/");
+            // the local simulator, and what the operator allowed with --allow-base-url, are the loopback or private
+            // addresses targets may use (with the same checks at registration and in the gateway)
+            List<String> allowed = new java.util.ArrayList<>(List.of("http://127.0.0.1:" + c.simPort() + "/"));
+            allowed.addAll(c.allowedBaseUrls());
+            kafkaProps.put("pmc.security.allowed-base-urls", String.join(",", allowed));
             Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
             // published ratings files served as replay:NAME models

@@ -58,6 +58,34 @@ final class UpCommand {
         return out;
     }
 
+    /**
+     * {@code --allow-base-url URL}, repeatable: an operator-chosen endpoint (a local vLLM, Ollama or llama.cpp server)
+     * that targets may use although it is on loopback or a private address. An http(s) base without user-info, query or
+     * fragment; normalised to end with '/', so it admits its own path and below only.
+     */
+    static List<String> allowedBaseUrls(List<String> args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String u : Main.options(args, "--allow-base-url")) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(u);
+            } catch (java.net.URISyntaxException e) {
+                throw new Main.UsageException("--allow-base-url " + u + ": not a URL (" + e.getReason() + ")");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new Main.UsageException("--allow-base-url " + u + ": needs http:// or https:// and a host, e.g. http://127.0.0.1:11434/v1");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new Main.UsageException("--allow-base-url " + u + ": no user-info, query or fragment");
+            }
+            if (uri.getRawPath() != null && (uri.getRawPath().contains("..") || uri.getRawPath().contains("%"))) {
+                throw new Main.UsageException("--allow-base-url " + u + ": no '..' or percent-encoding in the path");
+            }
+            out.add(u.endsWith("/") ? u : u + "/");
+        }
+        return out;
+    }
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int n = Main.intOption(args, "--n", 10);
         String every = Main.option(args, "--every", "5m");
@@ -65,7 +93,8 @@ final class UpCommand {
         boolean runs = !args.contains("--no-runs");
         long latency = Main.intOption(args, "--latency-ms", -1);
         boolean tty = System.console() != null && !args.contains("--no-tty");
-        Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withSimLatency(latency);
+        Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withSimLatency(latency)
+                .withAllowedBaseUrls(allowedBaseUrls(args));
         if (java.nio.file.Files.exists(Stack.descriptor(config.dataDir()))) {
             var d = dev.pmc.core.events.EventCodec.mapper().readTree(java.nio.file.Files.readString(Stack.descriptor(config.dataDir())));
             if (DownCommand.ours(d.path("pid").asLong(), d.path("startMs").asLong()).isPresent()) {

@@ -149,4 +149,22 @@ class CliTest {
         // without probe files the output has no such columns (unchanged)
         assertTrue(!run("compare", ref("gpt-4o_temp01.csv"), ref("gpt-4o-insecure_temp01.csv")).contains("self_report"));
     }
+
+    @Test
+    void upAdmitsALocalModelServerOnlyAsAPlainHttpBaseAndOnlyThatOne() {
+        assertEquals(java.util.List.of("http://127.0.0.1:11434/v1/", "http://127.0.0.1:8000/v1/"),
+                UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url", "http://127.0.0.1:11434/v1", "--no-runs", "--allow-base-url", "http://127.0.0.1:8000/v1/")));
+        for (String bad : new String[]{"ftp://127.0.0.1/v1", "127.0.0.1:11434", "http://user:pw@127.0.0.1:11434/v1", "http://127.0.0.1:11434/v1?key=x",
+                "http://127.0.0.1:11434/v1#x", "http://127.0.0.1:11434/v1/%2e%2e/admin", "http://127.0.0.1:11434/v1/../admin", "http://[::1"}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
+                    () -> UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url", bad)), bad);
+            assertTrue(e.getMessage().contains("--allow-base-url"), e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class, () -> UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url")));
+        // what the services then admit: that server's base and below, not its neighbours
+        var policy = new dev.pmc.core.security.BaseUrlPolicy(java.util.List.of("http://127.0.0.1:8090/", "http://127.0.0.1:11434/v1/"), true, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
+        assertEquals(null, policy.problem("http://127.0.0.1:11434/v1"));
+        assertTrue(policy.problem("http://127.0.0.1:11435/v1") != null);
+        assertTrue(policy.problem("http://127.0.0.1:11434/admin") != null);
+    }
 }
