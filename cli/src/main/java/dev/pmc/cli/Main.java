@@ -36,6 +36,8 @@ public final class Main {
               replay [--target NAME] [--baseline NAME] FILE...
                                                          publish the raw replies of reference CSVs into the running stack,
                                                          wait until every row is counted, print the aggregator's metrics
+              probe TARGET                               one call to the target as configured: request, status, answer,
+                                                         tokens, cost, rate-limit headers, and the field to change if refused
               bench e2e [--n N] [--rounds K]             time one 100-persona run through a fresh stack (provider latency 0)
               bench gateway [--rpm L] [--only limit,adaptive,faults,replicas,logprob]
                                                          the gateway against a rate-limited, faulty provider-sim
@@ -74,6 +76,7 @@ public final class Main {
                 case "down" -> DownCommand.run(rest, out, err);
                 case "token" -> TokenCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "probe" -> ProbeCommand.run(rest, out, err);
                 default -> {
                     err.println("pmc: unknown command '" + args[0] + "'");
                     err.print(USAGE);

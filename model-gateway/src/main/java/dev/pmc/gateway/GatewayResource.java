@@ -2,14 +2,17 @@ package dev.pmc.gateway;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What this gateway replica knows: the registered targets it can call (read-only). */
+/** What this gateway replica knows: the registered targets it can call; a probe call to one of them (admin). */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class GatewayResource {
@@ -23,5 +26,14 @@ public class GatewayResource {
         Map<String, Map<String, String>> out = new TreeMap<>();
         targets.defined().forEach((name, t) -> out.put(name, Map.of("provider", String.valueOf(t.provider()), "model", String.valueOf(t.model()))));
         return out;
+    }
+
+    /** One call to the target as its runs would make it, reported in full (bin/pmc probe; spends one call: admin). */
+    @POST
+    @Path("/targets/{target}/probe")
+    public java.util.concurrent.CompletionStage<Map<String, Object>> probe(@PathParam("target") String target) {
+        TargetRuntime rt = targets.get(target);
+        if (rt == null) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
+        return TargetProbe.run(rt);
     }
 }

@@ -199,4 +199,38 @@ class GatewayProcessorTest {
         // the persona prompt (~140 tokens) is paid once per call instead of once per answer
         assertTrue(costTen < 0.25 * costOne, "cost " + costTen + " with 10 answers per call, " + costOne + " one by one");
     }
+
+    /** bin/pmc probe: one call as configured, the request and answer reported, and the field to change when refused. */
+    @Test
+    void aProbeReportsTheRequestTheAnswerAndTheFieldToChange() throws Exception {
+        TopicReader.send(bootstrap(), Topics.TARGETS, "probe-reasoning", "{\"name\":\"probe-reasoning\",\"model\":\"ft:o4-mini:pmc:sim-base\"}");
+        // the same model declared as a chat model: the adapter sends max_tokens, which a reasoning model refuses
+        TopicReader.send(bootstrap(), Topics.TARGETS, "probe-wrong", "{\"name\":\"probe-wrong\",\"model\":\"ft:o4-mini:pmc:sim-base\","
+                + "\"capabilities\":{\"family\":\"openai-chat\"}}");
+        awaitKnown("probe-reasoning", "probe-wrong");
+        var ok = io.restassured.RestAssured.given().post("/api/v1/targets/probe-reasoning/probe").then().statusCode(200).extract().jsonPath();
+        assertEquals(true, ok.getBoolean("ok"), ok.prettify());
+        assertEquals(200, ok.getInt("status"));
+        assertEquals("valid", ok.getString("outcome"));
+        assertEquals("openai-reasoning-o", ok.getString("family"));
+        assertTrue(ok.getInt("request.body.max_completion_tokens") > 1000, ok.prettify());
+        assertNull(ok.get("request.body.temperature"), "no temperature for a reasoning model");
+        assertTrue(ok.getInt("outputTokens") > 100, "reasoning tokens reported: " + ok.prettify());
+        var bad = io.restassured.RestAssured.given().post("/api/v1/targets/probe-wrong/probe").then().statusCode(200).extract().jsonPath();
+        assertEquals(false, bad.getBoolean("ok"));
+        assertEquals(400, bad.getInt("status"));
+        assertTrue(bad.getString("change").startsWith("capabilities.family"), bad.prettify());
+        io.restassured.RestAssured.given().post("/api/v1/targets/no-such-target/probe").then().statusCode(404);
+    }
+
+    @Test
+    void theFieldToChangeIsReadFromTheProvidersRefusal() {
+        assertTrue(TargetProbe.fieldToChange(400, "HTTP 400: Unsupported value: 'temperature' does not support 0.1 with this model.").startsWith("temperature"));
+        assertTrue(TargetProbe.fieldToChange(400, "HTTP 400: Unsupported parameter: 'logprobs' is not supported with this model.").startsWith("mode"));
+        assertTrue(TargetProbe.fieldToChange(400, "HTTP 400: candidateCount must be 1..8, was 9").startsWith("choicesPerCall"));
+        assertTrue(TargetProbe.fieldToChange(401, "HTTP 401: Incorrect API key provided").startsWith("apiKey"));
+        assertTrue(TargetProbe.fieldToChange(404, "HTTP 404").startsWith("model"));
+        assertNull(TargetProbe.fieldToChange(500, "HTTP 500"));
+        assertNull(TargetProbe.fieldToChange(400, "HTTP 400: something else"));
+    }
 }

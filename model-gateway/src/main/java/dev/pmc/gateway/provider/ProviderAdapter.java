@@ -1,13 +1,14 @@
 package dev.pmc.gateway.provider;
 
-import dev.pmc.core.targets.ModelCapabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pmc.core.targets.ModelCapabilities;
 import dev.pmc.core.targets.TargetConfig;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,16 @@ public abstract class ProviderAdapter {
         this.key = key;
         this.timeout = timeout;
         this.caps = caps;
+    }
+
+    /**
+     * The request one call would send, for a person to read (bin/pmc probe): URL, header names (never their values: the
+     * key is among them) and the JSON body.
+     */
+    public Map<String, Object> describe(ProviderRequest r) throws IOException {
+        Call c = request(r);
+        return Map.of("url", c.uri().toString(), "headers", List.copyOf(new java.util.TreeSet<>(c.headers().keySet())),
+                "body", JSON.readTree(c.body()));
     }
 
     /** Output tokens this model's calls reserve for reasoning or thinking per answer (counted against token limits). */
