@@ -12,6 +12,9 @@
 # Images already up to date are reused (docker's build cache; the Debian roots are built once).
 # --offline: try no pull (where registries are known to be unreachable); --no-build: skip ./mvnw.
 set -euo pipefail
+# images must be readable by their own users (185, 1000): build and copy with a permissive umask (credentials below
+# are made owner-only explicitly)
+umask 022
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 OFFLINE=false; BUILD=true
@@ -52,7 +55,7 @@ debian_root() { # NAME PACKAGES
   debootstrap --variant=minbase --include="$2" bookworm "$dir" "$MIRROR" >"$dir.log" 2>&1 \
     || die "debootstrap failed; see $dir.log"
   rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
-  tar -C "$dir" -c . | docker import -q - "$1" >/dev/null
+  tar -C "$dir" -c . | docker import - "$1" >/dev/null
   rm -rf "$dir" "$dir.log"
 }
 
@@ -77,6 +80,7 @@ if ! obtain "$KAFKA"; then
   say "Kafka stand-in $KAFKA (Apache Kafka $KAFKA_VERSION from Maven Central) ..."
   ./mvnw -B -q -f deploy/docker/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory=target/libs -Dkafka.version="$KAFKA_VERSION" >/dev/null
+  chmod -R a+rX deploy/docker/kafka  # whatever umask built them: the broker's user reads them
   build_image "$KAFKA" --build-arg BASE_IMAGE=pmc-local/debian-jre17:bookworm deploy/docker/kafka
 fi
 PROMETHEUS=${PMC_PROMETHEUS_IMAGE:-prom/prometheus:v2.53.0}
@@ -100,6 +104,7 @@ fi
 port() { sed -n 's/^quarkus.http.port=//p' "$1/src/main/resources/application.properties"; }
 for m in provider-sim prompt-generator model-gateway response-scorer metrics-aggregator; do
   [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || die "$m is not built (./mvnw -DskipTests package)"
+  chmod -R a+rX "$m/target/quarkus-app"  # whatever umask built it: the image's user (185) reads it
   build_image "pmc/$m:$VERSION" -f deploy/docker/service.Dockerfile --build-arg BASE_IMAGE="$BASE" \
     --build-arg PORT="$(port $m)" "$m"
   say "image pmc/$m:$VERSION"
@@ -112,7 +117,7 @@ mkdir -p .pmc/secrets
 KDIR=.pmc/kafka
 if [ ! -f "$KDIR/init.env" ]; then
   (
-    umask 077
+    umask 077  # the passwords: owner-only from the first byte
     mkdir -p "$KDIR"
     pw() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
     broker=$(pw); admin=$(pw)

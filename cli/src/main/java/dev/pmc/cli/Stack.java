@@ -75,6 +75,15 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** rwx------ on a directory (where the file system has POSIX permissions). */
+    static void ownerOnly(Path dir) throws java.io.IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // nothing to set
+        }
+    }
+
     /** The order processes start in (and the reverse of the order they stop in). */
     static final List<String> SERVICES = List.of("provider-sim", "prompt-generator", "model-gateway", "response-scorer", "metrics-aggregator");
 
@@ -110,6 +119,9 @@ final class Stack implements AutoCloseable {
     static Stack start(Config c, java.io.PrintStream log) throws Exception {
         Path logs = c.dataDir().resolve("logs");
         Files.createDirectories(logs);
+        // everything of the stack (keys, tokens, logs, broker data, secrets) lives below its data directory: owner-only
+        ownerOnly(c.dataDir());
+        ownerOnly(logs);
         int kafkaPort = c.kafkaPort() == 0 ? ServiceProcess.freePort() : c.kafkaPort();
         int controllerPort = c.kafkaControllerPort() == 0 ? ServiceProcess.freePort() : c.kafkaControllerPort();
         log.printf("starting Kafka (KRaft, data in %s) ...%n", c.dataDir().resolve("kafka"));

@@ -28,6 +28,11 @@ final class StatusCommand {
             out.printf("%-18s %-9s %s%n", e.getKey(), state, e.getValue().asText());
         }
         Http.Reply targets = Http.get(d.path("urls").path("metrics-aggregator").asText() + "/api/v1/targets");
+        if (targets.status() != 200) {
+            err.println("pmc status: the aggregator answered HTTP " + targets.status() + " for /api/v1/targets"
+                    + (targets.status() == 401 || targets.status() == 403 ? ": send a reader or admin token (PMC_TOKEN)" : ""));
+            return 1;
+        }
         out.println("target,run,personas,ratings_counted,susceptibility,robustness,within_sd,baseline,verdict,kind,collapse_score");
         for (JsonNode t : targets.json()) {
             JsonNode c = t.path("comparison");

@@ -86,6 +86,14 @@ final class UpCommand {
         return out;
     }
 
+    /** Writes a file only its owner can read (created rw------- before anything is written to it). */
+    static void writeOwnerOnly(java.nio.file.Path file, String text) throws java.io.IOException {
+        java.nio.file.Files.deleteIfExists(file);
+        java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(file, text);
+    }
+
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         int n = Main.intOption(args, "--n", 10);
         String every = Main.option(args, "--every", "5m");
@@ -132,7 +140,11 @@ final class UpCommand {
         out.println("  logs               " + config.dataDir().resolve("logs"));
         out.println("  tokens             " + stack.security().adminToken() + " (admin; bin/pmc uses it), " + stack.security().readToken()
                 + " (read-only); send as 'Authorization: Bearer TOKEN'");
-        out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader());
+        // the live page's address carries the read token: on the terminal and in an owner-only file, never in a log
+        java.nio.file.Path livePage = config.dataDir().resolve("live-page.url");
+        writeOwnerOnly(livePage, stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader() + "\n");
+        if (tty) out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/#token=" + stack.security().reader());
+        else out.println("  live page          " + stack.url("metrics-aggregator") + "/ui/  (its address with the read token: " + livePage + ")");
         if (runs) {
             RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
             List<String> scheduled = new java.util.ArrayList<>(replays.isEmpty() ? SIM_TARGETS : List.of());

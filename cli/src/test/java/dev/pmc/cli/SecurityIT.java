@@ -113,8 +113,10 @@ class SecurityIT {
             int other = call("GET", stack.url(svc) + "/q/dev-ui", null, null).status();
             assertTrue(other == 401 || other == 403 || other == 404, svc + ": an unlisted path is not served anonymously (" + other + ")");
         }
-        // the credentials on disk are the owner's alone
+        // the credentials on disk are the owner's alone, and so is the whole data directory (logs, broker data, secrets)
         var sec = stack.security();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.config().dataDir())));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.config().dataDir().resolve("logs"))));
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sec.privateKey().getParent())));
         for (var f : List.of(sec.privateKey(), sec.adminToken(), sec.readToken())) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
