@@ -57,6 +57,21 @@ final class StatusCommand {
             out.println("target,instrument,run,personas,susceptibility,robustness,within_sd,self_report_claim,self_report");
             rows.forEach(out::println);
         }
+        // targets whose provider account has no quota left: their calls wait at the gateway (POST .../resume there)
+        String gateway = d.path("urls").path("model-gateway").asText("");
+        if (!gateway.isEmpty()) {
+            try {
+                Http.Reply g = Http.get(gateway + "/api/v1/targets");
+                if (g.status() == 200) {
+                    for (var it = g.json().fields(); it.hasNext(); ) {
+                        var e = it.next();
+                        if (e.getValue().has("paused")) out.println("paused " + e.getKey() + ": " + e.getValue().path("paused").asText());
+                    }
+                }
+            } catch (IOException gatewayDown) {
+                // reported as DOWN above
+            }
+        }
         return down == 0 ? 0 : 1;
     }
 }

@@ -24,7 +24,12 @@ public class GatewayResource {
     @Path("/targets")
     public Map<String, Map<String, String>> targets() {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        targets.defined().forEach((name, t) -> out.put(name, Map.of("provider", String.valueOf(t.provider()), "model", String.valueOf(t.model()))));
+        targets.defined().forEach((name, t) -> {
+            Map<String, String> m = new TreeMap<>(Map.of("provider", String.valueOf(t.provider()), "model", String.valueOf(t.model())));
+            String quota = targets.quotaExhausted(name);
+            if (quota != null) m.put("paused", "quota exhausted: " + quota);
+            out.put(name, m);
+        });
         return out;
     }
 
@@ -35,5 +40,16 @@ public class GatewayResource {
         TargetRuntime rt = targets.get(target);
         if (rt == null) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
         return TargetProbe.run(rt);
+    }
+
+    /** The operator says the account's quota is back: its waiting calls go again (admin). */
+    @POST
+    @Path("/targets/{target}/resume")
+    public Map<String, String> resume(@PathParam("target") String target) {
+        TargetRuntime rt = targets.get(target);
+        if (rt == null) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
+        String was = rt.limiter().quotaExhausted();
+        rt.limiter().resume();
+        return Map.of("target", target, "resumed", String.valueOf(was != null));
     }
 }

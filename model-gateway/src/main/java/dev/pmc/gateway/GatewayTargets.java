@@ -53,6 +53,10 @@ public class GatewayTargets {
     private final Map<String, dev.pmc.gateway.provider.HttpTransport> transports = new ConcurrentHashMap<>();
     private volatile double share = 1;
 
+    /** How often an account whose quota is exhausted sends one check call (each held call waits meanwhile). */
+    @ConfigProperty(name = "pmc.gateway.quota-recheck", defaultValue = "10m")
+    java.time.Duration quotaRecheck;
+
     @ConfigProperty(name = "pmc.gateway.default-base-url")
     String defaultBaseUrl;
     @ConfigProperty(name = "pmc.gateway.targets-file")
@@ -168,6 +172,12 @@ public class GatewayTargets {
         return runtimes.computeIfAbsent(name, this::create);
     }
 
+    /** Why the target's account is paused for quota, or null (also when it was never called). */
+    public String quotaExhausted(String name) {
+        TargetRuntime r = runtimes.get(name);
+        return r == null ? null : r.limiter().quotaExhausted();
+    }
+
     public Map<String, TargetConfig> defined() {
         return Map.copyOf(defined);
     }
@@ -201,6 +211,7 @@ public class GatewayTargets {
             AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.02, 0.85,
                     TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer, utilisation);
             a.setShare(share);
+            a.setQuotaRecheck(quotaRecheck);
             Gauge.builder("pmc_gateway_rate_limit_requests_per_second", a, AccountLimiter::requestRate)
                     .description("Request rate in force for a provider account (configured, learned from headers or adaptive, times this replica's share)")
                     .tag("account", k).register(registry);
@@ -210,6 +221,13 @@ public class GatewayTargets {
             CircuitBreaker b = new CircuitBreaker(breakerThreshold, breakerOpen.toNanos());
             Gauge.builder("pmc_gateway_circuit_state", b, x -> x.state().ordinal())
                     .description("Circuit breaker per target: 0 closed, 1 half-open, 2 open").tag("target", n).register(registry);
+            // once per target: 1 while its account's quota is exhausted (its calls wait), read from the live runtime
+            Gauge.builder("pmc_gateway_quota_exhausted", this, g -> {
+                        TargetRuntime r = g.runtimes.get(n);
+                        return r != null && r.limiter().quotaExhausted() != null ? 1 : 0;
+                    })
+                    .description("1 while the target's provider account has no quota left: its calls wait (no retries) until a check call succeeds or an operator resumes it")
+                    .tag("target", n).register(registry);
             return b;
         });
         // counters a dashboard plots exist from the start, at 0 (no "no data" before the first 429 or priced call)

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class ProviderCaller {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProviderCaller.class);
     /** The reply, or error set; calls = HTTP calls made for it. dropped: the target was deleted while the call waited. */
     public record Outcome(ProviderReply reply, String error, int calls, boolean dropped) {
         Outcome(ProviderReply reply, String error, int calls) {
@@ -153,6 +154,18 @@ public class ProviderCaller {
                     : err.getCause() instanceof ProviderException p2 ? p2
                     : new ProviderException(ProviderException.Kind.CONNECT, 0, err.getClass().getSimpleName(), null);
             count(rt, pe.kind().label);
+            if (pe.kind() == ProviderException.Kind.QUOTA_EXHAUSTED) {
+                // no retry can succeed: the account holds every unsent call (this one too) until the quota is back
+                rt.breaker().onNeutral();
+                if (rt.limiter().quotaExhausted() == null) {
+                    LOG.warnf("target %s: the provider says the account's quota is exhausted (%s); its calls wait until a check call "
+                            + "succeeds or POST /api/v1/targets/%s/resume", rt.name(), pe.getMessage(), rt.name());
+                }
+                rt.limiter().onQuotaExhausted(pe.getMessage());
+                next();
+                return;
+            }
+            if (pe.kind() != ProviderException.Kind.RATE_LIMITED) rt.limiter().onOtherFailure();
             if (pe.kind() == ProviderException.Kind.RATE_LIMITED) {
                 rt.breaker().onNeutral();
                 rt.limiter().onRateLimited(pe.limits());

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 @QuarkusTestResource(ProviderSimResource.class)
+@QuarkusTestResource(QuotaServerResource.class)
 class GatewayProcessorTest {
 
     private static String bootstrap() {
@@ -232,5 +233,41 @@ class GatewayProcessorTest {
         assertTrue(TargetProbe.fieldToChange(404, "HTTP 404").startsWith("model"));
         assertNull(TargetProbe.fieldToChange(500, "HTTP 500"));
         assertNull(TargetProbe.fieldToChange(400, "HTTP 400: something else"));
+    }
+
+    /**
+     * Quota exhausted (OpenAI 429 insufficient_quota): no retries; the account's calls wait instead of failing (the run
+     * pauses), shown on the gateway's API and gauge; an operator's resume, or a check call once the quota is back, sends
+     * them all and every slot is answered.
+     */
+    @Test
+    void anExhaustedQuotaPausesTheTargetsCallsUntilItIsBack() throws Exception {
+        QuotaServerResource.EXHAUSTED.set(true);
+        TopicReader.send(bootstrap(), Topics.TARGETS, "quota-t", "{\"name\":\"quota-t\",\"baseUrl\":\"" + QuotaServerResource.url + "\"}");
+        awaitKnown("quota-t");
+        int before = QuotaServerResource.CALLS.get();
+        for (int item = 1; item <= 20; item++) sendPrompt("quota-run-1", "quota-t", "0", item, 1);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!io.restassured.RestAssured.given().get("/api/v1/targets").asString().contains("quota exhausted") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        Thread.sleep(1000);
+        int held = QuotaServerResource.CALLS.get() - before;
+        assertTrue(held >= 1 && held <= 6, "calls while exhausted: the first ones and at most a check call, no retries (" + held + ")");
+        assertTrue(io.restassured.RestAssured.given().get("/api/v1/targets").asString().contains("\"paused\":\"quota exhausted"));
+        assertTrue(io.restassured.RestAssured.given().get("/q/metrics").asString().contains("pmc_gateway_quota_exhausted{target=\"quota-t\"} 1.0"));
+        assertTrue(TopicReader.readAll(bootstrap(), Topics.RESPONSES).stream().noneMatch(r -> r.key().contains("quota-run-1")), "nothing answered, nothing failed");
+        // the operator says the quota is back
+        QuotaServerResource.EXHAUSTED.set(false);
+        io.restassured.RestAssured.given().post("/api/v1/targets/quota-t/resume").then().statusCode(200);
+        var recs = TopicReader.readUntil(bootstrap(), Topics.RESPONSES,
+                l -> l.stream().filter(r -> r.key().contains("quota-run-1")).count() >= 20, Duration.ofSeconds(30));
+        assertTrue(recs.stream().filter(r -> r.key().contains("quota-run-1")).map(r -> EventCodec.decodeResponse(r.value()))
+                .allMatch(e -> e.error() == null && "3".equals(e.reply())), "every slot answered once the quota is back");
+        // again, and this time nobody resumes: a check call (every 2 s in this test) finds the quota back
+        QuotaServerResource.EXHAUSTED.set(true);
+        for (int item = 1; item <= 5; item++) sendPrompt("quota-run-2", "quota-t", "0", item, 1);
+        Thread.sleep(1500);
+        QuotaServerResource.EXHAUSTED.set(false);
+        TopicReader.readUntil(bootstrap(), Topics.RESPONSES, l -> l.stream().filter(r -> r.key().contains("quota-run-2")).count() >= 5, Duration.ofSeconds(30));
+        assertTrue(io.restassured.RestAssured.given().get("/q/metrics").asString().contains("pmc_gateway_quota_exhausted{target=\"quota-t\"} 0.0"));
     }
 }

@@ -31,7 +31,7 @@ public class AdminResource {
 
     static SimBehaviour redacted(SimBehaviour b) {
         return new SimBehaviour(b.rpm(), b.tpm(), b.burstSeconds(), b.rateLimitHeaders(), b.errorRate(), b.timeoutRate(), b.timeoutMs(),
-                b.malformedRate(), b.slowRate(), b.slowMs(), b.faultMode(), b.apiKey() == null ? null : "set", b.blockRate());
+                b.malformedRate(), b.slowRate(), b.slowMs(), b.faultMode(), b.apiKey() == null ? null : "set", b.blockRate(), b.quotaExhausted());
     }
 
     @PUT

@@ -59,6 +59,8 @@ public class AnthropicMessagesResource {
             case "unauthorized" -> Response.status(401).entity(errorBody("authentication_error", s.message()));
             case "unknown_model" -> Response.status(404).entity(errorBody("not_found_error", s.message()));
             case "invalid_request" -> Response.status(400).entity(errorBody("invalid_request_error", s.message()));
+            case "quota_exhausted" -> Response.status(400).entity(errorBody("invalid_request_error",
+                    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."));
             case "rate_limited" -> Response.status(429).entity(errorBody("rate_limit_error", s.message()))
                     .header("retry-after", (long) Math.ceil(s.limit().retryAfterMs() / 1000.0));
             case "server_error" -> s.status() == 503 ? Response.status(529).entity(errorBody("overloaded_error", "Overloaded"))

@@ -56,6 +56,7 @@ public class ChatCompletionsResource {
             case "unauthorized" -> builder(401, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "invalid_api_key"));
             case "unknown_model" -> builder(404, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", "model_not_found"));
             case "invalid_request" -> builder(400, ChatApi.ErrorBody.of(s.message(), "invalid_request_error", null));
+            case "quota_exhausted" -> builder(429, ChatApi.ErrorBody.of(s.message(), "insufficient_quota", "insufficient_quota"));
             case "rate_limited" -> builder(429, ChatApi.ErrorBody.of(s.message(), "requests", "rate_limit_exceeded"))
                     .header("Retry-After", (long) Math.ceil(s.limit().retryAfterMs() / 1000.0))
                     .header("retry-after-ms", s.limit().retryAfterMs());

@@ -87,6 +87,11 @@ public class GeminiResource {
             case "unauthorized" -> error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
             case "unknown_model" -> error(404, "NOT_FOUND", s.message());
             case "invalid_request" -> error(400, "INVALID_ARGUMENT", s.message());
+            case "quota_exhausted" -> Response.status(429).entity(Map.of("error", Map.of("code", 429, "status", "RESOURCE_EXHAUSTED",
+                    "message", "You exceeded your current quota, please check your plan and billing details.",
+                    "details", List.of(Map.of("@type", "type.googleapis.com/google.rpc.QuotaFailure", "violations", List.of(Map.of(
+                            "quotaMetric", "generativelanguage.googleapis.com/generate_content_requests",
+                            "quotaId", "GenerateRequestsPerDayPerProjectPerModel"))))))).type(MediaType.APPLICATION_JSON).build();
             case "rate_limited" -> Response.status(429).entity(Map.of("error", Map.of("code", 429, "status", "RESOURCE_EXHAUSTED",
                     "message", s.message(), "details", List.of(Map.of("@type", "type.googleapis.com/google.rpc.RetryInfo",
                             "retryDelay", String.format(java.util.Locale.ROOT, "%.3fs", s.limit().retryAfterMs() / 1000.0)))))).type(MediaType.APPLICATION_JSON).build();

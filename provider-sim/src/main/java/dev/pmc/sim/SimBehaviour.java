@@ -19,13 +19,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                         most on its first call, like a provider hiccup)
  * @param apiKey           when set, calls must present this key (401 otherwise)
  * @param blockRate        share of admitted Gemini calls whose prompt is blocked (no candidates, promptFeedback.blockReason)
+ * @param quotaExhausted   every call is refused as the account's quota being used up, in each provider's shape
+ *                         (OpenAI 429 insufficient_quota, Anthropic 400 credit balance, Gemini 429 per-day quota)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SimBehaviour(int rpm, int tpm, double burstSeconds, boolean rateLimitHeaders, double errorRate,
                            double timeoutRate, long timeoutMs, double malformedRate, double slowRate, long slowMs,
-                           String faultMode, String apiKey, double blockRate) {
+                           String faultMode, String apiKey, double blockRate, boolean quotaExhausted) {
     public static SimBehaviour defaults() {
-        return new SimBehaviour(0, 0, 1, true, 0, 0, 60_000, 0, 0, 0, "independent", null, 0);
+        return new SimBehaviour(0, 0, 1, true, 0, 0, 60_000, 0, 0, 0, "independent", null, 0, false);
     }
 
     public void validate() {

@@ -73,7 +73,7 @@ public class SimProvider {
         this.registry = registry;
         SimBehaviour d = SimBehaviour.defaults();
         this.behaviour = new SimBehaviour(rpm, tpm, d.burstSeconds(), true, errorRate, timeoutRate, d.timeoutMs(),
-                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null), 0);
+                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null), 0, false);
         behaviour.validate();
     }
 
@@ -112,6 +112,10 @@ public class SimProvider {
         if (model.isEmpty()) {
             return count(new Served(404, "unknown_model", "The model '" + a.model() + "' does not exist; served: " + models.all().keySet()
                     + (models.replayNames().isEmpty() ? "" : " and replay:NAME for NAME in " + models.replayNames()), null, null, 0, 0, 0, null, null));
+        }
+        if (b.quotaExhausted()) {
+            return count(new Served(429, "quota_exhausted", "You exceeded your current quota, please check your plan and billing details.",
+                    null, null, 0, 0, 0, null, null));
         }
         if (a.choices() < 1 || a.choices() > MAX_CHOICES) {
             return count(new Served(400, "invalid_request", "n must be 1.." + MAX_CHOICES + ", was " + a.choices(), null, null, 0, 0, 0, null, null));

@@ -36,6 +36,12 @@ public final class AccountLimiter {
     private final double utilisation;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private boolean draining;
+    /** Why the account's quota is exhausted (insufficient_quota, a spend limit, a daily quota); null while it is not. */
+    private String quotaReason;
+    /** While exhausted: when the next check call may go, and whether one is out. Nothing else is sent. */
+    private long quotaCheckAt;
+    private boolean quotaCheckOut;
+    private long quotaRecheckNanos = TimeUnit.MINUTES.toNanos(10);
 
     public AccountLimiter(String account, Integer rpm, Integer tpm, AdaptiveRate adaptive, ScheduledExecutorService timer) {
         this(account, rpm, tpm, adaptive, timer, 1.0);
@@ -116,6 +122,16 @@ public final class AccountLimiter {
             Waiter w;
             long wait;
             synchronized (this) {
+                if (quotaReason != null && !queue.isEmpty()) {
+                    long now = System.nanoTime();
+                    if (quotaCheckOut || now < quotaCheckAt) {
+                        // hold every unsent call; a check call's outcome, resume() or the next check time drains again
+                        draining = false;
+                        if (!quotaCheckOut) timer.schedule(this::kick, quotaCheckAt - now, TimeUnit.NANOSECONDS);
+                        return;
+                    }
+                    quotaCheckOut = true; // this waiter is the check call: does the account answer again?
+                }
                 w = queue.poll();
                 if (w == null) {
                     draining = false;
@@ -145,8 +161,73 @@ public final class AccountLimiter {
         }
     }
 
+    /** Starts a drain unless one runs (after a hold ends). */
+    private void kick() {
+        synchronized (this) {
+            if (draining) return;
+            draining = true;
+        }
+        drain();
+    }
+
+    /**
+     * The provider said the account's quota is exhausted: no retry can succeed, so nothing more is sent until a check
+     * call (one every {@code quotaRecheck}) succeeds or an operator resumes; unsent calls wait, none fails.
+     */
+    public void onQuotaExhausted(String reason) {
+        synchronized (this) {
+            quotaReason = reason == null ? "quota exhausted" : reason;
+            quotaCheckOut = false;
+            quotaCheckAt = System.nanoTime() + quotaRecheckNanos;
+        }
+        kick();
+    }
+
+    /** The quota is back (an operator says so, or a check call was answered): send again. */
+    public void resume() {
+        synchronized (this) {
+            quotaReason = null;
+            quotaCheckOut = false;
+        }
+        kick();
+    }
+
+    /** A call failed otherwise: if it was the check call, the next check waits its turn. */
+    public void onOtherFailure() {
+        boolean held;
+        synchronized (this) {
+            held = quotaReason != null && quotaCheckOut;
+            if (held) {
+                quotaCheckOut = false;
+                quotaCheckAt = System.nanoTime() + quotaRecheckNanos;
+            }
+        }
+        if (held) kick();
+    }
+
+    /** Why the account's quota is exhausted, or null. */
+    public synchronized String quotaExhausted() {
+        return quotaReason;
+    }
+
+    /** How often a held account sends one check call (default 10 minutes). */
+    public synchronized void setQuotaRecheck(java.time.Duration every) {
+        this.quotaRecheckNanos = every.toNanos();
+    }
+
     /** A call was answered: learn announced limits, correct the token estimate, let the adaptive rate grow. */
-    public synchronized void onReply(RateLimitInfo info, int actualTokens, int estTokens) {
+    public void onReply(RateLimitInfo info, int actualTokens, int estTokens) {
+        boolean resumed;
+        synchronized (this) {
+            resumed = quotaReason != null;
+            quotaReason = null;
+            quotaCheckOut = false;
+            learn(info, actualTokens, estTokens);
+        }
+        if (resumed) kick();
+    }
+
+    private void learn(RateLimitInfo info, int actualTokens, int estTokens) {
         long now = System.nanoTime();
         boolean changed = false;
         if (info.limitRequests() != null && !info.limitRequests().equals(learnedRpm)) {

@@ -36,4 +36,12 @@ public final class AnthropicAdapter extends ProviderAdapter {
         JsonNode usage = body.path("usage");
         return new ProviderReply(text.toString(), null, intOr0(usage.get("input_tokens")), intOr0(usage.get("output_tokens")), limits);
     }
+
+    /** A spend or usage limit, or no credit left ("Your credit balance is too low ..."): not a rate limit. */
+    @Override
+    protected boolean quotaExhausted(int status, JsonNode body, RateLimitInfo limits) {
+        if (status != 400 && status != 429 && status != 403) return false;
+        String m = body.path("error").path("message").asText("").toLowerCase(java.util.Locale.ROOT);
+        return m.contains("credit balance") || m.contains("usage limit") || m.contains("spend limit");
+    }
 }

@@ -70,4 +70,22 @@ public final class GeminiAdapter extends ProviderAdapter {
         }
         return null;
     }
+
+    /**
+     * RESOURCE_EXHAUSTED for a per-day quota (a QuotaFailure violation of a ...PerDay... quota), or without a RetryInfo
+     * to wait for: the day's quota is spent. A per-minute limit carries a RetryInfo and stays a rate limit.
+     */
+    @Override
+    protected boolean quotaExhausted(int status, JsonNode body, RateLimitInfo limits) {
+        if (status != 429) return false;
+        boolean retryInfo = false, perDay = false;
+        for (JsonNode d : body.path("error").path("details")) {
+            String type = d.path("@type").asText("");
+            if (type.endsWith("google.rpc.RetryInfo")) retryInfo = true;
+            if (type.endsWith("google.rpc.QuotaFailure")) {
+                for (JsonNode v : d.path("violations")) if (v.path("quotaId").asText("").contains("PerDay")) perDay = true;
+            }
+        }
+        return perDay || !retryInfo;
+    }
 }

@@ -77,4 +77,12 @@ public final class OpenAiAdapter extends ProviderAdapter {
         JsonNode content = choice.get("message").get("content");
         return content == null || content.isNull() ? null : content.asText();
     }
+
+    /** 429 insufficient_quota (no credit left) or a billing hard limit, as opposed to 429 rate_limit_exceeded. */
+    @Override
+    protected boolean quotaExhausted(int status, JsonNode body, RateLimitInfo limits) {
+        JsonNode e = body.path("error");
+        String code = e.path("code").asText("") + " " + e.path("type").asText("");
+        return (status == 429 || status == 403) && (code.contains("insufficient_quota") || code.contains("billing_hard_limit_reached"));
+    }
 }

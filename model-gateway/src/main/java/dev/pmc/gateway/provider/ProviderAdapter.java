@@ -74,6 +74,14 @@ public abstract class ProviderAdapter {
     /** Reads a 2xx body; throws any exception for a body that does not have the expected shape. */
     protected abstract ProviderReply parse(JsonNode body, RateLimitInfo limits);
 
+    /**
+     * Whether an error says the account's quota is used up (no retry can succeed), as opposed to a rate limit; each
+     * provider words it its own way.
+     */
+    protected boolean quotaExhausted(int status, JsonNode body, RateLimitInfo limits) {
+        return false;
+    }
+
     /** Retry delay a provider puts in an error body instead of a header (Gemini); null if none. */
     protected Long retryDelayFromBody(JsonNode body) {
         return null;
@@ -107,7 +115,8 @@ public abstract class ProviderAdapter {
             }
         }
         if (limits.retryAfterMs() == null && body != null) limits = limits.withRetryAfter(retryDelayFromBody(body));
-        ProviderException.Kind kind = status == 429 ? ProviderException.Kind.RATE_LIMITED
+        ProviderException.Kind kind = body != null && quotaExhausted(status, body, limits) ? ProviderException.Kind.QUOTA_EXHAUSTED
+                : status == 429 ? ProviderException.Kind.RATE_LIMITED
                 : status >= 500 ? ProviderException.Kind.SERVER_ERROR
                 : status == 408 ? ProviderException.Kind.TIMEOUT : ProviderException.Kind.CLIENT_ERROR;
         throw new CompletionException(new ProviderException(kind, status, "HTTP " + status + errorText(body), limits));

@@ -4,10 +4,13 @@ package dev.pmc.gateway.provider;
  * A failed provider call, classified for the retry policy. Messages never contain the request, headers or key.
  */
 public class ProviderException extends RuntimeException {
-    /** rate_limited (429), server_error (5xx, 529), timeout, malformed (unparseable 2xx body), connect, client_error (other 4xx). */
+    /**
+     * rate_limited (429), server_error (5xx, 529), timeout, malformed (unparseable 2xx body), connect, client_error (other
+     * 4xx), quota_exhausted (the account's quota, credit or spend limit is used up: no retry can succeed).
+     */
     public enum Kind {
         RATE_LIMITED("rate_limited"), SERVER_ERROR("server_error"), TIMEOUT("timeout"), MALFORMED("malformed"),
-        CONNECT("connect_error"), CLIENT_ERROR("client_error");
+        CONNECT("connect_error"), CLIENT_ERROR("client_error"), QUOTA_EXHAUSTED("quota_exhausted");
 
         public final String label;
 
@@ -16,7 +19,7 @@ public class ProviderException extends RuntimeException {
         }
 
         public boolean retryable() {
-            return this != CLIENT_ERROR;
+            return this != CLIENT_ERROR && this != QUOTA_EXHAUSTED;
         }
     }
 

@@ -92,4 +92,35 @@ class LimitsTest {
         r.onSuccess(3 * S, true);
         assertEquals(cut * (1 + 0.05 * 0.9), r.rate(), 1e-9, "additive phase: +5 % of the rate per second");
     }
+
+    @Test
+    void anExhaustedQuotaHoldsEveryCallButOneCheckPerIntervalUntilAReplyOrResume() throws Exception {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            AccountLimiter l = new AccountLimiter("a", 6000, null, new AdaptiveRate(10, 0.5, 100, 0.02, 0.85, S, System.nanoTime()), timer);
+            l.setQuotaRecheck(java.time.Duration.ofMillis(300));
+            l.onQuotaExhausted("insufficient_quota");
+            var first = l.acquire(1);
+            var second = l.acquire(1);
+            Thread.sleep(150);
+            assertTrue(!first.isDone() && !second.isDone(), "held while exhausted");
+            first.get(2, java.util.concurrent.TimeUnit.SECONDS); // the check call, after the interval
+            Thread.sleep(150);
+            assertTrue(!second.isDone(), "one check call at a time");
+            l.onQuotaExhausted("insufficient_quota"); // the check found it still exhausted
+            Thread.sleep(150);
+            assertTrue(!second.isDone());
+            l.onReply(dev.pmc.gateway.provider.RateLimitInfo.NONE, 1, 1); // the next check was answered: quota back
+            second.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(null, l.quotaExhausted());
+            l.onQuotaExhausted("spend limit");
+            var third = l.acquire(1);
+            Thread.sleep(100);
+            assertTrue(!third.isDone());
+            l.resume(); // the operator
+            third.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
 }

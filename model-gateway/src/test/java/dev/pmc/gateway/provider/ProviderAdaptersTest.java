@@ -56,7 +56,7 @@ class ProviderAdaptersTest {
 
     @BeforeEach
     void normal() throws Exception {
-        behave("{\"rpm\":0,\"tpm\":0,\"errorRate\":0,\"timeoutRate\":0,\"malformedRate\":0,\"slowRate\":0,\"blockRate\":0,\"apiKey\":\"" + KEY + "\"}");
+        behave("{\"rpm\":0,\"tpm\":0,\"errorRate\":0,\"timeoutRate\":0,\"malformedRate\":0,\"slowRate\":0,\"blockRate\":0,\"quotaExhausted\":false,\"apiKey\":\"" + KEY + "\"}");
     }
 
     static void behave(String json) throws Exception {
@@ -385,6 +385,54 @@ class ProviderAdaptersTest {
             TargetConfig t = new TargetConfig("t", provider, base, model, null, null, null, null,
                     10.0, null, null, null, null, null, null, null, null, null, null, null).withDefaults();
             return ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)).call(request(null)).join();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void anExhaustedQuotaIsItsOwnKindNotARateLimitAndIsNotRetried(String provider) throws Exception {
+        behave("{\"quotaExhausted\":true}");
+        ProviderException e = failure(adapter(provider, "sim-base", KEY, 10), request(null));
+        assertEquals(ProviderException.Kind.QUOTA_EXHAUSTED, e.kind(), e.getMessage());
+        assertFalse(e.kind().retryable());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGeminiPerMinuteLimitStaysARateLimitAndAPerDayQuotaIsExhausted() throws Exception {
+        String perMinute = "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"message\":\"Resource has been exhausted\",\"details\":["
+                + "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel\"}]},"
+                + "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"17s\"}]}}";
+        String perDay = "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"message\":\"You exceeded your current quota\",\"details\":["
+                + "{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaId\":\"GenerateRequestsPerDayPerProjectPerModel-FreeTier\"}]},"
+                + "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"37s\"}]}}";
+        assertEquals(ProviderException.Kind.RATE_LIMITED, cannedError("gemini", 429, perMinute).kind());
+        assertEquals(ProviderException.Kind.QUOTA_EXHAUSTED, cannedError("gemini", 429, perDay).kind());
+        assertEquals(ProviderException.Kind.RATE_LIMITED, cannedError("openai", 429,
+                "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}").kind());
+        assertEquals(ProviderException.Kind.QUOTA_EXHAUSTED, cannedError("anthropic", 400,
+                "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"You have reached your specified API usage limits.\"}}").kind());
+    }
+
+    /** An error body with a status, served for any path; the adapter's classification of it. */
+    private static ProviderException cannedError(String provider, int status, String body) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, b.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + ("gemini".equals(provider) ? "/v1beta" : "/v1");
+            TargetConfig t = new TargetConfig("t", provider, base, "m", null, null, null, null,
+                    10.0, null, null, null, null, null, null, null, null, null, null, null).withDefaults();
+            return failure(ProviderAdapter.of(t, KEY, new HttpTransport(VERTX, 2)), request(null));
         } finally {
             server.stop(0);
         }
