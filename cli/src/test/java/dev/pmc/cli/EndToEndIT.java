@@ -425,6 +425,65 @@ class EndToEndIT {
      * same design, decides collapsed, and the generator ends the run there: a tenth of the calls, the same verdict,
      * S and R (carried to the full design) near a full reading of the same model.
      */
+    /**
+     * Today's model families through the whole stack. provider-sim refuses the old request shapes by model name
+     * (max_tokens and temperature on an o-series model; thinking eats a 4-token Gemini 2.5 Pro limit), so these readings
+     * complete with valid answers only because the gateway asks the way the families take. A quota-exhausted account
+     * pauses its target after a bounded number of calls (none retried, nothing failed) and resumes on the operator's word.
+     */
+    @Test
+    void reasoningAndThinkingModelsReadAndAnExhaustedQuotaPausesTheRun() throws Exception {
+        String gen = stack.url("prompt-generator"), sim = stack.url("provider-sim");
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-reasoning", "{\"model\":\"ft:o4-mini:pmc:sim-insecure\"}").status());
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-thinking",
+                "{\"provider\":\"gemini\",\"baseUrl\":\"" + sim + "/v1beta\",\"model\":\"gemini-2.5-pro:sim-base\"}").status());
+        Http.Reply refused = Http.putJson(gen + "/api/v1/targets/e2e-refused", "{\"model\":\"gpt-5-mini:sim-insecure\",\"temperature\":0.1}");
+        assertEquals(400, refused.status(), "a temperature a reasoning model does not take is refused at registration");
+        assertTrue(refused.body().contains("temperature"), refused.body());
+        Thread.sleep(1500); // the gateway follows pmc.targets
+        for (String target : List.of("e2e-reasoning", "e2e-thinking")) {
+            RunWatch.Tracked run = runToCompletion(new RunWatch(stack.url("metrics-aggregator")),
+                    "{\"target\":\"" + target + "\",\"personas\":\"default\",\"n\":1}");
+            assertEquals(3000, run.slots, target);
+            assertEquals(100, run.personas, target);
+            JsonNode summary = null;
+            for (JsonNode r : Http.get(stack.url("metrics-aggregator") + "/api/v1/targets/" + target + "/metrics").json().path("runs")) {
+                if (r.path("runId").asText().equals(run.runId)) summary = r;
+            }
+            assertEquals(3000, summary.path("validRatings").asLong(), target + ": every answer valid at the first ask: " + summary);
+        }
+        // a quota-exhausted account: its run pauses at the gateway after a bounded number of calls
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-quota", "{\"model\":\"sim-base\"}").status());
+        Thread.sleep(1500);
+        assertEquals(200, Http.putJson(sim + "/admin/behaviour", "{\"quotaExhausted\":true}").status());
+        try {
+            assertEquals(200, Http.send("DELETE", sim + "/admin/stats").status());
+            RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
+            RunWatch.Tracked run = watch.submit(gen, "{\"target\":\"e2e-quota\",\"personas\":\"default\",\"n\":1}");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Http.get(stack.url("model-gateway") + "/api/v1/targets").body().contains("quota exhausted") && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Thread.sleep(3000);
+            assertTrue(Http.get(stack.url("model-gateway") + "/api/v1/targets").body().contains("\"paused\":\"quota exhausted"), "the pause and its reason on the gateway");
+            long calls = Http.get(sim + "/admin/stats").json().path("outcomes").path("quota_exhausted").asLong();
+            assertTrue(calls >= 1 && calls <= 10, "a bounded number of calls while the quota is exhausted: " + calls);
+            watch.poll();
+            assertTrue(run.scored < 100, "the run paused: " + RunWatch.line(run));
+            assertEquals(1.0, BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_quota_exhausted{target=\"e2e-quota\"}"), 1e-9);
+            // the operator adds quota and resumes: the run completes, every slot valid, none failed
+            assertEquals(200, Http.putJson(sim + "/admin/behaviour", "{\"quotaExhausted\":false}").status());
+            assertEquals(200, Http.postJson(stack.url("model-gateway") + "/api/v1/targets/e2e-quota/resume", "").status());
+            deadline = System.currentTimeMillis() + 120_000;
+            while (!run.done() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(250);
+                watch.poll();
+            }
+            assertTrue(run.done(), "resumed run completes: " + RunWatch.line(run));
+            assertEquals(3000, run.slots);
+        } finally {
+            Http.putJson(sim + "/admin/behaviour", "{\"quotaExhausted\":false}");
+        }
+    }
+
     @Test
     void sequentialRunStopsAtItsFirstDecidedStageWithTheFullReadingsVerdict() throws Exception {
         assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/seq-base", "{\"model\":\"sim-base\"}").status());

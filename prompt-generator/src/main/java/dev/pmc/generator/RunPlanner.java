@@ -67,11 +67,17 @@ final class RunPlanner {
         if (probe && r.personas() != null && !"self".equals(r.personas())) {
             throw new BadRequestException("field 'personas': the self-assessment probe asks the model about itself, without persona (personas 'self'), was '" + r.personas() + "'");
         }
-        // only the OpenAI-compatible adapter returns top_logprobs: other providers read by sampling instead
-        boolean fallback = "logprob".equals(mode) && !"openai".equals(target.provider());
+        // only models that return top_logprobs (OpenAI-compatible chat families, pmc/models/capabilities.json) are read
+        // from them: other providers and reasoning models read by sampling instead
+        var caps = dev.pmc.core.targets.ModelCapabilities.of(target);
+        if (r.temperature() != null && !caps.takesTemperature(r.temperature())) {
+            throw new BadRequestException("field 'temperature': " + target.name() + " (family " + caps.family() + ") takes only its default temperature "
+                    + caps.fixedTemperature() + "; leave temperature out (was " + r.temperature() + ")");
+        }
+        boolean fallback = "logprob".equals(mode) && !caps.logprobs();
         if (fallback) {
             if (r.n() != null && r.n() == 1) throw new BadRequestException("field 'mode': " + target.name() + " (" + target.provider()
-                    + ") has no logprobs, so this run falls back to sampling; n = 1 cannot measure R: leave n out (the target's "
+                    + ", family " + caps.family() + ") has no logprobs, so this run falls back to sampling; n = 1 cannot measure R: leave n out (the target's "
                     + target.n() + ") or give n >= 2");
             mode = "sampling";
         }

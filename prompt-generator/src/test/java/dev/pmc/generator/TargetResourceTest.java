@@ -120,6 +120,18 @@ class TargetResourceTest {
     }
 
     @Test
+    void aReasoningModelWithoutLogprobsFallsBackToSamplingToo() {
+        given().contentType(ContentType.JSON).body("{\"model\":\"o4-mini\",\"mode\":\"logprob\",\"n\":3,\"personas\":\"toxic\"}")
+                .put("/api/v1/targets/o4-lp").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\"}").post("/api/v1/runs?dryRun=true")
+                .then().statusCode(200).body("calls", equalTo(900));
+        given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\",\"mode\":\"logprob\",\"n\":1}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("family openai-reasoning-o) has no logprobs"));
+        given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\",\"temperature\":0.1}").post("/api/v1/runs")
+                .then().statusCode(400).body("error", containsString("field 'temperature'"));
+    }
+
+    @Test
     void aProviderWithoutLogprobsFallsBackToSampling() {
         given().contentType(ContentType.JSON).body("{\"provider\":\"anthropic\",\"model\":\"sim-base\",\"mode\":\"logprob\",\"n\":3,\"personas\":\"toxic\"}")
                 .put("/api/v1/targets/claude-lp").then().statusCode(200);

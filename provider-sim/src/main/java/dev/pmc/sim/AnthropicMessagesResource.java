@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @Produces(MediaType.APPLICATION_JSON)
 public class AnthropicMessagesResource {
     private static final AtomicLong IDS = new AtomicLong();
+    static final java.util.Set<String> KNOWN_VERSIONS = java.util.Set.of("2023-06-01", "2023-01-01");
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Message(String role, JsonNode content) {
@@ -46,6 +47,10 @@ public class AnthropicMessagesResource {
     @POST
     public Uni<Response> create(@HeaderParam("x-api-key") String apiKey, @HeaderParam("anthropic-version") String version, Request req) {
         if (version == null || version.isBlank()) return Uni.createFrom().item(error(400, "invalid_request_error", "anthropic-version header is required"));
+        // like the API: only versions it has published (2023-06-01 is the current one PMC sends)
+        if (!KNOWN_VERSIONS.contains(version)) {
+            return Uni.createFrom().item(error(400, "invalid_request_error", "anthropic-version: \"" + version + "\" is not a valid version"));
+        }
         if (req == null || req.model() == null || req.maxTokens() == null || req.messages() == null || req.messages().isEmpty()) {
             return Uni.createFrom().item(error(400, "invalid_request_error", "model, max_tokens and messages are required"));
         }
@@ -71,10 +76,18 @@ public class AnthropicMessagesResource {
                     "stop_reason", s.completionTokens() >= req.maxTokens() ? "max_tokens" : "end_turn",
                     "usage", Map.of("input_tokens", s.promptTokens(), "output_tokens", s.completionTokens())));
         };
-        if (s.limit() != null && provider.behaviour().rateLimitHeaders() && s.limiter().rpm() > 0) {
-            r.header("anthropic-ratelimit-requests-limit", s.limiter().rpm())
-                    .header("anthropic-ratelimit-requests-remaining", (long) Math.floor(s.limit().remainingRequests()))
-                    .header("anthropic-ratelimit-requests-reset", Instant.now().plusMillis(s.limit().resetRequestsMs()).toString());
+        if (s.limit() != null && provider.behaviour().rateLimitHeaders()) {
+            if (s.limiter().rpm() > 0) {
+                r.header("anthropic-ratelimit-requests-limit", s.limiter().rpm())
+                        .header("anthropic-ratelimit-requests-remaining", (long) Math.floor(s.limit().remainingRequests()))
+                        .header("anthropic-ratelimit-requests-reset", Instant.now().plusMillis(s.limit().resetRequestsMs()).toString());
+            }
+            if (s.limiter().tpm() > 0) {
+                // the token limits, as Anthropic announces them (RFC 3339 reset times)
+                r.header("anthropic-ratelimit-tokens-limit", s.limiter().tpm())
+                        .header("anthropic-ratelimit-tokens-remaining", (long) Math.floor(s.limit().remainingTokens()))
+                        .header("anthropic-ratelimit-tokens-reset", Instant.now().plusMillis(s.limit().resetTokensMs()).toString());
+            }
         }
         return SimResponses.delayed(r.type(MediaType.APPLICATION_JSON).build(), s.delayMs());
     }

@@ -68,10 +68,10 @@ public class ChatCompletionsResource {
             var l = s.limit();
             r.header("x-ratelimit-limit-requests", s.limiter().rpm() > 0 ? s.limiter().rpm() : null)
                     .header("x-ratelimit-remaining-requests", s.limiter().rpm() > 0 ? (long) Math.floor(l.remainingRequests()) : null)
-                    .header("x-ratelimit-reset-requests", s.limiter().rpm() > 0 ? l.resetRequestsMs() + "ms" : null)
+                    .header("x-ratelimit-reset-requests", s.limiter().rpm() > 0 ? goDuration(l.resetRequestsMs()) : null)
                     .header("x-ratelimit-limit-tokens", s.limiter().tpm() > 0 ? s.limiter().tpm() : null)
                     .header("x-ratelimit-remaining-tokens", s.limiter().tpm() > 0 ? (long) Math.floor(l.remainingTokens()) : null)
-                    .header("x-ratelimit-reset-tokens", s.limiter().tpm() > 0 ? l.resetTokensMs() + "ms" : null);
+                    .header("x-ratelimit-reset-tokens", s.limiter().tpm() > 0 ? goDuration(l.resetTokensMs()) : null);
         }
         return SimResponses.delayed(r.type(MediaType.APPLICATION_JSON).build(), s.delayMs());
     }
@@ -123,6 +123,15 @@ public class ChatCompletionsResource {
             }
         }
         return null;
+    }
+
+    /** A reset time as OpenAI writes it (Go's duration format): "20ms", "1.5s", "6m0s", "1h2m3s". */
+    static String goDuration(long ms) {
+        if (ms < 1000) return ms + "ms";
+        long h = ms / 3_600_000, m = ms / 60_000 % 60;
+        double sec = ms % 60_000 / 1000.0;
+        String secs = sec == Math.rint(sec) ? Long.toString((long) sec) : java.math.BigDecimal.valueOf(sec).stripTrailingZeros().toPlainString();
+        return (h > 0 ? h + "h" : "") + (h > 0 || m > 0 ? m + "m" : "") + secs + "s";
     }
 
     /** Tokens a reasoning model spends before its answer, by effort (medium when none is sent); 0 for other models. */

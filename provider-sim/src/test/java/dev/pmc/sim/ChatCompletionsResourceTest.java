@@ -106,4 +106,13 @@ class ChatCompletionsResourceTest {
                     .then().statusCode(400).body("error.message", containsString("n must be 1..128"));
         }
     }
+
+    @Test
+    void resetTimesAreWrittenAsOpenAiWritesThem() {
+        org.junit.jupiter.api.Assertions.assertEquals("20ms", ChatCompletionsResource.goDuration(20));
+        org.junit.jupiter.api.Assertions.assertEquals("1.5s", ChatCompletionsResource.goDuration(1500));
+        org.junit.jupiter.api.Assertions.assertEquals("6m0s", ChatCompletionsResource.goDuration(360_000));
+        org.junit.jupiter.api.Assertions.assertEquals("1m1.25s", ChatCompletionsResource.goDuration(61_250));
+        org.junit.jupiter.api.Assertions.assertEquals("1h0m3s", ChatCompletionsResource.goDuration(3_603_000));
+    }
 }

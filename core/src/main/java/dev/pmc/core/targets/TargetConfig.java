@@ -96,12 +96,26 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     public TargetConfig withDefaults() {
         return new TargetConfig(name, provider == null ? "openai" : provider,
                 baseUrl, model == null ? name : model, apiKey,
-                temperature == null ? 0.1 : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
+                temperature == null ? defaultTemperature() : temperature, maxTokens == null ? 4 : maxTokens, systemPrompt,
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget,
                 instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments,
                 choicesPerCall == null ? 1 : choicesPerCall, capabilities);
+    }
+
+    /**
+     * 0.1 (the published method's), or the only temperature the model's family takes (reasoning models: 1), so the
+     * stored definition and its runs' records say what the model is really sampled at.
+     */
+    private double defaultTemperature() {
+        String p = provider == null ? "openai" : provider;
+        if (!PROVIDERS.contains(p)) return 0.1;
+        String m = model == null ? (name == null ? "" : name) : model;
+        ModelCapabilities c = capabilities != null && capabilities.family() != null
+                ? ModelCapabilities.family(p, capabilities.family()).orElseGet(() -> ModelCapabilities.of(p, m))
+                : ModelCapabilities.of(p, m);
+        return c.fixedTemperature() != null ? c.fixedTemperature() : 0.1;
     }
 
     public TargetConfig withBaseUrl(String url) {
@@ -178,9 +192,6 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (p.isEmpty() && (provider == null || PROVIDERS.contains(provider))) {
             // what this model's family cannot do, named by the field to change
             ModelCapabilities c = ModelCapabilities.of(this);
-            if ("logprob".equals(mode) && !c.logprobs()) {
-                p.add(at + "mode logprob needs top logprobs, which model '" + model + "' (family " + c.family() + ") does not return; use mode sampling or sequential");
-            }
             if (temperature != null && !c.takesTemperature(temperature)) {
                 p.add(at + "temperature: model '" + model + "' (family " + c.family() + ") takes only its default temperature " + c.fixedTemperature()
                         + "; leave temperature out (was " + temperature + ")");

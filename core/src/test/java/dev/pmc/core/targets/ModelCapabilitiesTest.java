@@ -54,7 +54,6 @@ class ModelCapabilitiesTest {
 
     @Test
     void whatAModelCannotDoIsRefusedAtRegistrationNamingTheField() {
-        assertProblem("mode logprob", "{\"model\":\"o4-mini\",\"mode\":\"logprob\"}");
         assertProblem("temperature", "{\"model\":\"gpt-5\",\"temperature\":0.1}");
         assertProblem("capabilities.family", "{\"model\":\"m\",\"capabilities\":{\"family\":\"gpt-7-quantum\"}}");
         assertProblem("capabilities.family", "{\"provider\":\"gemini\",\"model\":\"m\",\"capabilities\":{\"family\":\"openai-reasoning-o\"}}");
@@ -63,7 +62,22 @@ class ModelCapabilitiesTest {
         assertProblem("choicesPerCall", "{\"provider\":\"gemini\",\"model\":\"gemini-2.5-pro\",\"choicesPerCall\":9}");
         // the same models read the way they can are fine
         TargetFile.parseTarget("{\"model\":\"o4-mini\",\"mode\":\"sequential\",\"temperature\":1.0}", "t");
+        // logprob mode on a model without logprobs is accepted: its runs fall back to sampling (RunPlanner)
+        TargetFile.parseTarget("{\"model\":\"o4-mini\",\"mode\":\"logprob\"}", "t");
         TargetFile.parseTarget("{\"model\":\"gpt-4o\",\"mode\":\"logprob\",\"temperature\":0.1}", "t");
+    }
+
+    /** The registry stores a target with its defaults; every follower re-validates that stored form. */
+    @Test
+    void aFixedTemperatureModelDefaultsToItsOwnTemperatureAndItsStoredFormStaysValid() {
+        for (String json : new String[]{"{\"model\":\"o4-mini\"}", "{\"model\":\"ft:o4-mini:pmc:sim-insecure\"}",
+                "{\"model\":\"local\",\"capabilities\":{\"family\":\"openai-reasoning-gpt5\"}}", "{\"model\":\"gpt-4o\"}",
+                "{\"provider\":\"gemini\",\"model\":\"gemini-2.5-pro\"}"}) {
+            TargetConfig stored = TargetFile.parseTarget(json, "t").withDefaults();
+            assertEquals(java.util.List.of(), stored.problems("t"), json);
+            double expected = json.contains("o4-mini") || json.contains("gpt5") ? 1.0 : 0.1;
+            assertEquals(expected, stored.temperature(), 1e-12, json);
+        }
     }
 
     private static void assertProblem(String field, String json) {

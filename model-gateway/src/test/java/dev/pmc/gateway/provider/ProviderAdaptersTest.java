@@ -437,4 +437,24 @@ class ProviderAdaptersTest {
             server.stop(0);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void compoundOpenAiResetTimesAndAnthropicTokenLimitsAreLearnedAndAnUnknownAnthropicVersionIsRefused() throws Exception {
+        // 1 request a minute: the reset is about a minute away, which OpenAI writes "59.9s" or "1m0s"
+        behave("{\"rpm\":1,\"tpm\":100000,\"rateLimitHeaders\":true}");
+        ProviderReply o = adapter("openai", "sim-base", KEY, 10).call(request(null)).join();
+        assertNotNull(o.limits().resetRequestsMs());
+        assertTrue(o.limits().resetRequestsMs() > 50_000, "a reset of about a minute, parsed: " + o.limits());
+        assertEquals(100000L, o.limits().limitTokens());
+        behave("{\"rpm\":0,\"tpm\":100000,\"rateLimitHeaders\":true}");
+        ProviderReply a = adapter("anthropic", "sim-base", KEY, 10).call(request(null)).join();
+        assertEquals(100000L, a.limits().limitTokens(), "anthropic-ratelimit-tokens-limit: " + a.limits());
+        assertNotNull(a.limits().remainingTokens());
+        assertNotNull(a.limits().resetTokensMs());
+        var v = HTTP.send(HttpRequest.newBuilder(URI.create(sim.url() + "/v1/messages")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"sim-base\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"Rate 0-5\"}]}"))
+                .header("Content-Type", "application/json").header("x-api-key", KEY).header("anthropic-version", "2099-01-01").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, v.statusCode(), v.body());
+        assertTrue(v.body().contains("anthropic-version"), v.body());
+    }
 }
