@@ -222,6 +222,10 @@ class GatewayProcessorTest {
         assertEquals(400, bad.getInt("status"));
         assertTrue(bad.getString("change").startsWith("capabilities.family"), bad.prettify());
         io.restassured.RestAssured.given().post("/api/v1/targets/no-such-target/probe").then().statusCode(404);
+        io.restassured.RestAssured.given().post("/api/v1/targets/no-such-target/resume").then().statusCode(404);
+        io.restassured.RestAssured.given().post("/api/v1/targets/" + "x".repeat(300) + "/probe").then().statusCode(404);
+        io.restassured.RestAssured.given().post("/api/v1/targets/probe-reasoning/resume").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("\"resumed\":\"false\""));
     }
 
     @Test
