@@ -41,6 +41,7 @@ bg topic pmc.targets 1 cleanup.policy=compact
 bg topic pmc.runs 1 cleanup.policy=compact
 bg topic pmc.baselines 1 cleanup.policy=compact
 bg topic pmc.run-decisions 1 cleanup.policy=compact
+bg topic pmc.target-status 1 cleanup.policy=compact
 bg topic pmc.generator-leader 1
 bg topic pmc.prompts.dlq 1
 bg topic pmc.responses.dlq 1
@@ -72,16 +73,16 @@ grant() { # principal "operations" topics...
 G=pmc-prompt-generator; W=pmc-model-gateway; S=pmc-response-scorer; A=pmc-metrics-aggregator
 bg grant $G "Read Write Describe" pmc.targets pmc.runs
 bg grant $G "Write Describe" pmc.prompts
-bg grant $G "Read Describe" pmc.run-decisions pmc.persona-stats
+bg grant $G "Read Describe" pmc.run-decisions pmc.persona-stats pmc.target-status
 bg grant $G "Read Describe Create" pmc.generator-leader
 bg allow $G --operation Read --group pmc-prompt-generator-leader
 bg grant $W "Read Describe" pmc.prompts pmc.targets
-bg grant $W "Write Describe" pmc.responses pmc.prompts.dlq
+bg grant $W "Write Describe" pmc.responses pmc.prompts.dlq pmc.target-status
 bg allow $W --operation Read --group pmc-model-gateway
 bg grant $S "Read Describe" pmc.responses pmc.targets
 bg grant $S "Write Describe" pmc.ratings pmc.responses.dlq pmc.prompts
 bg allow $S --operation Read --group pmc-response-scorer
-bg grant $A "Read Describe" pmc.runs pmc.targets
+bg grant $A "Read Describe" pmc.runs pmc.targets pmc.target-status
 bg grant $A "Read Write Describe Create" pmc.ratings pmc.persona-stats pmc.baselines pmc.run-decisions pmc.ratings.dlq
 # Kafka Streams: its changelog topics, consumer group and transactional ids all start with the application id
 bg allow $A --resource-pattern-type prefixed --topic pmc-metrics-aggregator --group pmc-metrics-aggregator \

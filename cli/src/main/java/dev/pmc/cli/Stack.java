@@ -149,6 +149,10 @@ final class Stack implements AutoCloseable {
             // addresses targets may use (with the same checks at registration and in the gateway)
             List<String> allowed = new java.util.ArrayList<>(List.of("http://127.0.0.1:" + c.simPort() + "/"));
             allowed.addAll(c.allowedBaseUrls());
+            // and what the registry file's operator allows (allowedBaseUrls: in .pmc/targets.yaml)
+            if (c.targetsFile() != null && Files.isRegularFile(c.targetsFile())) {
+                for (String u : dev.pmc.core.targets.TargetFile.readRegistry(c.targetsFile()).allowedBaseUrls()) if (!allowed.contains(u)) allowed.add(u);
+            }
             kafkaProps.put("pmc.security.allowed-base-urls", String.join(",", allowed));
             Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
             if (c.simLatencyMs() >= 0) sim.put("pmc.sim.latency-ms", Long.toString(c.simLatencyMs()));
@@ -176,6 +180,8 @@ final class Stack implements AutoCloseable {
             aggregator.put("pmc.aggregator.instance-id", "local-metrics-aggregator");
             Map<String, String> generator = new LinkedHashMap<>(kafkaProps);
             generator.put("pmc.generator.instance-id", "local-generator");
+            // registration's ?probe=true asks the gateway for one call
+            generator.put("pmc.generator.gateway-url", "http://127.0.0.1:" + c.gatewayPort());
             if (c.targetsFile() != null) generator.put("pmc.targets-file", c.targetsFile().toAbsolutePath().toString());
             stack.generatorProps = new LinkedHashMap<>(generator);
             log.println("starting provider-sim, prompt-generator, model-gateway, response-scorer, metrics-aggregator ...");

@@ -66,21 +66,8 @@ final class UpCommand {
     static List<String> allowedBaseUrls(List<String> args) {
         List<String> out = new java.util.ArrayList<>();
         for (String u : Main.options(args, "--allow-base-url")) {
-            java.net.URI uri;
-            try {
-                uri = new java.net.URI(u);
-            } catch (java.net.URISyntaxException e) {
-                throw new Main.UsageException("--allow-base-url " + u + ": not a URL (" + e.getReason() + ")");
-            }
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new Main.UsageException("--allow-base-url " + u + ": needs http:// or https:// and a host, e.g. http://127.0.0.1:11434/v1");
-            }
-            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new Main.UsageException("--allow-base-url " + u + ": no user-info, query or fragment");
-            }
-            if (uri.getRawPath() != null && (uri.getRawPath().contains("..") || uri.getRawPath().contains("%"))) {
-                throw new Main.UsageException("--allow-base-url " + u + ": no '..' or percent-encoding in the path");
-            }
+            String why = dev.pmc.core.security.BaseUrlPolicy.prefixProblem(u);
+            if (why != null) throw new Main.UsageException("--allow-base-url " + why);
             out.add(u.endsWith("/") ? u : u + "/");
         }
         return out;

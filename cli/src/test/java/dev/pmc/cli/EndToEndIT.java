@@ -437,9 +437,18 @@ class EndToEndIT {
         assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-reasoning", "{\"model\":\"ft:o4-mini:pmc:sim-insecure\"}").status());
         assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-thinking",
                 "{\"provider\":\"gemini\",\"baseUrl\":\"" + sim + "/v1beta\",\"model\":\"gemini-2.5-pro:sim-base\"}").status());
+        assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-quota-base", "{\"model\":\"sim-base\"}").status());
         Http.Reply refused = Http.putJson(gen + "/api/v1/targets/e2e-refused", "{\"model\":\"gpt-5-mini:sim-insecure\",\"temperature\":0.1}");
         assertEquals(400, refused.status(), "a temperature a reasoning model does not take is refused at registration");
         assertTrue(refused.body().contains("temperature"), refused.body());
+        // registration with ?probe=true: stored, and one call through a gateway reported with it
+        Http.Reply probed = Http.putJson(gen + "/api/v1/targets/e2e-thinking?probe=true",
+                "{\"provider\":\"gemini\",\"baseUrl\":\"" + sim + "/v1beta\",\"model\":\"gemini-2.5-pro:sim-base\"}");
+        assertEquals(200, probed.status(), probed.body());
+        JsonNode report = probed.json();
+        assertEquals("e2e-thinking", report.path("target").path("name").asText(), probed.body());
+        assertTrue(report.path("probe").path("ok").asBoolean(), "the probe's answer parses: " + probed.body());
+        assertEquals("gemini-2.5-pro", report.path("probe").path("family").asText(), probed.body());
         Thread.sleep(1500); // the gateway follows pmc.targets
         for (String target : List.of("e2e-reasoning", "e2e-thinking")) {
             RunWatch.Tracked run = runToCompletion(new RunWatch(stack.url("metrics-aggregator")),
@@ -452,6 +461,12 @@ class EndToEndIT {
             }
             assertEquals(3000, summary.path("validRatings").asLong(), target + ": every answer valid at the first ask: " + summary);
         }
+        // a reading at a temperature the model fixes says so, and is compared only with a baseline read the same way
+        assertEquals("openai-reasoning-o", Http.get(gen + "/api/v1/runs?target=e2e-reasoning").json().path("runs").path(0).path("temperatureFixedBy").asText());
+        Http.Reply mismatched = Http.putJson(gen + "/api/v1/targets/e2e-reasoning",
+                "{\"model\":\"ft:o4-mini:pmc:sim-insecure\",\"baseline\":\"e2e-quota-base\"}");
+        assertEquals(400, mismatched.status(), "a baseline read at 0.7 for a model fixed at 1.0: " + mismatched.body());
+        assertTrue(mismatched.body().contains("same temperature"), mismatched.body());
         // a quota-exhausted account: its run pauses at the gateway after a bounded number of calls
         assertEquals(200, Http.putJson(gen + "/api/v1/targets/e2e-quota", "{\"model\":\"sim-base\"}").status());
         Thread.sleep(1500);
@@ -469,6 +484,13 @@ class EndToEndIT {
             watch.poll();
             assertTrue(run.scored < 100, "the run paused: " + RunWatch.line(run));
             assertEquals(1.0, BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_quota_exhausted{target=\"e2e-quota\"}"), 1e-9);
+            // the pause reaches the generator's run record and the live page's data (pmc.target-status)
+            JsonNode record = Http.get(gen + "/api/v1/runs/" + run.runId).json();
+            assertTrue(record.path("paused").asText().startsWith("quota exhausted"), "the run record says why it stands still: " + record);
+            assertTrue(record.path("pausedSinceMs").asLong() > 0, record.toString());
+            JsonNode pageRow = null;
+            for (JsonNode t : Http.get(stack.url("metrics-aggregator") + "/api/v1/targets").json()) if (t.path("target").asText().equals("e2e-quota")) pageRow = t;
+            assertTrue(pageRow != null && pageRow.path("paused").asText().startsWith("quota exhausted"), "the live page's row: " + pageRow);
             // the operator adds quota and resumes: the run completes, every slot valid, none failed
             assertEquals(200, Http.putJson(sim + "/admin/behaviour", "{\"quotaExhausted\":false}").status());
             assertEquals(200, Http.postJson(stack.url("model-gateway") + "/api/v1/targets/e2e-quota/resume", "").status());
@@ -479,6 +501,8 @@ class EndToEndIT {
             }
             assertTrue(run.done(), "resumed run completes: " + RunWatch.line(run));
             assertEquals(3000, run.slots);
+            JsonNode after = Http.get(gen + "/api/v1/runs/" + run.runId).json();
+            assertTrue(after.path("paused").isMissingNode(), "no pause once it goes again: " + after);
         } finally {
             Http.putJson(sim + "/admin/behaviour", "{\"quotaExhausted\":false}");
         }

@@ -24,6 +24,12 @@ public final class Topics {
      * next stage, or stop with a verdict); the prompt-generator follows it to release or end the run.
      */
     public static final String RUN_DECISIONS = "pmc.run-decisions";
+    /**
+     * Compacted: each target's call status as a gateway replica last saw it change (key target; value
+     * {@link dev.pmc.core.events.TargetStatus}): today whether its provider account's quota is exhausted, so the
+     * generator's run records and the live page can say why a run stands still.
+     */
+    public static final String TARGET_STATUS = "pmc.target-status";
     /** The prompt-generator replicas' leader election group topic (one partition: its owner schedules and publishes). */
     public static final String GENERATOR_LEADER = "pmc.generator-leader";
 
@@ -45,6 +51,7 @@ public final class Topics {
                 new Spec(RUNS, 1, true),
                 new Spec(BASELINES, 1, true),
                 new Spec(RUN_DECISIONS, 1, true),
+                new Spec(TARGET_STATUS, 1, true),
                 new Spec(GENERATOR_LEADER, 1, false),
                 new Spec(PROMPTS_DLQ, 1, false),
                 new Spec(RESPONSES_DLQ, 1, false),

@@ -194,8 +194,13 @@ public class AggregatorService {
         Set<String> targets = runStates.targets();
         Map<String, Map<String, PersonaIndex.Snapshot>> byTarget = new TreeMap<>();
         for (String t : index.targets()) byTarget.put(t, index.runs(t));
-        judge.judge(byTarget, runStates, baselines::of, thresholds());
-        current = view.compute(byTarget, targets, baselines::of, thresholds(), completion, new TargetMetricsView.Window(windowRuns, windowHours));
+        // a baseline read at another temperature than a fixed-temperature variant (or the reverse) is no baseline
+        java.util.function.Function<String, String> baselineOf = t -> {
+            String b = baselines.of(t);
+            return b != null && runStates.incomparable(t, b) != null ? null : b;
+        };
+        judge.judge(byTarget, runStates, baselineOf, thresholds());
+        current = view.compute(byTarget, targets, baselineOf, thresholds(), completion, new TargetMetricsView.Window(windowRuns, windowHours));
         current.keySet().forEach(this::registerGauges);
         current.forEach((t, m) -> {
             if (m.instruments() != null) m.instruments().keySet().forEach(i -> registerInstrumentGauges(t, i));

@@ -35,8 +35,27 @@ public class MetricsResource {
 
     @GET
     @Path("/targets")
-    public Collection<TargetMetrics> targets() {
-        return aggregator.targets().values();
+    public java.util.List<TargetView> targets() {
+        return aggregator.targets().values().stream().map(this::view).toList();
+    }
+
+    /**
+     * A target's metrics as the API and the live page show them, plus {@code paused} (why its calls wait, from the
+     * gateway, and since when) and {@code temperatureFixedBy} (the model family that fixes its temperature; its
+     * readings are compared only with a baseline read at the same temperature).
+     */
+    public record TargetView(@com.fasterxml.jackson.annotation.JsonUnwrapped TargetMetrics metrics,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String paused,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long pausedSinceMs,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Double temperature,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String temperatureFixedBy) {
+    }
+
+    TargetView view(TargetMetrics m) {
+        var p = runStates.pausedOf(m.target());
+        var c = runStates.config(m.target());
+        return new TargetView(m, p == null ? null : p.paused(), p == null ? null : p.sinceMs(), c == null ? null : c.temperature(),
+                c == null ? null : dev.pmc.core.targets.ModelCapabilities.of(c).temperatureFixedBy());
     }
 
     @GET
@@ -63,6 +82,8 @@ public class MetricsResource {
         if (baseline != null && !runStates.registered(baseline)) {
             return error(400, "baseline '" + baseline + "' is not a registered target; known targets: " + runStates.targets());
         }
+        String why = runStates.incomparable(target, baseline);
+        if (why != null) return error(400, why);
         baselines.set(target, baseline);
         return Response.ok(java.util.Collections.singletonMap("baseline", baselines.of(target))).build();
     }

@@ -52,6 +52,10 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     private final Map<String, TargetBudget> budgets = new ConcurrentHashMap<>();
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
+    /** Registered targets' definitions with defaults (temperature, model family), for the temperature rule. */
+    private final Map<String, dev.pmc.core.targets.TargetConfig> configs = new ConcurrentHashMap<>();
+    /** Targets whose calls wait, as the gateway reported (pmc.target-status). */
+    private final Map<String, dev.pmc.core.events.TargetStatus> paused = new ConcurrentHashMap<>();
     private final Set<String> targets = ConcurrentHashMap.newKeySet();
     private dev.pmc.core.events.CompactedTopic.Follower follower;
 
@@ -61,7 +65,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     Baselines baselines;
 
     void start() {
-        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
+        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS, Topics.TARGET_STATUS), "run-states-reader",
                 this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
     }
 
@@ -73,6 +77,11 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         if (key == null) return;
         if (topic.equals(Topics.TARGETS)) {
             target(key, value);
+        } else if (topic.equals(Topics.TARGET_STATUS)) {
+            var st = dev.pmc.core.events.TargetStatus.decode(value);
+            // kept only for registered targets and only while paused: bounded by the registry
+            if (st == null || !key.equals(st.target()) || st.paused() == null || !targets.contains(key)) paused.remove(key);
+            else paused.put(key, st);
         } else if (value == null) {
             runs.remove(key);
         } else {
@@ -96,6 +105,8 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
             if (json == null) {
                 targets.remove(name);
                 budgets.remove(name);
+                configs.remove(name);
+                paused.remove(name);
                 baselines.fromRegistry(name, null);
             } else {
                 JsonNode j = EventCodec.mapper().readTree(json);
@@ -107,11 +118,36 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
                 } else {
                     budgets.remove(name);
                 }
+                try {
+                    configs.put(name, dev.pmc.core.targets.TargetFile.parseTarget(json).withDefaults());
+                } catch (RuntimeException invalid) {
+                    configs.remove(name); // read by a newer or older version: no temperature rule for it
+                }
                 targets.add(name);
             }
         } catch (Exception e) {
             LOG.warnf("ignoring unreadable target %s: %s", name, e.getMessage());
         }
+    }
+
+    /** The target's pause as the gateway reported it, or null while its calls go. */
+    public dev.pmc.core.events.TargetStatus pausedOf(String target) {
+        return paused.get(target);
+    }
+
+    /** The target's definition with defaults, or null (unknown, or unreadable by this version). */
+    public dev.pmc.core.targets.TargetConfig config(String target) {
+        return configs.get(target);
+    }
+
+    /**
+     * Why the variant cannot be judged against this baseline (their temperatures differ and one is fixed by its
+     * model family), or null.
+     */
+    public String incomparable(String variant, String baseline) {
+        var v = configs.get(variant);
+        var b = baseline == null ? null : configs.get(baseline);
+        return v == null || b == null ? null : dev.pmc.core.targets.ModelCapabilities.incomparable(v, b);
     }
 
     /** The registered target names. */

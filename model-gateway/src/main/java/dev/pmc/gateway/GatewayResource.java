@@ -37,9 +37,16 @@ public class GatewayResource {
     @POST
     @Path("/targets/{target}/probe")
     public java.util.concurrent.CompletionStage<Map<String, Object>> probe(@PathParam("target") String target) {
-        TargetRuntime rt = targets.get(target);
-        if (rt == null) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
-        return TargetProbe.run(rt);
+        if (!dev.pmc.core.Names.isTarget(target)) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
+        // a target registered a moment ago (registration's ?probe=true): read pmc.targets up to now first
+        return targets.sync().thenCompose(synced -> {
+            TargetRuntime rt = targets.get(target);
+            if (rt == null) {
+                return java.util.concurrent.CompletableFuture.<Map<String, Object>>failedFuture(
+                        new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered"));
+            }
+            return TargetProbe.run(rt);
+        });
     }
 
     /** The operator says the account's quota is back: its waiting calls go again (admin). */

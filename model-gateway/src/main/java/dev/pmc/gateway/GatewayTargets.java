@@ -84,6 +84,8 @@ public class GatewayTargets {
     final MeterRegistry registry;
     @jakarta.inject.Inject
     SecretStore secrets;
+    @jakarta.inject.Inject
+    TargetStatusPublisher status;
     @ConfigProperty(name = "pmc.security.allow-public-base-urls", defaultValue = "true")
     boolean allowPublicBaseUrls;
     @ConfigProperty(name = "pmc.security.allowed-base-urls")
@@ -103,10 +105,12 @@ public class GatewayTargets {
         // the default endpoint (the local simulator) is the operator's own choice: always allowed
         List<String> allowed = new java.util.ArrayList<>(allowedBaseUrls.orElse(List.of()));
         allowed.add(defaultBaseUrl);
+        TargetFile.Registry file = targetsFile.isPresent() && !targetsFile.get().isBlank() ? TargetFile.readRegistry(Path.of(targetsFile.get())) : null;
+        if (file != null) allowed.addAll(file.allowedBaseUrls()); // the registry file's operator may allow a local server
         urlPolicy = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
-        if (targetsFile.isPresent() && !targetsFile.get().isBlank()) {
+        if (file != null) {
             // a bad file stops the start with a message naming the field
-            for (TargetConfig t : TargetFile.read(Path.of(targetsFile.get()))) define(t);
+            for (TargetConfig t : file.targets()) define(t);
             LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
         }
         if (registryEnabled) {
@@ -212,6 +216,9 @@ public class GatewayTargets {
                     TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer, utilisation);
             a.setShare(share);
             a.setQuotaRecheck(quotaRecheck);
+            // every target on the account pauses and resumes with it: recorded for the run records and the live page
+            a.setQuotaListener(reason -> defined.values().stream().filter(x -> x.account().equals(k))
+                    .forEach(x -> { if (status != null) status.publish(x.name(), reason == null ? null : "quota exhausted: " + reason); }));
             Gauge.builder("pmc_gateway_rate_limit_requests_per_second", a, AccountLimiter::requestRate)
                     .description("Request rate in force for a provider account (configured, learned from headers or adaptive, times this replica's share)")
                     .tag("account", k).register(registry);

@@ -31,7 +31,9 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
         }
         long slots = (long) personas * Mfq30.ITEMS * plan.n();
         long calls = (long) personas * Mfq30.ITEMS * callsPerCell;
-        long output = slots * plan.maxTokens();
+        // reasoning and thinking tokens are billed as output: count the family's reserve per call, an upper bound
+        int reserve = dev.pmc.core.targets.ModelCapabilities.of(t).reasoningTokens();
+        long output = slots * plan.maxTokens() + calls * reserve;
         Double cost = t.price() == null ? null : (input * t.price().inputPerMTok() + output * t.price().outputPerMTok()) / 1e6;
         Double minutes = null;
         if (t.limits() != null && (t.limits().rpm() != null || t.limits().tpm() != null)) {
@@ -42,6 +44,7 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
         }
         return new CostEstimate(t.name(), plan.mode(), slots, calls, input, output, cost, minutes,
                 "first attempts only: re-asks of unusable replies and retries of failed calls add to it"
+                        + (reserve > 0 ? "; output includes up to " + reserve + " reasoning tokens per call (the model family's reserve, billed as output): an upper bound" : "")
                         + (t.price() == null ? "; no price table for this target (set price.inputPerMTok/outputPerMTok)" : "")
                         + (plan.sequential() ? "; sequential: these are the full design's, the run stops at the first decided stage ("
                         + stages(personas, plan.n()) + " calls)" : ""));

@@ -64,7 +64,27 @@ public class RunResource {
     }
 
     /** A page of runs, newest first; {@code next} is the {@code before} of the following page (null on the last). */
-    public record Page(List<Run> runs, String next) {
+    public record Page(List<RunView> runs, String next) {
+    }
+
+    /**
+     * A run as the API shows it: the record, plus {@code paused} while it is active and its target's calls wait
+     * (the gateway's reason, e.g. "quota exhausted: …", and since when), so a run that stands still says why.
+     */
+    public record RunView(@com.fasterxml.jackson.annotation.JsonUnwrapped Run run,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String paused,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long pausedSinceMs,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String temperatureFixedBy) {
+    }
+
+    @jakarta.inject.Inject
+    TargetStatuses statuses;
+
+    RunView view(Run r) {
+        var s = r.active() ? statuses.pausedOf(r.target()) : null;
+        // every run of a fixed-temperature model ran at that temperature (the planner refuses any other)
+        String fixedBy = registry.get(r.target()).map(t -> dev.pmc.core.targets.ModelCapabilities.of(t).temperatureFixedBy()).orElse(null);
+        return new RunView(r, s == null ? null : s.paused(), s == null ? null : s.sinceMs(), fixedBy);
     }
 
     static final int MAX_PAGE = 500;
@@ -94,13 +114,13 @@ public class RunResource {
             if (out.size() > n) break;
         }
         String next = out.size() > n ? out.get(n - 1).runId() : null;
-        return new Page(out.size() > n ? out.subList(0, n) : out, next);
+        return new Page((out.size() > n ? out.subList(0, n) : out).stream().map(this::view).toList(), next);
     }
 
     @GET
     @Path("/runs/{runId}")
-    public Run get(@PathParam("runId") String runId) {
-        return store.get(runId).orElseThrow(() -> new NotFoundException("no run " + runId));
+    public RunView get(@PathParam("runId") String runId) {
+        return view(store.get(runId).orElseThrow(() -> new NotFoundException("no run " + runId)));
     }
 
     /** Cancels a queued or running run: it stops publishing (200 with the run; 404 unknown; 409 already finished). */

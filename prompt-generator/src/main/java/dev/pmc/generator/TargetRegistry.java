@@ -69,7 +69,10 @@ public class TargetRegistry {
                 LOG.warnf("ignoring target %s in %s: %s", key, Topics.TARGETS, e.getMessage());
             }
         }, e -> LOG.errorf("target registry follower stopped: %s", e.getMessage()));
-        List<TargetConfig> fromFile = file.isPresent() && !file.get().isBlank() ? TargetFile.read(Path.of(file.get())) : List.of();
+        TargetFile.Registry registryFile = file.isPresent() && !file.get().isBlank() ? TargetFile.readRegistry(Path.of(file.get())) : null;
+        List<TargetConfig> fromFile = registryFile == null ? List.of() : registryFile.targets();
+        // the registry file's operator may allow more base URLs (a local model server)
+        if (registryFile != null) fileAllowedBaseUrls = registryFile.allowedBaseUrls();
         for (TargetConfig t : fromFile) put(t);
         for (String name : RunPlanner.parseTargets(builtIn)) {
             // the built-in names are provider-sim's models, which answer n choices per call like OpenAI
@@ -113,18 +116,33 @@ public class TargetRegistry {
 
     @ConfigProperty(name = "pmc.security.allowed-base-urls")
     Optional<List<String>> allowedBaseUrls;
+    private volatile List<String> fileAllowedBaseUrls = List.of();
     @ConfigProperty(name = "pmc.security.allow-public-base-urls", defaultValue = "true")
     boolean allowPublicBaseUrls;
 
     /** Validates (baseline must exist, base URL allowed) and stores the target with its defaults; returns it. */
     public synchronized TargetConfig put(TargetConfig t) {
         List<String> problems = new ArrayList<>(t.problems(""));
-        String url = new dev.pmc.core.security.BaseUrlPolicy(allowedBaseUrls.orElse(List.of()), allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS)
+        List<String> allowed = new ArrayList<>(allowedBaseUrls.orElse(List.of()));
+        allowed.addAll(fileAllowedBaseUrls);
+        String url = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS)
                 .problem(t.baseUrl());
         if (url != null) problems.add(url);
         if (t.baseline() != null && !targets.containsKey(t.baseline())) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         TargetConfig full = t.withDefaults();
+        // readings are judged against a baseline read at the same temperature (a fixed-temperature family decides it)
+        if (full.baseline() != null) {
+            String why = dev.pmc.core.targets.ModelCapabilities.incomparable(full, targets.get(full.baseline()));
+            if (why != null) problems.add("baseline: " + why);
+        }
+        for (TargetConfig other : targets.values()) {
+            if (full.name().equals(other.baseline()) && !other.name().equals(full.name())) {
+                String why = dev.pmc.core.targets.ModelCapabilities.incomparable(other, full);
+                if (why != null) problems.add("temperature: " + why);
+            }
+        }
+        if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         record(Record.of(full.name(), TargetFile.toJson(full)));
         targets.put(full.name(), full);
         return full;

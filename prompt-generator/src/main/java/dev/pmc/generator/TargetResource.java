@@ -54,7 +54,8 @@ public class TargetResource {
     @PUT
     @Path("/{name}")
     @Consumes({MediaType.APPLICATION_JSON, "application/yaml", MediaType.TEXT_PLAIN})
-    public TargetConfig replace(@PathParam("name") String name, String body) {
+    public Object replace(@PathParam("name") String name, String body, @jakarta.ws.rs.QueryParam("probe") boolean probe,
+                          @jakarta.ws.rs.HeaderParam("Authorization") String authorization) {
         TargetConfig t;
         try {
             t = TargetFile.parseTarget(body, name);
@@ -62,8 +63,18 @@ public class TargetResource {
             throw new BadRequestException(e.getMessage());
         }
         if (!t.name().equals(name)) throw new BadRequestException("name '" + t.name() + "' differs from the path's '" + name + "'");
-        return put(t);
+        if (probe && gatewayUrl.filter(u -> !u.isBlank()).isEmpty()) {
+            throw new BadRequestException("probe=true needs the gateway's address (pmc.generator.gateway-url); run bin/pmc probe " + name + " instead");
+        }
+        TargetConfig stored = put(t);
+        if (!probe) return stored;
+        // one call to the target as its runs would make it, by a gateway (it waits until it has read the new definition)
+        return java.util.Map.of("target", stored, "probe", GatewayProbe.call(gatewayUrl.get(), name, authorization));
     }
+
+    /** A gateway's address for {@code ?probe=true} (bin/pmc up, compose and Kubernetes set it). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pmc.generator.gateway-url")
+    java.util.Optional<String> gatewayUrl;
 
     @DELETE
     @Path("/{name}")

@@ -123,10 +123,14 @@ class TargetResourceTest {
     void aReasoningModelWithoutLogprobsFallsBackToSamplingToo() {
         given().contentType(ContentType.JSON).body("{\"model\":\"o4-mini\",\"mode\":\"logprob\",\"n\":3,\"personas\":\"toxic\"}")
                 .put("/api/v1/targets/o4-lp").then().statusCode(200);
+        // 900 calls of 4 answer tokens each, plus the family's 1,024-token reasoning reserve per call (billed as output)
         given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\"}").post("/api/v1/runs?dryRun=true")
-                .then().statusCode(200).body("calls", equalTo(900));
+                .then().statusCode(200).body("calls", equalTo(900)).body("outputTokens", equalTo(900 * 4 + 900 * 1024))
+                .body("note", containsString("reasoning tokens per call"));
         given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\",\"mode\":\"logprob\",\"n\":1}").post("/api/v1/runs")
                 .then().statusCode(400).body("error", containsString("family openai-reasoning-o) has no logprobs"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"o4-mini\",\"baseline\":\"sim-base\"}").put("/api/v1/targets/o4-vs-chat")
+                .then().statusCode(400).body("error", containsString("a baseline must be read at the same temperature"));
         given().contentType(ContentType.JSON).body("{\"target\":\"o4-lp\",\"temperature\":0.1}").post("/api/v1/runs")
                 .then().statusCode(400).body("error", containsString("field 'temperature'"));
     }

@@ -42,6 +42,28 @@ public final class BaseUrlPolicy {
         this.resolver = resolver;
     }
 
+    /**
+     * Why {@code u} cannot be an operator's allowed base URL (bin/pmc up --allow-base-url, a registry file's
+     * allowedBaseUrls), or null: http(s) with a host, no user-info, query or fragment, no '..' or percent-encoding.
+     */
+    public static String prefixProblem(String u) {
+        if (u == null || u.isBlank()) return "is empty";
+        URI uri;
+        try {
+            uri = new URI(u.strip());
+        } catch (URISyntaxException e) {
+            return u + ": not a URL (" + e.getReason() + ")";
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            return u + ": needs http:// or https:// and a host, e.g. http://127.0.0.1:11434/v1";
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) return u + ": no user-info, query or fragment";
+        if (uri.getRawPath() != null && (uri.getRawPath().contains("..") || uri.getRawPath().contains("%"))) {
+            return u + ": no '..' or percent-encoding in the path";
+        }
+        return null;
+    }
+
     /** Null when the URL may be used, else why not (safe to show: it names the rule, not a response). */
     public String problem(String baseUrl) {
         if (baseUrl == null) return null;

@@ -61,6 +61,26 @@ public record ModelCapabilities(String provider, String family, Pattern pattern,
         return fixedTemperature == null || Math.abs(fixedTemperature - temperature) < 1e-9;
     }
 
+    /**
+     * Why a variant's readings cannot be judged against a baseline's, or null when they can: when either model's
+     * temperature is fixed by its family, both must read at the same temperature (S and R grow with temperature, so
+     * a reasoning fine-tune read at 1.0 against a base read at 0.7 would look dispersed by the sampling alone).
+     * Both targets with their defaults applied.
+     */
+    public static String incomparable(TargetConfig variant, TargetConfig baseline) {
+        ModelCapabilities v = of(variant), b = of(baseline);
+        if (v.fixedTemperature == null && b.fixedTemperature == null) return null;
+        if (Math.abs(variant.temperature() - baseline.temperature()) < 1e-9) return null;
+        return "'" + variant.name() + "' reads at temperature " + variant.temperature() + (v.fixedTemperature != null ? " (fixed by its model family " + v.family + ")" : "")
+                + " but its baseline '" + baseline.name() + "' at " + baseline.temperature() + (b.fixedTemperature != null ? " (fixed by its model family " + b.family + ")" : "")
+                + ": a baseline must be read at the same temperature";
+    }
+
+    /** The family's name when it fixes the temperature, else null (for run records and the live page). */
+    public String temperatureFixedBy() {
+        return fixedTemperature == null ? null : family;
+    }
+
     /** The output limit to send for an answer budget of {@code answerTokens}: the answer plus the reasoning reserve. */
     public int outputLimit(int answerTokens) {
         return answerTokens + reasoningTokens;

@@ -22,7 +22,14 @@ import java.util.stream.Collectors;
  */
 public final class TargetFile {
     /** The file's shape. */
-    public record Document(List<TargetConfig> targets) {
+    public record Document(List<String> allowedBaseUrls, List<TargetConfig> targets) {
+    }
+
+    /**
+     * A registry file's targets (defaults applied) and the base URLs its operator allows targets to use besides the
+     * public ones ({@code allowedBaseUrls:}, e.g. a local vLLM or Ollama server; each normalised to end with '/').
+     */
+    public record Registry(List<TargetConfig> targets, List<String> allowedBaseUrls) {
     }
 
     /** Strict: unknown fields, and values of the wrong type (a number is not a name, a string is not a number), are refused. */
@@ -34,6 +41,11 @@ public final class TargetFile {
     }
 
     public static List<TargetConfig> read(Path file) {
+        return readRegistry(file).targets();
+    }
+
+    /** The whole registry file: targets and {@code allowedBaseUrls}. */
+    public static Registry readRegistry(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -41,7 +53,7 @@ public final class TargetFile {
             throw new InvalidTargetException("cannot read target file " + file + ": " + e.getMessage());
         }
         try {
-            return parseDocument(text);
+            return parseRegistry(text);
         } catch (InvalidTargetException e) {
             throw new InvalidTargetException(file + ": " + e.getMessage());
         }
@@ -49,6 +61,11 @@ public final class TargetFile {
 
     /** A whole registry document; validates every target and that names are unique and baselines exist. */
     public static List<TargetConfig> parseDocument(String text) {
+        return parseRegistry(text).targets();
+    }
+
+    /** A whole registry document with its {@code allowedBaseUrls}. */
+    public static Registry parseRegistry(String text) {
         Document doc;
         try {
             doc = YAML.readValue(text, Document.class);
@@ -59,6 +76,13 @@ public final class TargetFile {
         }
         if (doc == null || doc.targets() == null) throw new InvalidTargetException("targets is required: a list of targets");
         List<String> problems = new ArrayList<>();
+        List<String> allowed = new ArrayList<>();
+        List<String> urls = doc.allowedBaseUrls() == null ? List.of() : doc.allowedBaseUrls();
+        for (int i = 0; i < urls.size(); i++) {
+            String why = dev.pmc.core.security.BaseUrlPolicy.prefixProblem(urls.get(i));
+            if (why != null) problems.add("allowedBaseUrls[" + i + "] " + why);
+            else allowed.add(urls.get(i).endsWith("/") ? urls.get(i) : urls.get(i) + "/");
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < doc.targets().size(); i++) {
             TargetConfig t = doc.targets().get(i);
@@ -76,7 +100,15 @@ public final class TargetFile {
             }
         }
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
-        return doc.targets().stream().map(TargetConfig::withDefaults).toList();
+        List<TargetConfig> full = doc.targets().stream().map(TargetConfig::withDefaults).toList();
+        java.util.Map<String, TargetConfig> byName = full.stream().collect(Collectors.toMap(TargetConfig::name, t -> t));
+        for (int i = 0; i < full.size(); i++) {
+            TargetConfig t = full.get(i);
+            String why = t.baseline() == null ? null : ModelCapabilities.incomparable(t, byName.get(t.baseline()));
+            if (why != null) problems.add("targets[" + i + "].baseline: " + why);
+        }
+        if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
+        return new Registry(full, List.copyOf(allowed));
     }
 
     /** One target (a REST body, JSON or YAML); field names in messages are relative to the target. */

@@ -84,4 +84,25 @@ class ModelCapabilitiesTest {
         InvalidTargetException e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseTarget(json, "t"), json);
         assertTrue(e.getMessage().contains(field), e.getMessage());
     }
+
+    @Test
+    void aFixedTemperatureReadingIsJudgedOnlyAgainstABaselineReadAtTheSameTemperature() {
+        TargetConfig reasoning = TargetFile.parseTarget("{\"model\":\"ft:o4-mini:acme::x\",\"baseline\":\"b\"}", "v").withDefaults();
+        TargetConfig chatBase = TargetFile.parseTarget("{\"model\":\"gpt-4o\"}", "b").withDefaults();
+        TargetConfig chatBaseAt1 = TargetFile.parseTarget("{\"model\":\"gpt-4o\",\"temperature\":1.0}", "b").withDefaults();
+        TargetConfig reasoningBase = TargetFile.parseTarget("{\"model\":\"o4-mini\"}", "b").withDefaults();
+        String why = ModelCapabilities.incomparable(reasoning, chatBase);
+        assertTrue(why != null && why.contains("openai-reasoning-o") && why.contains("same temperature"), why);
+        assertNull(ModelCapabilities.incomparable(reasoning, chatBaseAt1), "a chat base read at 1.0 is comparable");
+        assertNull(ModelCapabilities.incomparable(reasoning, reasoningBase));
+        assertTrue(ModelCapabilities.incomparable(chatBase, reasoning) != null, "also the other way round");
+        TargetConfig chatVariant = TargetFile.parseTarget("{\"model\":\"gpt-4o\",\"temperature\":0.2}", "v").withDefaults();
+        assertNull(ModelCapabilities.incomparable(chatVariant, chatBase), "two free-temperature models: the operator's choice");
+        assertEquals("openai-reasoning-o", ModelCapabilities.of(reasoning).temperatureFixedBy());
+        assertNull(ModelCapabilities.of(chatBase).temperatureFixedBy());
+        // a registry file pairing them is refused naming the field
+        var e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseDocument(
+                "targets:\n  - {name: b, model: gpt-4o}\n  - {name: v, model: 'ft:o4-mini:acme::x', baseline: b}\n"));
+        assertTrue(e.getMessage().contains("targets[1].baseline") && e.getMessage().contains("same temperature"), e.getMessage());
+    }
 }

@@ -124,4 +124,17 @@ class TargetFileTest {
         assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("61 * * * *"));
         assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("* * *"));
     }
+
+    @Test
+    void aRegistryFileMayAllowALocalModelServerForItsTargets() {
+        TargetFile.Registry r = TargetFile.parseRegistry("allowedBaseUrls: ['http://127.0.0.1:11434/v1', 'http://127.0.0.1:8000/v1/']\n"
+                + "targets:\n  - {name: local, model: qwen3, baseUrl: 'http://127.0.0.1:11434/v1'}\n");
+        assertEquals(List.of("http://127.0.0.1:11434/v1/", "http://127.0.0.1:8000/v1/"), r.allowedBaseUrls());
+        assertEquals("local", r.targets().get(0).name());
+        assertEquals(List.of(), TargetFile.parseRegistry("targets: []\n").allowedBaseUrls());
+        for (String bad : List.of("ftp://127.0.0.1/v1", "http://127.0.0.1:11434/v1?x=1", "http://u:p@127.0.0.1/v1", "http://127.0.0.1/v1/%2e%2e/", "")) {
+            var e = assertThrows(InvalidTargetException.class, () -> TargetFile.parseRegistry("allowedBaseUrls: ['" + bad + "']\ntargets: []\n"), bad);
+            assertTrue(e.getMessage().startsWith("allowedBaseUrls[0]"), e.getMessage());
+        }
+    }
 }

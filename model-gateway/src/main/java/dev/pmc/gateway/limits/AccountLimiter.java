@@ -42,6 +42,7 @@ public final class AccountLimiter {
     private long quotaCheckAt;
     private boolean quotaCheckOut;
     private long quotaRecheckNanos = TimeUnit.MINUTES.toNanos(10);
+    private volatile java.util.function.Consumer<String> quotaListener = r -> { };
 
     public AccountLimiter(String account, Integer rpm, Integer tpm, AdaptiveRate adaptive, ScheduledExecutorService timer) {
         this(account, rpm, tpm, adaptive, timer, 1.0);
@@ -175,20 +176,33 @@ public final class AccountLimiter {
      * call (one every {@code quotaRecheck}) succeeds or an operator resumes; unsent calls wait, none fails.
      */
     public void onQuotaExhausted(String reason) {
+        boolean changed;
+        String now;
         synchronized (this) {
+            changed = quotaReason == null;
             quotaReason = reason == null ? "quota exhausted" : reason;
+            now = quotaReason;
             quotaCheckOut = false;
             quotaCheckAt = System.nanoTime() + quotaRecheckNanos;
         }
+        if (changed) quotaListener.accept(now);
         kick();
+    }
+
+    /** Told of every quota transition: the reason when the account pauses, null when it goes again. */
+    public void setQuotaListener(java.util.function.Consumer<String> listener) {
+        this.quotaListener = listener == null ? r -> { } : listener;
     }
 
     /** The quota is back (an operator says so, or a check call was answered): send again. */
     public void resume() {
+        boolean changed;
         synchronized (this) {
+            changed = quotaReason != null;
             quotaReason = null;
             quotaCheckOut = false;
         }
+        if (changed) quotaListener.accept(null);
         kick();
     }
 
@@ -224,7 +238,10 @@ public final class AccountLimiter {
             quotaCheckOut = false;
             learn(info, actualTokens, estTokens);
         }
-        if (resumed) kick();
+        if (resumed) {
+            quotaListener.accept(null);
+            kick();
+        }
     }
 
     private void learn(RateLimitInfo info, int actualTokens, int estTokens) {
