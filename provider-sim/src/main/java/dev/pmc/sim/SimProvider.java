@@ -106,7 +106,8 @@ public class SimProvider {
     public Served serve(Ask a) {
         SimBehaviour b = behaviour;
         if (b.apiKey() != null && !b.apiKey().equals(a.apiKey())) {
-            return count(new Served(401, "unauthorized", "Incorrect API key provided: " + redacted(a.apiKey()), null, null, 0, 0, 0, null, null));
+            return count(new Served(401, "unauthorized", a.apiKey() == null || a.apiKey().isEmpty()
+                    ? "You didn't provide an API key." : "Incorrect API key provided.", null, null, 0, 0, 0, null, null));
         }
         Optional<ChatModel> model = models.model(a.model());
         if (model.isEmpty()) {
@@ -198,12 +199,5 @@ public class SimProvider {
         Counter.builder("pmc_sim_calls_total").description("Provider calls by outcome (ok, rate_limited, server_error, hung, malformed, slow, ...)")
                 .tag("outcome", s.kind()).register(registry).increment();
         return s;
-    }
-
-    /** Like real providers, errors about a wrong key show only its ends. */
-    static String redacted(String key) {
-        if (key == null || key.isEmpty()) return "(none)";
-        if (key.length() < 8) return "***";
-        return key.substring(0, 3) + "***" + key.substring(key.length() - 4);
     }
 }

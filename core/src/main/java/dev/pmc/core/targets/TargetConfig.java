@@ -30,6 +30,8 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                            String personas, Integer n, String mode, Schedule schedule, Budget budget, List<String> instruments,
                            Integer choicesPerCall, Capabilities capabilities) {
 
+    private static final java.util.regex.Pattern GEMINI_MODEL = java.util.regex.Pattern.compile("((models|tunedModels)/)?[A-Za-z0-9][A-Za-z0-9._:-]{0,200}");
+
     /** A target without a capabilities override (its model's family from pmc/models/capabilities.json). */
     public TargetConfig(String name, String provider, String baseUrl, String model, String apiKey,
                         Double temperature, Integer maxTokens, String systemPrompt,
@@ -150,14 +152,15 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (provider != null && !PROVIDERS.contains(provider)) p.add(at + "provider must be one of " + sorted(PROVIDERS) + ", was '" + provider + "'");
         if (baseUrl != null && !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) p.add(at + "baseUrl must start with http:// or https://, was '" + baseUrl + "'");
         else if (baseUrl != null) {
-            try {
-                java.net.URI u = new java.net.URI(baseUrl);
-                if (u.getHost() == null || u.getHost().isBlank()) p.add(at + "baseUrl has no host: '" + baseUrl + "'");
-            } catch (java.net.URISyntaxException e) {
-                p.add(at + "baseUrl is not a URI: " + e.getMessage());
-            }
+            // the same shape rules wherever a definition comes from (REST, a registry file, pmc.targets)
+            String shape = dev.pmc.core.security.BaseUrlPolicy.shapeProblem(baseUrl);
+            if (shape != null) p.add(at + shape);
         }
         if (model != null && (model.isBlank() || model.length() > 256 || model.chars().anyMatch(c -> c < 0x20))) p.add(at + "model must be 1-256 printable characters");
+        else if (model != null && "gemini".equals(provider) && !GEMINI_MODEL.matcher(model).matches()) {
+            // Gemini puts the model in the request path (models/NAME:generateContent): nothing that could change the path
+            p.add(at + "model must be a Gemini model name (letters, digits, '.', '_', ':', '-', optionally after models/ or tunedModels/), was '" + model + "'");
+        }
         if (systemPrompt != null && systemPrompt.length() > 16_384) p.add(at + "systemPrompt must be at most 16384 characters");
         if (account != null && !NAME.matcher(account).matches()) p.add(at + "account must match " + NAME);
         if (apiKey != null && (!SECRET.matcher(apiKey).matches() || looksLikeKey(apiKey))) {

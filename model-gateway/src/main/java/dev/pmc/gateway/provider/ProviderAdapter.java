@@ -126,8 +126,8 @@ public abstract class ProviderAdapter {
         if (body == null) return "";
         JsonNode m = body.path("error").path("message");
         if (!m.isTextual()) return "";
-        String text = m.asText();
-        if (key != null && !key.isEmpty()) text = text.replace(key, "***");
+        // providers echo part of a wrong key: no part of one leaves the gateway (events, logs, the API)
+        String text = dev.pmc.core.security.Redaction.scrub(m.asText(), key);
         return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
     }
 
