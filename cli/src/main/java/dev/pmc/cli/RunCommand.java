@@ -21,10 +21,39 @@ final class RunCommand {
     static JsonNode descriptor() throws Exception {
         Path d = Stack.descriptor(Stack.Config.defaults(ServiceProcess.projectRoot()).dataDir());
         if (!Files.exists(d)) return composeDescriptor(d);
-        // the local stack's admin token, unless PMC_TOKEN names another
+        JsonNode desc = EventCodec.mapper().readTree(Files.readString(d));
+        // the local stack's admin token, unless PMC_TOKEN names another, and only to the processes the stack recorded
         Path admin = d.getParent().resolve("security/admin.token");
-        if (Http.token() == null && Files.isReadable(admin)) Http.useToken(Files.readString(admin).strip());
-        return EventCodec.mapper().readTree(Files.readString(d));
+        if (Http.token() == null && Files.isReadable(admin)) {
+            String squatter = notTheStacks(desc);
+            if (squatter != null) {
+                throw new IllegalStateException(squatter + ": not sending the local admin token. Is the stack down or restarting? "
+                        + "bin/pmc down, then bin/pmc up (or set PMC_TOKEN to send a token deliberately)");
+            }
+            Http.useToken(Files.readString(admin).strip());
+        }
+        return desc;
+    }
+
+    /**
+     * Null when every service URL in the descriptor is served by the process it records (same pid, same start time,
+     * holding the listening socket), else which one is not: the admin token goes only to the stack bin/pmc started.
+     */
+    static String notTheStacks(JsonNode desc) {
+        var urls = desc.path("urls");
+        for (var it = urls.fields(); it.hasNext(); ) {
+            var e = it.next();
+            int port = java.net.URI.create(e.getValue().asText()).getPort();
+            long pid = desc.path("pids").path(e.getKey()).asLong(-1);
+            long start = desc.path("starts").path(e.getKey()).asLong(0);
+            var proc = ProcessHandle.of(pid);
+            boolean alive = proc.isPresent() && (start == 0 || proc.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(start) == start);
+            if (!alive) return e.getKey() + " (pid " + pid + ") is not running";
+            if (PortOwner.holds(pid, port).map(held -> !held).orElse(false)) {
+                return "port " + port + " is not held by " + e.getKey() + " (pid " + pid + ") as .pmc/stack.json records";
+            }
+        }
+        return null;
     }
 
     /**

@@ -204,6 +204,8 @@ final class Stack implements AutoCloseable {
             }
             ex.shutdown();
             stack.supervisor.scheduleWithFixedDelay(stack::supervise, 1, 1, TimeUnit.SECONDS);
+            // a stack that runs for weeks keeps valid local tokens: made again a week before they expire
+            stack.supervisor.scheduleWithFixedDelay(stack::renewTokens, 1, 1, TimeUnit.HOURS);
             return stack;
         } catch (Exception e) {
             stack.close();
@@ -265,10 +267,28 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    private void renewTokens() {
+        try {
+            long before = LocalSecurity.expiresAt(security.adminToken());
+            security = LocalSecurity.ensure(config.dataDir());
+            Http.useToken(security.admin());
+            if (LocalSecurity.expiresAt(security.adminToken()) != before) events.accept("local tokens renewed (.pmc/security)");
+        } catch (Exception e) {
+            events.accept("cannot renew the local tokens: " + e.getMessage());
+        }
+    }
+
     /** Starts another model-gateway replica in the same consumer group (scaling out); it stops with the stack. */
     ServiceProcess startGatewayReplica(String name) throws Exception {
+        return startGatewayReplica(name, Map.of());
+    }
+
+    /** A gateway replica with some properties of its own (tests: another consumer group, a JDK hosts file). */
+    ServiceProcess startGatewayReplica(String name, Map<String, String> overrides) throws Exception {
+        Map<String, String> props = new LinkedHashMap<>(gatewayProps);
+        props.putAll(overrides);
         ServiceProcess p = ServiceProcess.start(name, ServiceProcess.appJar(config.root(), "model-gateway"), ServiceProcess.freePort(),
-                gatewayProps, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
+                props, config.dataDir().resolve("logs"), "384m").awaitReady(Duration.ofSeconds(120));
         processes.put(name, p);
         return p;
     }

@@ -24,7 +24,14 @@ final class TokenCommand {
         String subject = Main.option(args, "--subject", "local-" + role);
         if (!dev.pmc.core.Names.TARGET.matcher(subject).matches()) throw new Main.UsageException("--subject must match " + dev.pmc.core.Names.TARGET);
         LocalSecurity s = LocalSecurity.ensure(ServiceProcess.projectRoot().resolve(".pmc"));
-        out.println(s.mint(subject, role.equals("admin") ? Set.of("admin", "reader") : Set.of("reader"), ttl));
+        String token;
+        try {
+            token = s.mint(subject, role.equals("admin") ? Set.of("admin", "reader") : Set.of("reader"), ttl);
+        } catch (IllegalArgumentException tooLong) {
+            throw new Main.UsageException("--ttl " + Main.option(args, "--ttl", "30d") + ": " + tooLong.getMessage()
+                    + " (PMC_SECURITY_MAX_TOKEN_LIFETIME_" + role.toUpperCase(java.util.Locale.ROOT) + " sets the maximum, for bin/pmc and the services alike)");
+        }
+        out.println(token);
         err.println("pmc token: " + role + " token for " + subject + ", valid " + (ttl.toDays() >= 1 ? ttl.toDays() + " days" : ttl.toMinutes() + " minutes") + "; send as 'Authorization: Bearer TOKEN'");
         return 0;
     }

@@ -641,6 +641,16 @@ class EndToEndIT {
         var dir = stack.config().dataDir().resolve("secrets");
         Files.writeString(dir.resolve("e2e-key"), key + "\n");
         Files.writeString(dir.resolve("e2e-wrong"), wrong);
+        // keys are bound to the hosts they may go to (issue #26): these two to the simulator, e2e-unbound to none
+        String simBinding = "# the local simulator only\n" + stack.url("provider-sim") + "/v1\n";
+        Files.writeString(dir.resolve("e2e-key.base-urls"), simBinding);
+        Files.writeString(dir.resolve("e2e-wrong.base-urls"), simBinding);
+        Files.writeString(dir.resolve("e2e-unbound"), key);
+        // a built-in name goes only to its provider: refused at registration naming both
+        Http.Reply elsewhere = Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed-elsewhere",
+                "{\"model\":\"sim-base\",\"apiKey\":\"openai\",\"baseUrl\":\"" + stack.url("provider-sim") + "/v1\"}");
+        assertEquals(400, elsewhere.status(), elsewhere.body());
+        assertTrue(elsewhere.body().contains("https://api.openai.com/") && elsewhere.body().contains(stack.url("provider-sim")), elsewhere.body());
         try {
             assertEquals(200, Http.putJson(stack.url("provider-sim") + "/admin/behaviour", "{\"apiKey\":\"" + key + "\"}").status());
             assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed", "{\"model\":\"sim-base\",\"apiKey\":\"e2e-key\"}").status());
@@ -651,6 +661,13 @@ class EndToEndIT {
             assertEquals(300, ok.valid, "the key reached the provider");
             RunWatch.Tracked bad = runToCompletion(watch, RunWatch.runRequest("keyed-wrong", "toxic", 1, null));
             assertEquals(0, bad.valid, "the wrong key was refused");
+            // a key with no binding is never sent: the gateway's probe says why, and the provider saw no call
+            assertEquals(200, Http.putJson(stack.url("prompt-generator") + "/api/v1/targets/keyed-unbound", "{\"model\":\"sim-base\",\"apiKey\":\"e2e-unbound\"}").status());
+            Thread.sleep(1500);
+            long simCalls = Http.get(stack.url("provider-sim") + "/admin/stats").json().path("calls").asLong();
+            JsonNode probe = Http.postJson(stack.url("model-gateway") + "/api/v1/targets/keyed-unbound/probe", "").json();
+            assertTrue(probe.path("error").asText().contains("bound to no base URL"), probe.toString());
+            assertEquals(simCalls, Http.get(stack.url("provider-sim") + "/admin/stats").json().path("calls").asLong(), "no call with an unbound key");
         } finally {
             Http.putJson(stack.url("provider-sim") + "/admin/behaviour", "{\"apiKey\":null}");
         }

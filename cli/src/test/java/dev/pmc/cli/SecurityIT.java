@@ -89,10 +89,37 @@ class SecurityIT {
     void stateChangingEndpointsRefuseMissingForgedExpiredAndReadOnlyTokens() throws Exception {
         String forged = foreignToken(Set.of("admin", "reader"), Duration.ofHours(1));
         java.time.Instant now = java.time.Instant.now();
-        String expired = Jwt.issuer(LocalSecurity.ISSUER).subject("late").groups(Set.of("admin", "reader")).issuedAt(now.minusSeconds(7200))
-                .expiresAt(now.minusSeconds(3600)).sign(privateKeyOf(stack));
-        String wrongIssuer = Jwt.issuer("someone-else").subject("x").groups(Set.of("admin")).expiresIn(Duration.ofHours(1))
+        // each token below is wrong in one way only: all carry the audience unless the audience is what is wrong
+        String expired = Jwt.issuer(LocalSecurity.ISSUER).audience(LocalSecurity.AUDIENCE).subject("late").groups(Set.of("admin", "reader"))
+                .issuedAt(now.minusSeconds(7200)).expiresAt(now.minusSeconds(3600)).sign(privateKeyOf(stack));
+        String wrongIssuer = Jwt.issuer("someone-else").audience(LocalSecurity.AUDIENCE).subject("x").groups(Set.of("admin")).expiresIn(Duration.ofHours(1))
                 .sign(privateKeyOf(stack));
+        // issue #26: a token for another application signed with the stack's key; no audience at all; lifetimes over the maxima
+        String otherAudience = Jwt.issuer(LocalSecurity.ISSUER).audience("other-app").subject("x").groups(Set.of("admin", "reader"))
+                .issuedAt(now).expiresAt(now.plusSeconds(3600)).sign(privateKeyOf(stack));
+        String noAudience = Jwt.issuer(LocalSecurity.ISSUER).subject("x").groups(Set.of("admin", "reader"))
+                .issuedAt(now).expiresAt(now.plusSeconds(3600)).sign(privateKeyOf(stack));
+        String centuryAdmin = Jwt.issuer(LocalSecurity.ISSUER).audience(LocalSecurity.AUDIENCE).subject("x").groups(Set.of("admin", "reader"))
+                .issuedAt(now).expiresAt(now.plus(Duration.ofDays(36500))).sign(privateKeyOf(stack));
+        String longAdmin = Jwt.issuer(LocalSecurity.ISSUER).audience(LocalSecurity.AUDIENCE).subject("x").groups(Set.of("admin", "reader"))
+                .issuedAt(now).expiresAt(now.plus(Duration.ofDays(31))).sign(privateKeyOf(stack));
+        String longReader = Jwt.issuer(LocalSecurity.ISSUER).audience(LocalSecurity.AUDIENCE).subject("x").groups(Set.of("reader"))
+                .issuedAt(now).expiresAt(now.plus(Duration.ofDays(91))).sign(privateKeyOf(stack));
+        String okAdmin = Jwt.issuer(LocalSecurity.ISSUER).audience(LocalSecurity.AUDIENCE).subject("x").groups(Set.of("admin", "reader"))
+                .issuedAt(now).expiresAt(now.plus(Duration.ofDays(29))).sign(privateKeyOf(stack));
+        for (String svc : List.of("prompt-generator", "model-gateway", "metrics-aggregator")) {
+            String u = stack.url(svc) + "/api/v1/targets";
+            assertEquals(401, call("GET", u, null, otherAudience).status(), svc + ": a token for audience other-app");
+            assertEquals(401, call("GET", u, null, noAudience).status(), svc + ": a token without audience");
+            assertEquals(401, call("GET", u, null, centuryAdmin).status(), svc + ": a 100-year admin token");
+            assertEquals(401, call("GET", u, null, longAdmin).status(), svc + ": an admin token of 31 days");
+            assertEquals(401, call("GET", u, null, longReader).status(), svc + ": a reader token of 91 days");
+            assertEquals(200, call("GET", u, null, okAdmin).status(), svc + ": an admin token of 29 days (the control)");
+        }
+        // and bin/pmc will not mint one
+        var tooLong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> stack.security().mint("x", Set.of("admin", "reader"), Duration.ofDays(36500)));
+        assertTrue(tooLong.getMessage().contains("30 days"), tooLong.getMessage());
         for (String[] w : writes()) {
             String what = w[0] + " " + w[1];
             assertEquals(401, call(w[0], w[1], w[2], null).status(), what + " without a token");
@@ -132,10 +159,19 @@ class SecurityIT {
         for (String base : List.of(stack.url("metrics-aggregator") + "/v1", "http://169.254.169.254/latest/meta-data", "http://10.0.0.5/v1",
                 "http://192.168.1.1/v1", "http://172.16.0.1/v1", "http://[::1]:8084/v1", "http://localhost:8081/v1", "http://127.1/v1",
                 "http://metadata.google.internal/computeMetadata/v1", "http://0.0.0.0:8081/v1", "http://[fd00:ec2::254]/v1",
-                "http://user:pass@api.example.com/v1", "file:///etc/passwd", "gopher://x/")) {
+                "http://user:pass@api.example.com/v1", "file:///etc/passwd", "gopher://x/",
+                // issue #26's spellings that were accepted, and their relatives
+                "http://[::127.0.0.1]:8081/v1", "http://[64:ff9b::a9fe:a9fe]/v1", "http://[64:ff9b::7f00:1]:8081/v1", "http://[2002:7f00:1::]:8081/v1",
+                "http://0x7f000001:8081/v1", "http://0177.0.0.1:8081/v1", "http://2130706433:8081/v1", "http://[::ffff:7f00:1]:8081/v1",
+                stack.url("provider-sim") + "/v1/%2e%2e/admin", stack.url("provider-sim") + "/v1?x=1", stack.url("provider-sim") + "/v1#frag",
+                "https://api.openai.com/v1?key=sk-abc")) {
             Answer a = call("PUT", url, "{\"model\":\"sim-base\",\"baseUrl\":\"" + base + "\"}", admin);
             assertEquals(400, a.status(), base + " refused: " + a.body());
         }
+        // a built-in key name goes only to its provider's host, named in the refusal with the URL asked for
+        Answer bound = call("PUT", url, "{\"model\":\"sim-base\",\"apiKey\":\"openai\",\"baseUrl\":\"" + stack.url("provider-sim") + "/v1\"}", admin);
+        assertEquals(400, bound.status(), bound.body());
+        assertTrue(bound.body().contains("https://api.openai.com/") && bound.body().contains(stack.url("provider-sim")), bound.body());
         // the local simulator is the operator's allowed exception
         assertEquals(200, call("PUT", url, "{\"model\":\"sim-base\",\"baseUrl\":\"" + stack.url("provider-sim") + "/v1\"}", admin).status());
         // secrets only by name from the operator's set: no path, no variable, not the key
@@ -209,6 +245,166 @@ class SecurityIT {
                 // refused: only loopback
             }
         }
+    }
+
+    /**
+     * Issue #26: only the configured host names are answered (a page that re-points its own name at 127.0.0.1 sends
+     * that name as Host); a packaged service started with the test profile keeps authorization on; provider-sim's open
+     * endpoint keeps a bounded set of requests whatever it is sent; the CLI sends its admin token only to the processes
+     * its stack recorded.
+     */
+    @Test
+    @Order(7)
+    void foreignHostNamesProfilesUnboundedRequestsAndSquattedPortsGetNothing() throws Exception {
+        for (String svc : Stack.SERVICES) {
+            int port = stack.processes().get(svc).port();
+            assertEquals(421, rawStatus(port, "pmc-rebind.example:" + port, "/q/metrics"), svc + ": a foreign Host on /q/metrics");
+            assertEquals(421, rawStatus(port, "evil.example", "/q/health/ready"), svc + ": a foreign Host on /q/health");
+            assertEquals(200, rawStatus(port, "127.0.0.1:" + port, "/q/metrics"), svc + ": its own address");
+            assertEquals(200, rawStatus(port, "localhost:" + port, "/q/metrics"), svc + ": localhost");
+            assertEquals(200, rawStatus(port, null, "/q/health/ready"), svc + ": an HTTP/1.0 probe without Host");
+        }
+        // a provider-sim started with QUARKUS_PROFILE=test and a small request bound
+        Map<String, String> props = new java.util.HashMap<>(stack.security().serviceProperties());
+        props.put("quarkus.profile", "test");
+        props.put("pmc.sim.max-tracked-requests", "100");
+        try (ServiceProcess sim = ServiceProcess.start("sim-profile-test", ServiceProcess.appJar(ServiceProcess.projectRoot(), "provider-sim"),
+                ServiceProcess.freePort(), props, stack.config().dataDir().resolve("logs"), "256m").awaitReady(Duration.ofSeconds(90))) {
+            assertEquals(401, call("GET", sim.url() + "/admin/stats", null, null).status(), "the test profile alone does not open /admin");
+            assertEquals(401, call("PUT", sim.url() + "/admin/behaviour", "{\"errorRate\":1}", null).status());
+            for (int i = 0; i < 300; i++) {
+                Answer a = call("POST", sim.url() + "/v1/chat/completions", "{\"model\":\"sim-base\",\"seed\":" + i
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"distinct " + i + "\"}],\"max_tokens\":4}", null);
+                assertEquals(200, a.status(), a.body());
+            }
+            var stats = EventCodecHolder.json(call("GET", sim.url() + "/admin/stats", null, admin).body());
+            assertEquals(300, stats.path("calls").asLong());
+            long kept = stats.path("trackedRequests").asLong();
+            assertTrue(kept > 0 && kept <= 100, "300 distinct requests, at most 100 remembered: " + kept);
+        }
+        // the CLI's check before it sends the admin token: the recorded processes hold their ports; a squatter does not
+        var desc = EventCodecHolder.mapper().createObjectNode();
+        var urls = desc.putObject("urls");
+        var pids = desc.putObject("pids");
+        for (String svc : Stack.SERVICES) {
+            urls.put(svc, stack.url(svc));
+            pids.put(svc, stack.processes().get(svc).pid());
+        }
+        org.junit.jupiter.api.Assertions.assertNull(RunCommand.notTheStacks(desc), "the stack's own processes");
+        try (var squatter = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            urls.put("prompt-generator", "http://127.0.0.1:" + squatter.getLocalPort());
+            String why = RunCommand.notTheStacks(desc);
+            assertTrue(why != null && why.contains("port " + squatter.getLocalPort()), "a port another process holds: " + why);
+        }
+    }
+
+    /** The status code of a GET sent over a raw socket with this Host header (null: HTTP/1.0 without one). */
+    private static int rawStatus(int port, String host, String path) throws Exception {
+        try (var s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            String req = host == null ? "GET " + path + " HTTP/1.0\r\n\r\n" : "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+            s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    /** JSON for the test (the services' own mapper). */
+    private static final class EventCodecHolder {
+        static com.fasterxml.jackson.databind.ObjectMapper mapper() {
+            return dev.pmc.core.events.EventCodec.mapper();
+        }
+
+        static com.fasterxml.jackson.databind.JsonNode json(String s) throws Exception {
+            return mapper().readTree(s);
+        }
+    }
+
+    /**
+     * DNS rebinding (issue #26): a target whose name did not resolve at registration, run once, then pointed at
+     * 127.0.0.1 (a JDK hosts file the gateway reads, cache off). A loopback listener on the target's port must see no
+     * connection from a gateway with the check; the test's own control — the same sequence with the check switched off
+     * — must see one, or this test could not fail.
+     */
+    @Test
+    @Order(6)
+    void aNameThatRebindsToLoopbackAfterRegistrationGetsNoConnection() throws Exception {
+        try (var listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (var c = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String gen = stack.url("prompt-generator");
+            int port = listener.getLocalPort();
+            assertEquals(200, call("PUT", gen + "/api/v1/targets/rebind", "{\"model\":\"sim-base\",\"baseUrl\":\"http://pmc-rebind.test:" + port + "/v1\","
+                    + "\"limits\":{\"maxInFlight\":4}}", admin).status(), "unknown at registration: allowed, checked at connection");
+            int seen = 0;
+            for (boolean check : List.of(true, false)) {
+                java.nio.file.Path hosts = Files.createTempFile("pmc-hosts-", ".txt");
+                Files.writeString(hosts, "127.0.0.1 localhost\n"); // pmc-rebind.test does not resolve yet
+                ServiceProcess gw = stack.startGatewayReplica("gateway-rebind-" + check, Map.of("jdk.net.hosts.file", hosts.toString(),
+                        "sun.net.inetaddr.ttl", "0", "sun.net.inetaddr.negative.ttl", "0", "pmc.security.connect-check", Boolean.toString(check),
+                        "vertx.disableDnsResolver", "true", // Vert.x resolves through the JDK too, so the control reads the same file
+                        // its own consumer group from the end of pmc.prompts: it calls for the runs below, whoever else does
+                        "mp.messaging.incoming.prompts.group.id", "sec-rebind-" + check, "mp.messaging.incoming.prompts.auto.offset.reset", "latest",
+                        "mp.messaging.incoming.prompts.group.instance.id", "sec-rebind-" + check,
+                        // failures must not open its breaker: every call of the second run has to try the address
+                        "pmc.gateway.circuit.failure-threshold", "1000000"));
+                try {
+                    Thread.sleep(3000); // its consumer joins
+                    rebindRun(gw, null, () -> true);
+                    Files.writeString(hosts, "127.0.0.1 localhost\n127.0.0.1 pmc-rebind.test\n"); // the name now points inside
+                    if (check) {
+                        // each call of the second run refused at connection time, and none reached the listener
+                        rebindRun(gw, "client_error", () -> true);
+                        Thread.sleep(1000);
+                        assertEquals(0, connections.get(), "with the connect-time check no connection reaches the loopback listener");
+                    } else {
+                        rebindRun(gw, null, () -> connections.get() > 0);
+                    }
+                    seen = connections.get();
+                } finally {
+                    gw.close();
+                    stack.processes().remove(gw.name());
+                }
+            }
+            assertTrue(seen > 0, "the control: without the check the rebound name reaches the listener (" + seen + " connections)");
+            System.out.println("rebinding: 0 connections with the connect-time check, " + seen + " in the control without it");
+        }
+    }
+
+    /**
+     * One small run of target rebind; returns once the replica has made 20 calls of it (with {@code outcome} only,
+     * when given) and {@code until} holds, within 60 s.
+     */
+    private static void rebindRun(ServiceProcess gw, String outcome, java.util.function.BooleanSupplier until) throws Exception {
+        double before = gatewayCalls(gw, outcome);
+        Answer a = call("POST", stack.url("prompt-generator") + "/api/v1/runs", "{\"target\":\"rebind\",\"personas\":\"toxic\",\"n\":1}", admin);
+        assertEquals(202, a.status(), a.body());
+        long deadline = System.currentTimeMillis() + 60_000;
+        while ((gatewayCalls(gw, outcome) - before < 20 || !until.getAsBoolean()) && System.currentTimeMillis() < deadline) Thread.sleep(250);
+        assertTrue(gatewayCalls(gw, outcome) - before >= 20, "the replica called the target (" + (outcome == null ? "any outcome" : outcome) + ")");
+        assertTrue(until.getAsBoolean(), "within 60 s");
+    }
+
+    private static double gatewayCalls(ServiceProcess gw, String outcome) throws Exception {
+        String metrics = call("GET", gw.url() + "/q/metrics", null, null).body();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("pmc_gateway_requests_total{") && line.contains("target=\"rebind\"")
+                    && (outcome == null || line.contains("outcome=\"" + outcome + "\""))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     /**

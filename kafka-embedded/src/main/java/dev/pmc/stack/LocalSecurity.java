@@ -23,7 +23,19 @@ import java.util.Set;
  */
 public final class LocalSecurity {
     public static final String ISSUER = "pmc";
-    public static final Duration TOKEN_LIFETIME = Duration.ofDays(90);
+    /** The audience every PMC token names and every service checks (mp.jwt.verify.audiences). */
+    public static final String AUDIENCE = "pmc";
+    /** Longest lifetimes (pmc.security.max-token-lifetime.*): a reader token 90 days, an admin token 30. */
+    public static final Duration READER_MAX = max("PMC_SECURITY_MAX_TOKEN_LIFETIME_READER", Duration.ofDays(90)),
+            ADMIN_MAX = max("PMC_SECURITY_MAX_TOKEN_LIFETIME_ADMIN", Duration.ofDays(30));
+
+    /** A maximum from the environment (the services read the same variables), else the default. */
+    private static Duration max(String variable, Duration otherwise) {
+        String v = System.getenv(variable);
+        return v == null || v.isBlank() ? otherwise : dev.pmc.core.targets.Intervals.parse(v.strip());
+    }
+    /** The local tokens are made again when less than this is left of them (bin/pmc up renews them). */
+    public static final Duration RENEW_BEFORE = Duration.ofDays(7);
 
     private final Path dir;
 
@@ -35,9 +47,37 @@ public final class LocalSecurity {
     public static LocalSecurity ensure(Path dataDir) throws IOException {
         LocalSecurity s = new LocalSecurity(dataDir.resolve("security"));
         if (!Files.exists(s.publicKey()) || !Files.exists(s.privateKey())) s.generate();
-        if (!Files.exists(s.adminToken())) writePrivate(s.adminToken(), s.mint("local-admin", Set.of("admin", "reader"), TOKEN_LIFETIME));
-        if (!Files.exists(s.readToken())) writePrivate(s.readToken(), s.mint("local-reader", Set.of("reader"), TOKEN_LIFETIME));
+        // made when missing, and again before they expire or when made by an earlier version (no audience, or an
+        // admin token living longer than the admin maximum)
+        if (stale(s.adminToken(), ADMIN_MAX)) writePrivate(s.adminToken(), s.mint("local-admin", Set.of("admin", "reader"), ADMIN_MAX));
+        if (stale(s.readToken(), READER_MAX)) writePrivate(s.readToken(), s.mint("local-reader", Set.of("reader"), READER_MAX));
         return s;
+    }
+
+    /** Whether a token file is missing, unreadable, without the audience, too long-lived, or within a week of expiry. */
+    static boolean stale(Path token, Duration max) throws IOException {
+        if (!Files.exists(token)) return true;
+        try {
+            String[] parts = Files.readString(token).strip().split("\\.");
+            var claims = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getUrlDecoder().decode(parts[1]));
+            long iat = claims.path("iat").asLong(0), exp = claims.path("exp").asLong(0);
+            var aud = claims.path("aud");
+            boolean audience = aud.isTextual() ? AUDIENCE.equals(aud.asText()) : aud.isArray() && aud.toString().contains("\"" + AUDIENCE + "\"");
+            long now = System.currentTimeMillis() / 1000;
+            return !audience || iat <= 0 || exp - iat > max.toSeconds() || exp - now < RENEW_BEFORE.toSeconds();
+        } catch (RuntimeException | IOException e) {
+            return true;
+        }
+    }
+
+    /** When the token in this file expires (epoch seconds), 0 when unreadable. */
+    public static long expiresAt(Path token) {
+        try {
+            String[] parts = Files.readString(token).strip().split("\\.");
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getUrlDecoder().decode(parts[1])).path("exp").asLong(0);
+        } catch (RuntimeException | IOException e) {
+            return 0;
+        }
     }
 
     public Path publicKey() {
@@ -93,7 +133,13 @@ public final class LocalSecurity {
 
     /** A signed token for {@code subject} with these roles. */
     public String mint(String subject, Set<String> roles, Duration lifetime) throws IOException {
-        return Jwt.issuer(ISSUER).subject(subject).upn(subject).groups(roles).expiresIn(lifetime).sign(loadPrivate());
+        Duration max = roles.contains("admin") ? ADMIN_MAX : READER_MAX;
+        if (lifetime.compareTo(max) > 0) {
+            throw new IllegalArgumentException((roles.contains("admin") ? "admin" : "reader") + " tokens live at most " + max.toDays() + " days");
+        }
+        long now = System.currentTimeMillis() / 1000;
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject).groups(roles).issuedAt(now)
+                .expiresAt(now + lifetime.toSeconds()).sign(loadPrivate());
     }
 
     private PrivateKey loadPrivate() throws IOException {

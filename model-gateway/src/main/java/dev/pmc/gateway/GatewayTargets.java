@@ -90,6 +90,12 @@ public class GatewayTargets {
     boolean allowPublicBaseUrls;
     @ConfigProperty(name = "pmc.security.allowed-base-urls")
     Optional<List<String>> allowedBaseUrls;
+    /**
+     * Whether connections to base URLs outside the allow-list are checked where they are made (default true; false
+     * only for SecurityIT's own control, which must see the rebinding succeed without it).
+     */
+    @ConfigProperty(name = "pmc.security.connect-check", defaultValue = "true")
+    boolean connectCheck;
     private dev.pmc.core.security.BaseUrlPolicy urlPolicy;
     private dev.pmc.core.events.CompactedTopic.Follower follower;
 
@@ -108,6 +114,7 @@ public class GatewayTargets {
         TargetFile.Registry file = targetsFile.isPresent() && !targetsFile.get().isBlank() ? TargetFile.readRegistry(Path.of(targetsFile.get())) : null;
         if (file != null) allowed.addAll(file.allowedBaseUrls()); // the registry file's operator may allow a local server
         urlPolicy = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
+        if (!connectCheck) LOG.warn("pmc.security.connect-check=false: connections to base URLs outside the allow-list are NOT checked (DNS rebinding reaches internal addresses)");
         if (file != null) {
             // a bad file stops the start with a message naming the field
             for (TargetConfig t : file.targets()) define(t);
@@ -205,6 +212,13 @@ public class GatewayTargets {
         String keyProblem = secret.problem();
         String urlProblem = urlPolicy.problem(t.baseUrl());
         if (urlProblem != null) keyProblem = "target " + name + " is not called: " + urlProblem;
+        // a key only to the hosts it is bound to (built-in names to their providers, others by the operator's binding)
+        String bound = key == null ? null : dev.pmc.core.security.KeyBindings.problem(t.apiKey(), t.baseUrl(), secret.baseUrls());
+        if (bound != null) {
+            keyProblem = "target " + name + " is not called: " + bound;
+            key = null; // never handed to an adapter
+            LOG.warn(keyProblem);
+        }
         TargetConfig.Limits l = t.limits();
         final TargetConfig cfg = t;
         AccountLimiter limiter = accounts.compute(t.account(), (k, existing) -> {
@@ -247,7 +261,9 @@ public class GatewayTargets {
         // one connection pool per target, as large as its in-flight cap
         var transport = transports.compute(name, (k, old) -> {
             if (old != null) old.close();
-            return new dev.pmc.gateway.provider.HttpTransport(vertx, cfg.maxInFlight());
+            // a base URL the operator allowed connects by name; any other is checked at every connection (rebinding)
+            boolean operatorAllowed = cfg.baseUrl() != null && urlPolicy.allowed(java.net.URI.create(cfg.baseUrl()).normalize());
+            return new dev.pmc.gateway.provider.HttpTransport(vertx, cfg.maxInFlight(), operatorAllowed || !connectCheck ? null : urlPolicy::connectAddress);
         });
         ProviderAdapter adapter;
         try {

@@ -23,8 +23,35 @@ import java.util.Optional;
 public class SecretStore {
     static final int MAX_SECRET_BYTES = 4096;
 
-    /** A key, or why there is none. */
-    public record Lookup(String key, String problem) {
+    /** A key, or why there is none; {@code baseUrls} the operator's binding for it (issue #26; empty: none). */
+    public record Lookup(String key, String problem, java.util.List<String> baseUrls) {
+        public Lookup(String key, String problem) {
+            this(key, problem, java.util.List.of());
+        }
+    }
+
+    @ConfigProperty(name = "pmc.security.secret-base-urls")
+    Optional<Map<String, String>> secretBaseUrls;
+
+    /**
+     * The operator's binding of a secret: {@code NAME.base-urls} beside the secret file (one prefix per line, '#'
+     * comments, at most 4 KiB) and {@code pmc.security.secret-base-urls.NAME} (comma-separated).
+     */
+    java.util.List<String> binding(String name) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        secretBaseUrls.map(m -> m.get(name)).ifPresent(v -> out.addAll(java.util.List.of(v.split(","))));
+        if (secretsDir.isPresent() && !secretsDir.get().isBlank()) {
+            Path file = inside(Path.of(secretsDir.get()), name + dev.pmc.core.security.KeyBindings.FILE_SUFFIX);
+            if (file != null) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] b = in.readNBytes(MAX_SECRET_BYTES + 1);
+                    if (b.length <= MAX_SECRET_BYTES) out.addAll(new String(b, StandardCharsets.UTF_8).lines().toList());
+                } catch (IOException e) {
+                    // unreadable: no binding from it
+                }
+            }
+        }
+        return out;
     }
 
     @ConfigProperty(name = "pmc.gateway.secrets-dir")
@@ -51,6 +78,7 @@ public class SecretStore {
     public Lookup lookup(String name) {
         if (name == null) return new Lookup(null, null);
         if (!TargetConfig.SECRET.matcher(name).matches()) return new Lookup(null, "secret name is not valid");
+        if (name.endsWith(dev.pmc.core.security.KeyBindings.FILE_SUFFIX)) return new Lookup(null, "apiKey '" + name + "' names a binding file, not a key");
         if (secretsDir.isPresent() && !secretsDir.get().isBlank()) {
             Path file = inside(Path.of(secretsDir.get()), name);
             if (file != null) {
@@ -58,7 +86,7 @@ public class SecretStore {
                     byte[] b = in.readNBytes(MAX_SECRET_BYTES + 1);
                     if (b.length > MAX_SECRET_BYTES) return new Lookup(null, "secret '" + name + "' is larger than " + MAX_SECRET_BYTES + " bytes");
                     String key = new String(b, StandardCharsets.UTF_8).strip();
-                    return key.isEmpty() ? new Lookup(null, "secret '" + name + "' is empty") : new Lookup(key, null);
+                    return key.isEmpty() ? new Lookup(null, "secret '" + name + "' is empty") : new Lookup(key, null, binding(name));
                 } catch (IOException e) {
                     return new Lookup(null, "secret '" + name + "' cannot be read");
                 }
@@ -67,7 +95,7 @@ public class SecretStore {
         String variable = secretEnv.map(m -> m.get(name)).orElse(null);
         if (variable != null) {
             String key = System.getenv(variable);
-            return key == null || key.isBlank() ? new Lookup(null, "secret '" + name + "' maps to an unset variable") : new Lookup(key.strip(), null);
+            return key == null || key.isBlank() ? new Lookup(null, "secret '" + name + "' maps to an unset variable") : new Lookup(key.strip(), null, binding(name));
         }
         return new Lookup(null, "secret '" + name + "' is not defined by the operator (pmc.gateway.secrets-dir or pmc.gateway.secret-env." + name + ")");
     }

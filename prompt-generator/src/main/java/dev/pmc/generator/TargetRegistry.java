@@ -117,6 +117,8 @@ public class TargetRegistry {
     @ConfigProperty(name = "pmc.security.allowed-base-urls")
     Optional<List<String>> allowedBaseUrls;
     private volatile List<String> fileAllowedBaseUrls = List.of();
+    @ConfigProperty(name = "pmc.security.secret-base-urls")
+    Optional<java.util.Map<String, String>> secretBaseUrls;
     @ConfigProperty(name = "pmc.security.allow-public-base-urls", defaultValue = "true")
     boolean allowPublicBaseUrls;
 
@@ -128,6 +130,14 @@ public class TargetRegistry {
         String url = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS)
                 .problem(t.baseUrl());
         if (url != null) problems.add(url);
+        // a key goes only to the hosts it is bound to: built-in names to their providers, others as the operator binds
+        // them (pmc.security.secret-base-urls.NAME here; the gateway also reads NAME.base-urls beside the secret)
+        if (t.apiKey() != null && (dev.pmc.core.security.KeyBindings.BUILT_IN.containsKey(t.apiKey())
+                || secretBaseUrls.map(m -> m.containsKey(t.apiKey())).orElse(false))) {
+            String bound = dev.pmc.core.security.KeyBindings.problem(t.apiKey(), t.baseUrl(),
+                    secretBaseUrls.map(m -> m.get(t.apiKey())).map(v -> List.of(v.split(","))).orElse(List.of()));
+            if (bound != null) problems.add(bound);
+        }
         if (t.baseline() != null && !targets.containsKey(t.baseline())) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         TargetConfig full = t.withDefaults();

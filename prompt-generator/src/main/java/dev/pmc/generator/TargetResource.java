@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.util.Collection;
@@ -73,7 +74,7 @@ public class TargetResource {
     }
 
     /** A gateway's address for {@code ?probe=true} (bin/pmc up, compose and Kubernetes set it). */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pmc.generator.gateway-url")
+    @ConfigProperty(name = "pmc.generator.gateway-url")
     java.util.Optional<String> gatewayUrl;
 
     @DELETE

@@ -54,7 +54,9 @@ public class AdminResource {
     @GET
     @Path("/stats")
     public Map<String, Object> stats() {
-        return provider.stats().snapshot();
+        Map<String, Object> out = new java.util.TreeMap<>(provider.stats().snapshot());
+        out.put("trackedRequests", provider.trackedRequests());
+        return out;
     }
 
     @DELETE

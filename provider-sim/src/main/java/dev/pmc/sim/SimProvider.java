@@ -62,6 +62,14 @@ public class SimProvider {
     private final SimStats stats = new SimStats();
     private final Map<String, SimLimiter> limiters = new ConcurrentHashMap<>();
     private final Set<Long> seen = ConcurrentHashMap.newKeySet();
+    /** Most distinct requests remembered (pmc.sim.max-tracked-requests, default 200,000: about 16 MiB). */
+    @ConfigProperty(name = "pmc.sim.max-tracked-requests", defaultValue = "200000")
+    int maxTrackedRequests = 200_000;
+
+    /** Distinct requests remembered now (at most pmc.sim.max-tracked-requests). */
+    public int trackedRequests() {
+        return seen.size();
+    }
     private volatile SimBehaviour behaviour;
 
     public SimProvider(SimModels models, MeterRegistry registry,
@@ -140,6 +148,9 @@ public class SimProvider {
         stats.admitted();
         long requestHash = SimHash.of(SimHash.of(SimHash.of(sim.name().hashCode(), a.system() == null ? "" : a.system()), a.user()),
                 a.seed() == null ? 0 : a.seed());
+        // bounded whatever callers send (the endpoint takes unauthenticated traffic): past the bound the set starts
+        // over, so a request seen just before may fault once more on its retry in transient-fault mode
+        if (seen.size() >= maxTrackedRequests) seen.clear();
         boolean first = seen.add(requestHash);
         if (first) stats.distinct();
         double u = b.transientFaults() ? (first ? SimHash.uniform(requestHash ^ 0x5eedL) : 1.0) : ThreadLocalRandom.current().nextDouble();

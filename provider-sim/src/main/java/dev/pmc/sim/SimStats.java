@@ -19,8 +19,13 @@ public final class SimStats {
         byOutcome.computeIfAbsent(outcome, k -> new LongAdder()).increment();
     }
 
+    /** Seconds of admitted counts kept (the busiest-60-s window needs only the recent past; bounded state). */
+    static final int KEPT_SECONDS = 3600;
+
     void admitted() {
-        admittedPerSecond.computeIfAbsent(System.currentTimeMillis() / 1000, k -> new LongAdder()).increment();
+        long now = System.currentTimeMillis() / 1000;
+        admittedPerSecond.computeIfAbsent(now, k -> new LongAdder()).increment();
+        if (admittedPerSecond.size() > KEPT_SECONDS + 60) admittedPerSecond.keySet().removeIf(sec -> sec < now - KEPT_SECONDS);
     }
 
     void distinct() {

@@ -29,10 +29,27 @@ public final class HttpTransport {
     /** Calls are made on this event-loop context: from a foreign thread the response could arrive before its body handler is set. */
     private final io.vertx.core.Context context;
 
+    /**
+     * Picks the address a call connects to, checked at that moment (SSRF: a name that resolves elsewhere after
+     * registration, DNS rebinding); null connects by name without a check (a base URL the operator allowed).
+     */
+    public interface AddressGuard {
+        java.net.InetAddress connectAddress(String host) throws java.net.UnknownHostException;
+    }
+
+    private final AddressGuard guard;
+    private final Vertx vertx;
+
     public HttpTransport(Vertx vertx, int poolSize) {
+        this(vertx, poolSize, null);
+    }
+
+    public HttpTransport(Vertx vertx, int poolSize, AddressGuard guard) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(Math.max(1, poolSize)).setKeepAlive(true)
                 .setConnectTimeout(5000).setPipelining(false));
         this.context = vertx.getOrCreateContext();
+        this.guard = guard;
+        this.vertx = vertx;
     }
 
     public CompletableFuture<Reply> post(URI uri, Map<String, String> headers, byte[] body, long timeoutMs) {
@@ -40,18 +57,40 @@ public final class HttpTransport {
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost()).setPort(port).setSsl(tls)
-                .setURI(path).setTimeout(timeoutMs);
+                .setURI(path).setTimeout(timeoutMs).setFollowRedirects(false);
         headers.forEach(options::putHeader);
         options.putHeader("Content-Type", "application/json");
         CompletableFuture<Reply> out = new CompletableFuture<>();
-        context.runOnContext(v -> client.request(options)
-                .compose(req -> req.send(Buffer.buffer(body)))
-                .onSuccess(resp -> readCapped(resp, out))
-                .onFailure(err -> out.completeExceptionally(classify(err))));
+        if (guard == null) {
+            context.runOnContext(v -> send(options, body, out));
+        } else {
+            // resolve and check off the event loop (a DNS lookup blocks), then connect to exactly the checked address;
+            // the name stays the Host header and the TLS server name. Pooled connections are keyed by that address,
+            // so a changed answer gets a new, checked connection.
+            String host = uri.getHost();
+            vertx.<java.net.InetAddress>executeBlocking(() -> guard.connectAddress(host), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    Throwable err = ar.cause();
+                    out.completeExceptionally(err instanceof dev.pmc.core.security.BaseUrlPolicy.RefusedAddressException
+                            ? new ProviderException(ProviderException.Kind.CLIENT_ERROR, 0, "refused to connect: " + err.getMessage(), null)
+                            : new ProviderException(ProviderException.Kind.CONNECT, 0, "cannot resolve " + host, null));
+                    return;
+                }
+                options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, ar.result().getHostAddress()));
+                context.runOnContext(v -> send(options, body, out));
+            });
+        }
         // a deadline of our own too, so no call can hang whatever happens to its connection
         return out.orTimeout(timeoutMs + 2000, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(err -> CompletableFuture.failedFuture(
                         err instanceof java.util.concurrent.TimeoutException ? classify(err) : err));
+    }
+
+    private void send(RequestOptions options, byte[] body, CompletableFuture<Reply> out) {
+        client.request(options)
+                .compose(req -> req.send(Buffer.buffer(body)))
+                .onSuccess(resp -> readCapped(resp, out))
+                .onFailure(err -> out.completeExceptionally(classify(err)));
     }
 
     /**
