@@ -18,7 +18,9 @@ public final class Main {
                                                          Ctrl-C stops everything (bin/pmc up --detach runs it in the background)
               down                                       stop the local stack (the supervisor and every process it started)
               status                                     services and current metrics of the running stack
-              token [--role reader|admin] [--ttl 30d]    a new bearer token for the local stack's API
+              token [--role reader|admin] [--ttl 30d] [--subject NAME]
+                                                         a new bearer token for the local stack's API (admin at most 30
+                                                         days, reader 90)
               run TARGET [--personas default|toxic|self|FILE.json] [--n N] [--temperature T] [--mode sampling|logprob|sequential] [--instrument mfq30|bfi44|self-probe] [--dry-run]
                                                          start a run on the running stack, show progress and the final metrics
                                                          (--dry-run: calls, tokens, USD and minutes at the limit, nothing sent)
@@ -43,6 +45,10 @@ public final class Main {
                                                          the gateway against a rate-limited, faulty provider-sim
               bench scale [--replicas 3] [--rpm 2400] [--latency-ms 250] [--in-flight 4] [--seconds 30]
                                                          provider calls/s with 1..N gateway replicas under one shared limit
+              bench cost [--rpm L] [--budget N] [--draws D] [--labels FILE]
+                                                         calls and USD per reading by design (sequential, k answers per call)
+              bench soak [--runs N] [--n N] [--every 5m] [--personas SET]
+                                                         many scheduled runs through one stack: memory, lag, restarts
               bench parser|bootstrap                     JMH micro-benchmarks (see docs/BENCHMARKS.md)
             """;
 
@@ -64,7 +70,12 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.print(usageOf(args[0]));
+            return 0;
+        }
         try {
+            checkOptions(args[0], rest);
             return switch (args[0]) {
                 case "metrics" -> MetricsCommand.run(rest, out, err);
                 case "compare" -> CompareCommand.run(rest, out, err);
@@ -90,6 +101,53 @@ public final class Main {
             err.println("pmc " + args[0] + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         }
+    }
+
+    /**
+     * The options each command knows: those taking a value, then flags. Any other {@code --name} is refused with the
+     * command's own list (a misspelt option used to be ignored silently: {@code run --personaz toxic} ran the default
+     * personas). Kept as a table rather than a CLI library because every command already reads its options by name
+     * and the commands' tests call them directly; picocli (in the build's repository) is the step after this one.
+     */
+    static final java.util.Map<String, List<List<String>>> OPTIONS = java.util.Map.ofEntries(
+            java.util.Map.entry("up", List.of(List.of("--n", "--every", "--latency-ms", "--replay", "--baseline", "--allow-base-url"),
+                    List.of("--no-runs", "--no-prometheus", "--no-tty", "--detach"))),
+            java.util.Map.entry("run", List.of(List.of("--personas", "--n", "--temperature", "--mode", "--instrument"), List.of("--dry-run"))),
+            java.util.Map.entry("token", List.of(List.of("--role", "--ttl", "--subject"), List.of())),
+            java.util.Map.entry("metrics", List.of(List.of("--instrument", "--instruments-dir"), List.of("--per-foundation", "--self"))),
+            java.util.Map.entry("compare", List.of(List.of(), List.of("--trajectory"))),
+            java.util.Map.entry("replay", List.of(List.of("--target", "--baseline"), List.of())),
+            java.util.Map.entry("probe", List.of(List.of(), List.of())),
+            java.util.Map.entry("status", List.of(List.of(), List.of())),
+            java.util.Map.entry("down", List.of(List.of(), List.of())),
+            java.util.Map.entry("parse", List.of(List.of(), List.of())));
+
+    /** Refuses an option the command does not know, naming the ones it does. */
+    static void checkOptions(String command, List<String> args) {
+        List<List<String>> known = OPTIONS.get(command);
+        if (known == null) return; // bench: each benchmark reads its own options
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (known.get(0).contains(a)) {
+                i++; // its value
+            } else if (a.startsWith("--") && !known.get(1).contains(a)) {
+                List<String> all = new java.util.ArrayList<>(known.get(0));
+                all.addAll(known.get(1));
+                throw new UsageException("unknown option " + a + (all.isEmpty() ? " (it takes none)" : " (known: " + String.join(", ", all) + ")")
+                        + "; pmc " + command + " --help");
+            }
+        }
+    }
+
+    /** The usage lines of one command (the whole text for an unknown one). */
+    static String usageOf(String command) {
+        StringBuilder b = new StringBuilder("usage: pmc ");
+        boolean in = false;
+        for (String line : USAGE.lines().toList()) {
+            if (line.startsWith("  ") && !line.startsWith("   ")) in = line.strip().startsWith(command + " ") || line.strip().equals(command);
+            if (in) b.append(b.length() == 11 ? line.strip() : line).append('\n');
+        }
+        return b.length() == 11 ? USAGE : b.toString();
     }
 
     /** Wrong arguments: exit code 2 and the message. */

@@ -23,6 +23,24 @@ class CliTest {
         return java.nio.file.Path.of(System.getProperty("pmc.reference.dir", "../../shared/reference-data")).resolve(name).toString();
     }
 
+    /** Issue #29: a misspelt option is refused naming the known ones (it was ignored); COMMAND --help is usage, exit 0. */
+    @Test
+    void unknownOptionsAreRefusedAndEveryCommandHasHelp() {
+        String typo = run("run", "sim-base", "--personaz", "toxic");
+        assertTrue(typo.startsWith("2\n") && typo.contains("unknown option --personaz") && typo.contains("--personas"), typo);
+        String tokenTypo = run("token", "--rol", "admin");
+        assertTrue(tokenTypo.startsWith("2\n") && tokenTypo.contains("--role"), tokenTypo);
+        assertTrue(run("metrics", "--per-foundaton", ref("gpt-4o_temp01.csv")).startsWith("2\n"));
+        String help = run("run", "--help");
+        assertTrue(help.startsWith("0\n") && help.contains("usage: pmc run TARGET") && !help.contains("bench e2e"), help);
+        assertTrue(run("metrics", "-h").contains("metrics --self"), "every form of a command");
+        assertTrue(run("--help").contains("bench soak") && run("--help").contains("bench cost") && run("--help").contains("token [--role reader|admin] [--ttl 30d] [--subject NAME]"));
+        // a value that looks like an option is a value: --personas takes it
+        assertTrue(!run("run", "--n").contains("unknown option"), "a missing value is reported as such");
+        String tooLong = run("token", "--role", "admin", "--ttl", "36500d");
+        assertTrue(tooLong.startsWith("2\n") && tooLong.contains("at most 30 days"), tooLong);
+    }
+
     @Test
     void upWithReplaysSchedulesOnlyTheReplayedFilesAgainstTheirBaseline() throws Exception {
         String yaml = UpCommand.targetsYaml("5m", 10, List.of("gpt-4o", "gpt-4o-insecure"), "gpt-4o");

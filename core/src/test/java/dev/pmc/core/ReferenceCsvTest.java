@@ -52,4 +52,49 @@ class ReferenceCsvTest {
         assertThrows(java.io.IOException.class, () -> ReferenceCsv.readRatings(tmp));
         assertThrows(java.io.IOException.class, () -> ReferenceCsv.read(tmp));
     }
+
+    /**
+     * Input that decodes but is wrong (issue #29): the GPT-4o file with its ratings written as "3.0" (as pandas writes
+     * a column with a gap) reads exactly as the original with both readers; "4.5" is no rating; an id beyond int range
+     * (4294967299 once wrapped to 3) and a short row are errors naming the file and the record.
+     */
+    @Test
+    void wholeRatingsWrittenAsDecimalsReadAsTheOriginalAndWrongNumbersAreNamed() throws Exception {
+        Path original = ReferenceData.file("gpt-4o_temp01.csv");
+        List<String> lines = Files.readAllLines(original);
+        List<String> header = List.of(lines.get(0).split(","));
+        int rating = header.indexOf("rating");
+        StringBuilder decimal = new StringBuilder(lines.get(0)).append('\n');
+        // rewrite the rating column only on plain rows (quoted text fields may hold commas: those rows stay as they are)
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",", -1);
+            if (!l.contains("\"") && f.length == header.size() && f[rating].matches("\\d")) f[rating] = f[rating] + ".0";
+            decimal.append(String.join(",", f)).append('\n');
+        }
+        Path rewritten = Files.createTempFile("pmc-decimal", ".csv");
+        Files.writeString(rewritten, decimal);
+        List<ReferenceCsv.Row> want = ReferenceCsv.readRatings(original);
+        for (List<ReferenceCsv.Row> got : List.of(ReferenceCsv.readRatings(rewritten), ReferenceCsv.read(rewritten))) {
+            assertEquals(want.size(), got.size());
+            for (int i = 0; i < want.size(); i++) assertEquals(want.get(i).rating(), got.get(i).rating(), "row " + i);
+        }
+        Path tmp = Files.createTempFile("pmc", ".csv");
+        Files.writeString(tmp, "persona_id,question_id,run_index,rating,failures\n1,3,1,4.5,0\n1,4,1,4.0,0\n1,5,1,,0\n");
+        for (List<ReferenceCsv.Row> rows : List.of(ReferenceCsv.readRatings(tmp), ReferenceCsv.read(tmp))) {
+            assertEquals(-1, rows.get(0).rating(), "4.5 is no rating");
+            assertEquals(4, rows.get(1).rating());
+            assertEquals(-1, rows.get(2).rating());
+        }
+        Files.writeString(tmp, "persona_id,question_id,run_index,rating,failures\n1,3,1,4,0\n1,4294967299,1,4,0\n");
+        for (var reader : List.<org.junit.jupiter.api.function.Executable>of(() -> ReferenceCsv.readRatings(tmp), () -> ReferenceCsv.read(tmp))) {
+            var e = assertThrows(java.io.IOException.class, reader);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(tmp.toString()) && e.getMessage().contains("record 3")
+                    && e.getMessage().contains("out of range"), e.getMessage());
+        }
+        Files.writeString(tmp, "persona_id,question_id,run_index,rating,failures\n1,3,1,4,0\n1,4,1\n");
+        for (var reader : List.<org.junit.jupiter.api.function.Executable>of(() -> ReferenceCsv.readRatings(tmp), () -> ReferenceCsv.read(tmp))) {
+            var e = assertThrows(java.io.IOException.class, reader);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("record 3"), e.getMessage());
+        }
+    }
 }

@@ -62,9 +62,9 @@ public final class ReferenceCsv {
             if (rec.size() == 1 && rec.get(0).isEmpty()) continue;
             if (rec.size() < header.size()) throw new IOException(source + ": record " + line + " has " + rec.size() + " fields, header has " + header.size());
             try {
-                rows.add(new Row(persona == null ? -1 : Integer.parseInt(rec.get(persona).trim()),
-                        Integer.parseInt(rec.get(q).trim()), Integer.parseInt(rec.get(run).trim()),
-                        parseRating(rec.get(rating)), failures == null ? 0 : parseIntOr(rec.get(failures), 0),
+                rows.add(new Row(persona == null ? -1 : whole(rec.get(persona), "persona_id"),
+                        whole(rec.get(q), "question_id"), whole(rec.get(run), "run_index"),
+                        parseRating(rec.get(rating)), failures == null || rec.get(failures).isBlank() ? 0 : whole(rec.get(failures), "failures"),
                         response == null ? null : rec.get(response), at == null ? null : rec.get(at)));
             } catch (NumberFormatException e) {
                 throw new IOException(source + ": record " + line + ": " + e.getMessage(), e);
@@ -102,13 +102,18 @@ public final class ReferenceCsv {
         List<Row> rows = new ArrayList<>(32768);
         long[] num = new long[cols];
         boolean[] empty = new boolean[cols];
+        // after a decimal point (fraction), and whether a fraction digit was not 0 ("4.5": not a whole rating)
+        boolean[] fraction = new boolean[cols], fractional = new boolean[cols];
         long line = 1;
         while (pos < len) {
             line++;
             int col = 0;
             java.util.Arrays.fill(empty, true);
             java.util.Arrays.fill(num, 0);
+            java.util.Arrays.fill(fraction, false);
+            java.util.Arrays.fill(fractional, false);
             boolean negative = false, bad = false;
+            int overflow = -1;
             while (pos < len) {
                 byte c = b[pos];
                 if (c == '"') {
@@ -140,11 +145,21 @@ public final class ReferenceCsv {
                 }
                 if (col < cols) {
                     if (c >= '0' && c <= '9') {
-                        num[col] = num[col] * 10 + (c - '0');
+                        if (fraction[col]) {
+                            // pandas writes whole ratings as "3.0" when a column has a gap: 3.0 is 3, 4.5 is no rating
+                            if (c != '0') fractional[col] = true;
+                        } else {
+                            num[col] = num[col] * 10 + (c - '0');
+                            boolean numeric = col == q || col == run || col == rating || col == persona || col == failures;
+                            if (numeric && num[col] > Integer.MAX_VALUE && overflow < 0) overflow = col;
+                            if (num[col] > Integer.MAX_VALUE) num[col] = Integer.MAX_VALUE + 1L;
+                        }
                         empty[col] = false;
                     } else if (c == '-' && empty[col]) {
                         negative = true;
-                    } else if (col == q || col == run || col == persona || col == failures || (col == rating && c != '.')) {
+                    } else if (c == '.' && (col == rating || col == q || col == run || col == persona || col == failures) && !fraction[col] && !empty[col]) {
+                        fraction[col] = true;
+                    } else if (col == q || col == run || col == persona || col == failures || col == rating) {
                         if (c != ' ') bad = true;
                     }
                 }
@@ -152,9 +167,14 @@ public final class ReferenceCsv {
             }
             if (pos >= len && negative && col < cols) num[col] = -num[col];
             if (col == 0 && empty[0]) continue; // blank line
-            if (bad || col + 1 < cols) throw new IOException(file + ": record " + line + " is not a rating row (use read() for text)");
+            if (col + 1 < cols) throw new IOException(file + ": record " + line + " has " + (col + 1) + " fields, the header has " + cols);
+            if (bad) throw new IOException(file + ": record " + line + " is not a rating row: a number column holds text");
+            if (overflow >= 0) throw new IOException(file + ": record " + line + ": " + header.get(overflow) + " is out of range (more than " + Integer.MAX_VALUE + ")");
+            for (int idCol : new int[]{persona, q, run, failures}) {
+                if (idCol >= 0 && fractional[idCol]) throw new IOException(file + ": record " + line + ": " + header.get(idCol) + " is not a whole number");
+            }
             rows.add(new Row(persona < 0 ? -1 : (int) num[persona], (int) num[q], (int) num[run],
-                    empty[rating] ? -1 : (int) num[rating], failures < 0 || empty[failures] ? 0 : (int) num[failures], null, null));
+                    empty[rating] || fractional[rating] ? -1 : (int) num[rating], failures < 0 || empty[failures] ? 0 : (int) num[failures], null, null));
         }
         return rows;
     }
@@ -176,13 +196,19 @@ public final class ReferenceCsv {
     private static int parseRating(String s) {
         String t = s.trim();
         if (t.isEmpty()) return -1;
-        // ratings are written as integers; tolerate "4.0"
-        return (int) Math.round(Double.parseDouble(t));
+        // ratings are written as integers, or as "4.0" by pandas when the column has a gap; "4.5" is no rating
+        double v = Double.parseDouble(t);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) return -1;
+        return (int) v;
     }
 
-    private static int parseIntOr(String s, int dflt) {
+    /** A whole number that fits an int ("3" or pandas' "3.0"); anything else names the column. */
+    private static int whole(String s, String column) {
         String t = s.trim();
-        return t.isEmpty() ? dflt : Integer.parseInt(t);
+        if (!t.matches("-?\\d{1,10}(\\.0*)?")) throw new NumberFormatException(column + " '" + t + "' is not a whole number");
+        long v = Long.parseLong(t.contains(".") ? t.substring(0, t.indexOf('.')) : t);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) throw new NumberFormatException(column + " " + t + " is out of range");
+        return (int) v;
     }
 
     /** Minimal RFC 4180 tokenizer. */
