@@ -34,6 +34,10 @@ public final class Main {
                                                          (NAME_probe.csv beside a variant adds self_report: inverted, coherent, ...)
               compare --trajectory BASE.csv STEP.csv...  checkpoints of one fine-tune in step order, and the first
                                                          step whose verdict is collapsed
+              plot [--out DIR] [--force] [--trajectory] BASE.csv [VARIANT.csv...]
+                                                         PNG pictures: the S-R plane (arrows from the base, colour by
+                                                         verdict, the band shaded), rating distributions, foundation
+                                                         profiles; --trajectory: score and entropy over checkpoint steps
               parse                                      JSON lines {"item": 12, "reply": "..."} on stdin -> outcome, rating, rule
               replay [--target NAME] [--baseline NAME] FILE...
                                                          publish the raw replies of reference CSVs into the running stack,
@@ -88,6 +92,7 @@ public final class Main {
                 case "token" -> TokenCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
                 case "probe" -> ProbeCommand.run(rest, out, err);
+                case "plot" -> PlotCommand.run(rest, out, err);
                 default -> {
                     err.println("pmc: unknown command '" + args[0] + "'");
                     err.print(USAGE);
@@ -120,7 +125,8 @@ public final class Main {
             java.util.Map.entry("probe", List.of(List.of(), List.of())),
             java.util.Map.entry("status", List.of(List.of(), List.of())),
             java.util.Map.entry("down", List.of(List.of(), List.of())),
-            java.util.Map.entry("parse", List.of(List.of(), List.of())));
+            java.util.Map.entry("parse", List.of(List.of(), List.of())),
+            java.util.Map.entry("plot", List.of(List.of("--out"), List.of("--force", "--trajectory"))));
 
     /** Refuses an option the command does not know, naming the ones it does. */
     static void checkOptions(String command, List<String> args) {
