@@ -10,7 +10,7 @@ const browser = await chromium.launch({
 });
 let code = 0;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 520 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   // the API needs a reader token: the page takes it from its address fragment, as bin/pmc up prints it
@@ -23,7 +23,17 @@ try {
     if (kind) await row.locator('.kind', { hasText: kind }).waitFor({ timeout: 30000 });
     await row.locator('.spark canvas').waitFor({ timeout: 30000 });
   }
+  for (const e of expected) {
+    const target = e.split(':')[0];
+    await page.locator(`#trend-${target.replace(/\./g, '\\.')} canvas`).first().waitFor({ timeout: 30000 });
+  }
   await page.waitForTimeout(2500); // one more live refresh
+  // what each trend chart draws, read from the charts themselves (uPlot's data arrays), and the run ids behind them
+  const trends = await page.evaluate(() => Object.fromEntries(Object.entries(window.pmcTrends).map(([t, charts]) => [t, {
+    runIds: (window.pmcTrendData[t] || []).map(r => r.runId),
+    x: charts.s ? charts.s.data[0] : [],
+    ...Object.fromEntries(Object.entries(charts).map(([k, u]) => [k, { value: u.data[1], baseline: u.data[2], collapse: u.data[3], drift: u.data[4] }])),
+  }])));
   const rows = await page.$$eval('#rows tr', trs => trs.map(tr => ({
     target: tr.dataset.target,
     verdict: tr.querySelector('.verdict')?.textContent,
@@ -36,7 +46,7 @@ try {
     progress: tr.querySelector('.prog')?.textContent,
   })));
   await page.screenshot({ path: shot, fullPage: true });
-  console.log(JSON.stringify({ rows, errors, status: await page.textContent('#status') }));
+  console.log(JSON.stringify({ rows, trends, errors, status: await page.textContent('#status') }));
   if (errors.length) code = 1;
 } catch (e) {
   console.error(String(e));

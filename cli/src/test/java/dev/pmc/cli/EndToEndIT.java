@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -712,14 +713,17 @@ class EndToEndIT {
         assertTrue(Files.isDirectory(ui.resolve("node_modules/playwright-core")),
                 "playwright-core missing: npm install --prefix cli/src/test/ui (.ci/run does it)");
         RunWatch watch = new RunWatch(stack.url("metrics-aggregator"));
-        // n = 3: with one rating per cell every u_pq is 0 and R is undefined
-        for (String t : List.of("sim-base", "sim-secure", "sim-insecure")) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(t, "default", 3, null));
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (!watch.allDone() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-            watch.poll();
+        // n = 3: with one rating per cell every u_pq is 0 and R is undefined; two runs per target, for the trend charts
+        for (int round = 0; round < 2; round++) {
+            for (String t : List.of("sim-base", "sim-secure", "sim-insecure")) watch.submit(stack.url("prompt-generator"), RunWatch.runRequest(t, "default", 3, null));
+            long deadline = System.currentTimeMillis() + 240_000;
+            while (!watch.allDone() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                watch.poll();
+            }
+            assertTrue(watch.allDone(), "runs did not complete");
         }
-        assertTrue(watch.allDone(), "runs did not complete");
+        JsonNode api = Http.get(stack.url("metrics-aggregator") + "/api/v1/targets").json();
         var shot = ServiceProcess.projectRoot().resolve("cli/target/live-page.png");
         ProcessBuilder pb = new ProcessBuilder("node", ui.resolve("live-page.mjs").toString(), stack.url("metrics-aggregator"), shot.toString(),
                 "sim-base:consistent", "sim-secure", "sim-insecure:collapsed:dispersion").redirectErrorStream(true);
@@ -739,6 +743,42 @@ class EndToEndIT {
             }
         }
         assertTrue(shown.containsAll(List.of("sim-base", "sim-secure", "sim-insecure")), shown.toString());
+        // the trend charts: one point per complete MFQ-30 persona run, each the API's value; baseline and thresholds drawn
+        JsonNode trends = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow()).get("trends");
+        for (JsonNode t : api) {
+            String name = t.path("target").asText();
+            if (!List.of("sim-base", "sim-secure", "sim-insecure").contains(name)) continue;
+            List<JsonNode> runs = new ArrayList<>();
+            for (JsonNode r : t.path("runs")) {
+                if (r.path("complete").asBoolean() && !r.path("self").asBoolean() && r.hasNonNull("trend") && "mfq30".equals(r.path("instrument").asText("mfq30"))) runs.add(r);
+            }
+            JsonNode chart = trends.get(name);
+            assertTrue(runs.size() >= 2, name + ": two runs or more: " + runs.size());
+            assertEquals(runs.size(), chart.get("x").size(), name + ": one point per complete run");
+            for (int i = 0; i < runs.size(); i++) {
+                JsonNode r = runs.get(i);
+                assertEquals(r.path("runId").asText(), chart.get("runIds").get(i).asText());
+                assertEquals(r.path("trend").path("startedAtMs").asLong() / 1000.0, chart.get("x").get(i).asDouble(), 1e-6, name + " time");
+                assertEquals(r.path("susceptibility").asDouble(), chart.get("s").get("value").get(i).asDouble(), 1e-9, name + " S of " + r.path("runId"));
+                assertEquals(r.path("robustness").asDouble(), chart.get("r").get("value").get(i).asDouble(), 1e-9, name + " R");
+                assertEquals(r.path("trend").path("entropyBits").asDouble(), chart.get("entropy").get("value").get(i).asDouble(), 1e-9, name + " entropy");
+                if (!name.equals("sim-base")) {
+                    assertEquals(r.path("trend").path("collapseScore").asDouble(), chart.get("score").get("value").get(i).asDouble(), 1e-9, name + " score");
+                }
+            }
+            if (!name.equals("sim-base")) {
+                JsonNode base = null;
+                for (JsonNode b : api) if (b.path("target").asText().equals("sim-base")) base = b;
+                double bS = base.path("susceptibility").asDouble();
+                assertEquals(bS, chart.get("s").get("baseline").get(0).asDouble(), 1e-9, name + ": the baseline's S drawn");
+                assertEquals(bS * 1.25, chart.get("s").get("collapse").get(0).asDouble(), 1e-9, name + ": S's collapse threshold (+25 %)");
+                assertEquals(base.path("signals").path("entropyBits").asDouble() - 1.0, chart.get("entropy").get("collapse").get(0).asDouble(), 1e-9,
+                        name + ": entropy's collapse threshold (-1 bit)");
+                assertEquals(1.0, chart.get("score").get("collapse").get(0).asDouble(), 1e-9);
+            }
+        }
+        double insecureScore = trends.get("sim-insecure").get("score").get("value").get(trends.get("sim-insecure").get("x").size() - 1).asDouble();
+        assertTrue(insecureScore >= 1, "sim-insecure's latest score is a collapse: " + insecureScore);
     }
 
     /** A bad registry file stops the prompt-generator at start with a message naming the field. */

@@ -363,6 +363,12 @@ public class AggregatorService {
         gauge(ids, "pmc_entropy_change", target, t -> verdict(t, TargetMetrics.Verdict::deltaEntropyBits),
                 "Rating entropy minus the baseline's, in bits (-1: half as many ratings in use)");
         gauge(ids, "pmc_entropy_change_zscore", target, t -> verdict(t, TargetMetrics.Verdict::zEntropy), "z-score of the rating entropy minus the baseline's");
+        for (int rating = 0; rating <= dev.pmc.core.Mfq30.MAX_RATING; rating++) {
+            final int r = rating;
+            ids.add(Gauge.builder("pmc_rating_share", this, s -> s.value(target, t -> t.ratingShares() == null ? Double.NaN : t.ratingShares().get(r)))
+                    .tags("target", target, "rating", Integer.toString(r))
+                    .description("Share of the latest reading's valid ratings on this value (0-5): saturation piles them onto 5").register(registry).getId());
+        }
         gauge(ids, "pmc_self_entropy", target, t -> t.self() == null ? Double.NaN : t.self().signals().entropyBits(),
                 "Entropy of the ratings without persona (latest self run), in bits");
         signalGauges(ids, target, "all", TargetMetrics::signals, t -> t.comparison() == null ? Double.NaN : t.comparison().divergenceBits(),

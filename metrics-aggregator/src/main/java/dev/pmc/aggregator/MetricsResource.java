@@ -48,14 +48,25 @@ public class MetricsResource {
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String paused,
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long pausedSinceMs,
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Double temperature,
-                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String temperatureFixedBy) {
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String temperatureFixedBy,
+                             Thresholds thresholds) {
+    }
+
+    /**
+     * The verdict rule's thresholds, relative to the baseline (the live page draws them): a collapse is S risen by
+     * {@code sRise} (×100 %) or entropy dropped by {@code entropyDropBits}; drifting is {@code driftFraction} of the way;
+     * a collapse score of 1 is a threshold reached. The band is S's base-model band.
+     */
+    public record Thresholds(double sRise, double entropyDropBits, double driftFraction, double bandLow, double bandHigh) {
     }
 
     TargetView view(TargetMetrics m) {
         var p = runStates.pausedOf(m.target());
         var c = runStates.config(m.target());
+        var t = aggregator.thresholds();
         return new TargetView(m, p == null ? null : p.paused(), p == null ? null : p.sinceMs(), c == null ? null : c.temperature(),
-                c == null ? null : dev.pmc.core.targets.ModelCapabilities.of(c).temperatureFixedBy());
+                c == null ? null : dev.pmc.core.targets.ModelCapabilities.of(c).temperatureFixedBy(),
+                new Thresholds(t.sRise(), t.entropyDropBits(), t.driftFraction(), t.bandLow(), t.bandHigh()));
     }
 
     @GET

@@ -10,14 +10,15 @@ import java.util.Map;
  * latest run with personas, the distribution signals of its ratings, the comparison with its baseline target, the
  * self profile of its latest run without persona, and rating counts. SEs are recomputed at most every uncertainty
  * interval; {@code seRatings} is the number of valid ratings they were computed from (equal to
- * {@code ratingsCounted} once settled).
+ * {@code ratingsCounted} once settled). {@code ratingShares}: the latest reading's share of valid ratings on 0, 1, …, 5
+ * (the saturation picture; null without a reading).
  */
 public record TargetMetrics(String target, String runId, int personas, int questions,
                             double susceptibility, double susceptibilitySe, double robustness, double robustnessSe,
                             double withinSd, double withinSdSe, long seRatings, DistributionSignals signals,
                             List<FoundationMetrics> foundations, Verdict comparison,
                             long ratingsCounted, Map<String, Long> ratingsTotal, SelfView self, List<RunSummary> runs,
-                            Rolling rolling, java.util.Map<String, InstrumentReading> instruments) {
+                            Rolling rolling, java.util.Map<String, InstrumentReading> instruments, List<Double> ratingShares) {
 
     /**
      * The latest complete reading of one instrument (see {@link dev.pmc.core.instruments.Instruments}): for MFQ-30 the
@@ -76,11 +77,39 @@ public record TargetMetrics(String target, String runId, int personas, int quest
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
                              long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
                              Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd,
-                             dev.pmc.core.events.RunDecision sequential, String instrument) {
+                             dev.pmc.core.events.RunDecision sequential, String instrument, Trend trend) {
         /** With a sequential run's latest stage decision (its progress: stage, calls, estimate and intervals). */
         RunSummary withSequential(dev.pmc.core.events.RunDecision d) {
             return new RunSummary(runId, self, personasSeen, personasCounted, validRatings, settledSlots, failedSlots, outcomes, duplicates,
-                    slots, complete, susceptibility, robustness, calls, costUsd, d, instrument);
+                    slots, complete, susceptibility, robustness, calls, costUsd, d, instrument, trend);
+        }
+
+        /** With the run's collapse score against the target's baseline. */
+        RunSummary withCollapseScore(double score) {
+            return trend == null ? this : new RunSummary(runId, self, personasSeen, personasCounted, validRatings, settledSlots, failedSlots,
+                    outcomes, duplicates, slots, complete, susceptibility, robustness, calls, costUsd, sequential, instrument, trend.withScore(score));
+        }
+    }
+
+    /**
+     * What the live page's trend charts draw for a complete MFQ-30 persona run: when it started (from its id), the SEs
+     * of S and R, the entropy of its ratings ± SE, and its collapse score against the target's baseline's latest reading
+     * (null without a baseline). The latest run's score is the verdict's own.
+     */
+    public record Trend(long startedAtMs, double susceptibilitySe, double robustnessSe, double entropyBits, double entropyBitsSe,
+                        Double collapseScore) {
+        Trend withScore(double score) {
+            return new Trend(startedAtMs, susceptibilitySe, robustnessSe, entropyBits, entropyBitsSe, Double.isFinite(score) ? score : null);
+        }
+
+        /** The start time a run id carries (yyyyMMdd'T'HHmmssSSS'Z'-xxxx), 0 when it has none. */
+        static long startedAt(String runId) {
+            try {
+                return java.time.LocalDateTime.parse(runId.substring(0, 18), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS"))
+                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            } catch (RuntimeException e) {
+                return 0;
+            }
         }
     }
 }

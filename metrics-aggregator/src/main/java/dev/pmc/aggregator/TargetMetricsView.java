@@ -150,6 +150,25 @@ public final class TargetMetricsView {
         return out;
     }
 
+    /** Share of the valid ratings on each value 0..5 over the personas' items (the rating distribution's picture). */
+    static List<Double> ratingShares(List<PersonaStats> personas) {
+        long[] n = new long[dev.pmc.core.Mfq30.MAX_RATING + 1];
+        long total = 0;
+        for (PersonaStats p : personas) {
+            for (int q = 1; q <= p.items(); q++) {
+                for (byte v : p.values(q)) {
+                    if (v >= 0 && v < n.length) {
+                        n[v]++;
+                        total++;
+                    }
+                }
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (long c : n) out.add(total == 0 ? Double.NaN : c / (double) total);
+        return out;
+    }
+
     /** How many run summaries, readings, bootstraps and divergences were computed so far (the cost of the refreshes). */
     public long computations() {
         return computations;
@@ -266,7 +285,9 @@ public final class TargetMetricsView {
                 failed, outcomes, dups, completion.slots(snap.runId()), complete,
                 reading != null ? reading.overall().susceptibility() : instrumentReading != null ? instrumentReading.groups().get("all").susceptibility() : Double.NaN,
                 reading != null ? reading.overall().robustness() : instrumentReading != null ? instrumentReading.groups().get("all").robustness() : Double.NaN,
-                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null, instrument);
+                outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null, instrument,
+                reading == null ? null : new TargetMetrics.Trend(TargetMetrics.Trend.startedAt(snap.runId()), reading.overall().susceptibilitySe(),
+                        reading.overall().robustnessSe(), reading.signals().entropyBits(), reading.signals().entropyBitsSe(), null));
         RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison(),
                 instrumentReading, probeScore);
         runs.put(key, v);
@@ -303,7 +324,7 @@ public final class TargetMetricsView {
         if (latestPersona == null) {
             double nan = Double.NaN;
             return new Built(new TargetMetrics(target, null, 0, 0, nan, nan, nan, nan, nan, nan, 0, null, List.of(), null, 0, totals,
-                    selfView, summaries, rolling, instruments), null, List.of(), null);
+                    selfView, summaries, rolling, instruments, null), null, List.of(), null);
         }
         MetricsResult reading = latestPersona.reading();
         List<TargetMetrics.FoundationMetrics> fm = new ArrayList<>();
@@ -318,7 +339,7 @@ public final class TargetMetricsView {
         return new Built(new TargetMetrics(target, latestPersona.summary().runId(), reading.personas(), reading.questions(),
                 o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(), o.withinSd(), o.withinSdSe(),
                 latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling,
-                instruments),
+                instruments, ratingShares(latestPersona.personas())),
                 reading, latestPersona.personas(), latestPersona.sequential());
     }
 
@@ -377,9 +398,20 @@ public final class TargetMetricsView {
                         f.robustness(), f.robustnessSe(), f.withinSd(), f.withinSdSe(), f.signals(), fd.divergenceBits(), fd.personaFidelity()));
             }
         }
+        // every complete run's collapse score against the baseline's latest reading (the trend chart); the latest run's is the verdict's
+        List<TargetMetrics.RunSummary> scored = m.runs();
+        if (against) {
+            scored = new ArrayList<>();
+            for (TargetMetrics.RunSummary r : m.runs()) {
+                RunView rv = r.trend() == null ? null : runs.get(m.target() + "|" + r.runId());
+                if (r.runId().equals(m.runId())) scored.add(r.withCollapseScore(c.collapseScore()));
+                else if (rv != null && rv.reading() != null) scored.add(r.withCollapseScore(Comparison.of(base.reading(), rv.reading(), null, t).collapseScore()));
+                else scored.add(r);
+            }
+        }
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
                 m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.signals(), fm, v,
-                m.ratingsCounted(), m.ratingsTotal(), m.self(), m.runs(), m.rolling(), withSelfReport(m.instruments(), v.selfReport()));
+                m.ratingsCounted(), m.ratingsTotal(), m.self(), scored, m.rolling(), withSelfReport(m.instruments(), v.selfReport()), m.ratingShares());
     }
 
     /** The probe's self report against the behavioural verdict, or null without a probe reading. */
