@@ -129,6 +129,14 @@ final class RunWatch {
                     t.scored = run.path("settledSlots").asLong();
                     t.valid = run.path("validRatings").asLong();
                     t.personas = run.path("personasCounted").asInt();
+                    // the run's own reading (a sequential run's is its stopping stage's), even when a later run is the target's latest
+                    if (run.path("susceptibility").isNumber()) t.s = run.path("susceptibility").asDouble();
+                    if (run.path("robustness").isNumber()) t.r = run.path("robustness").asDouble();
+                    JsonNode d = run.path("sequential");
+                    if (d.isObject() && "stop".equals(d.path("action").asText()) && d.path("susceptibility").isNumber()) {
+                        t.s = d.path("susceptibility").asDouble();
+                        t.r = d.path("robustness").asDouble(t.r);
+                    }
                 }
                 if (t.runId.equals(j.path("runId").asText())) {
                     t.s = j.path("susceptibility").asDouble(Double.NaN);

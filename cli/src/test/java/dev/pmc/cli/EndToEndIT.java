@@ -530,6 +530,9 @@ class EndToEndIT {
         assertEquals("dispersion", d.path("kind").asText());
         assertEquals("50x2", d.path("design").asText());
         assertTrue(RunWatch.line(run).contains("stage 50x2: 3000 calls"), RunWatch.line(run));
+        // bin/pmc run's last line carries the stage's S and R (it printed NaN: issue #29)
+        assertEquals(d.path("susceptibility").asDouble(), run.s, 1e-9, RunWatch.line(run));
+        assertEquals(d.path("robustness").asDouble(), run.r, 1e-9, RunWatch.line(run));
         long calls = (long) (BenchCommand.counter(stack.url("model-gateway"), "pmc_gateway_requests_total") - calls0);
         assertTrue(calls >= 3000 && calls < 3300, "a tenth of 30,000 calls (re-asks on top): " + calls);
         // the aggregator's reading is the stage's, its verdict the decision's
