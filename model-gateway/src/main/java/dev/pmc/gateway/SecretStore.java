@@ -31,7 +31,7 @@ public class SecretStore {
     }
 
     @ConfigProperty(name = "pmc.security.secret-base-urls")
-    Optional<Map<String, String>> secretBaseUrls;
+    Optional<Map<String, String>> secretBaseUrls = Optional.empty();
 
     /**
      * The operator's binding of a secret: {@code NAME.base-urls} beside the secret file (one prefix per line, '#'

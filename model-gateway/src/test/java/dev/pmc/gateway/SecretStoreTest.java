@@ -57,4 +57,28 @@ class SecretStoreTest {
         assertNull(s.lookup(null).problem(), "no apiKey: no key and no problem (local simulator)");
         assertTrue(store(null, Map.of()).lookup("openai").problem().contains("not defined"));
     }
+
+    /** Issue #26: a secret's binding sits beside it (NAME.base-urls) or in configuration; a binding file is not a key. */
+    @Test
+    void bindingsAreReadBesideTheSecretAndBindingFilesAreNoKeys() throws Exception {
+        Path dir = Files.createDirectories(Files.createTempDirectory("pmc-bind-test").resolve("secrets"));
+        Files.writeString(dir.resolve("vllm"), "local-key");
+        Files.writeString(dir.resolve("vllm.base-urls"), "# my vLLM\nhttp://127.0.0.1:8000/v1\n\n");
+        Files.writeString(dir.resolve("openai"), "sk-test-openai");
+        SecretStore s = store(dir, Map.of());
+        s.secretBaseUrls = Optional.of(Map.of("openai", "https://proxy.example.org/v1"));
+        SecretStore.Lookup vllm = s.lookup("vllm");
+        assertEquals("local-key", vllm.key());
+        assertNull(dev.pmc.core.security.KeyBindings.problem("vllm", "http://127.0.0.1:8000/v1", vllm.baseUrls()));
+        String elsewhere = dev.pmc.core.security.KeyBindings.problem("vllm", "https://api.openai.com/v1", vllm.baseUrls());
+        assertTrue(elsewhere != null && elsewhere.contains("http://127.0.0.1:8000/v1") && elsewhere.contains("https://api.openai.com/v1"), elsewhere);
+        SecretStore.Lookup openai = s.lookup("openai");
+        assertNull(dev.pmc.core.security.KeyBindings.problem("openai", "https://api.openai.com/v1", openai.baseUrls()), "built-in host");
+        assertNull(dev.pmc.core.security.KeyBindings.problem("openai", "https://proxy.example.org/v1/chat", openai.baseUrls()), "configured binding");
+        assertTrue(dev.pmc.core.security.KeyBindings.problem("openai", "http://127.0.0.1:8090/v1", openai.baseUrls()) != null);
+        Files.writeString(dir.resolve("unbound"), "k");
+        assertTrue(dev.pmc.core.security.KeyBindings.problem("unbound", "http://127.0.0.1:8000/v1", s.lookup("unbound").baseUrls()).contains("bound to no base URL"));
+        assertNull(s.lookup("vllm.base-urls").key(), "a binding file is not a key");
+        assertTrue(s.lookup("vllm.base-urls").problem().contains("binding file"));
+    }
 }
