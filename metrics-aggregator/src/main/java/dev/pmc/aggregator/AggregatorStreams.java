@@ -59,8 +59,7 @@ public final class AggregatorStreams implements AutoCloseable {
             List<NewTopic> topics = new ArrayList<>();
             for (Topics.Spec s : Topics.all(partitions)) {
                 if (s.name().equals(Topics.RATINGS) || s.name().equals(Topics.RATINGS_DLQ) || s.name().equals(Topics.PERSONA_STATS)
-                        || s.name().equals(Topics.BASELINES) || s.name().equals(Topics.RUN_DECISIONS)
-                        || s.name().equals(Topics.TARGET_STATUS)) {
+                        || s.name().equals(Topics.BASELINES) || s.name().equals(Topics.RUN_DECISIONS)) {
                     topics.add(new NewTopic(s.name(), s.partitions(), (short) -1).configs(Topics.configs(s)));
                 }
             }

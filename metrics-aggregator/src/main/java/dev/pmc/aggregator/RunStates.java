@@ -57,7 +57,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     /** Targets whose calls wait, as the gateway reported (pmc.target-status). */
     private final Map<String, dev.pmc.core.events.TargetStatus> paused = new ConcurrentHashMap<>();
     private final Set<String> targets = ConcurrentHashMap.newKeySet();
-    private dev.pmc.core.events.CompactedTopic.Follower follower;
+    private dev.pmc.core.events.CompactedTopic.Follower follower, statusFollower;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -65,8 +65,14 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     Baselines baselines;
 
     void start() {
-        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS, Topics.TARGET_STATUS), "run-states-reader",
+        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
                 this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
+        // the gateways' pause reports on a follower of their own: a deployment that has not created pmc.target-status
+        // (the aggregator only reads it; the gateway or the deployment creates it) must never hold the run states up
+        String problem = dev.pmc.core.events.KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
+        if (problem != null) LOG.debugf("not creating %s (%s): the gateway or the deployment does", Topics.TARGET_STATUS, problem);
+        statusFollower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGET_STATUS), "target-status-reader",
+                this::onRecord, e -> LOG.errorf("target status reader stopped: %s", e.getMessage()));
     }
 
     boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
@@ -226,5 +232,6 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     @PreDestroy
     void stop() {
         if (follower != null) follower.stop();
+        if (statusFollower != null) statusFollower.stop();
     }
 }

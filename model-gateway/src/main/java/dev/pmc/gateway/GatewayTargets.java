@@ -251,11 +251,8 @@ public class GatewayTargets {
                     .tag("target", n).register(registry);
             return b;
         });
-        // counters a dashboard plots exist from the start, at 0 (no "no data" before the first 429 or priced call)
-        io.micrometer.core.instrument.Counter.builder("pmc_gateway_rate_limited_total").description("Calls the provider answered 429")
-                .tag("target", name).register(registry);
-        io.micrometer.core.instrument.Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)")
-                .tag("target", name).register(registry);
+        // counters a dashboard plots exist from the start, at 0 (no "no data" before the first 429 or priced call):
+        // TargetMeters registers them with the runtime below
         LOG.infof("target %s: %s %s model %s, limits rpm=%s tpm=%s in-flight=%d, answers per call %d", name, cfg.provider(), cfg.baseUrl(), cfg.model(),
                 l.rpm(), l.tpm(), cfg.maxInFlight(), cfg.choices());
         // one connection pool per target, as large as its in-flight cap
@@ -276,7 +273,7 @@ public class GatewayTargets {
         }
         return new TargetRuntime(cfg, adapter, limiter, breaker, new RetryBudget(budgetRatio, budgetReserve, budgetReserve),
                 new AsyncSemaphore(cfg.maxInFlight()), keyProblem, new java.util.concurrent.atomic.AtomicBoolean(),
-                new java.util.concurrent.atomic.AtomicBoolean());
+                new java.util.concurrent.atomic.AtomicBoolean(), new TargetMeters(registry, name));
     }
 
     public ScheduledExecutorService timer() {

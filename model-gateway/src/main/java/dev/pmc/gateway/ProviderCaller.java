@@ -5,9 +5,7 @@ import dev.pmc.gateway.limits.Backoff;
 import dev.pmc.gateway.provider.ProviderException;
 import dev.pmc.gateway.provider.ProviderReply;
 import dev.pmc.gateway.provider.ProviderRequest;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -125,9 +123,7 @@ public class ProviderCaller {
             call.whenComplete((reply, err) -> {
                 inFlight.decrementAndGet();
                 rt.inFlight().release();
-                Timer.builder("pmc_gateway_request_duration_seconds").description("Provider call duration (every HTTP call, retries included)")
-                        .tag("target", rt.name()).publishPercentileHistogram().register(registry)
-                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                rt.meters().duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (err == null) succeeded(reply, est);
                 else failed(err, est);
             });
@@ -137,14 +133,11 @@ public class ProviderCaller {
             rt.breaker().onSuccess();
             rt.limiter().onReply(reply.limits(), reply.inputTokens() + reply.outputTokens(), est);
             count(rt, "ok");
-            Counter.builder("pmc_gateway_tokens_total").description("Tokens reported by providers").tags("target", rt.name(), "direction", "input")
-                    .register(registry).increment(reply.inputTokens());
-            Counter.builder("pmc_gateway_tokens_total").description("Tokens reported by providers").tags("target", rt.name(), "direction", "output")
-                    .register(registry).increment(reply.outputTokens());
+            rt.meters().tokensIn.increment(reply.inputTokens());
+            rt.meters().tokensOut.increment(reply.outputTokens());
             TargetConfig.Price price = rt.config().price();
             if (price != null) {
-                Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)").tag("target", rt.name())
-                        .register(registry).increment((reply.inputTokens() * price.inputPerMTok() + reply.outputTokens() * price.outputPerMTok()) / 1e6);
+                rt.meters().costUsd.increment((reply.inputTokens() * price.inputPerMTok() + reply.outputTokens() * price.outputPerMTok()) / 1e6);
             }
             result.complete(new Outcome(reply, null, calls));
         }
@@ -169,7 +162,7 @@ public class ProviderCaller {
             if (pe.kind() == ProviderException.Kind.RATE_LIMITED) {
                 rt.breaker().onNeutral();
                 rt.limiter().onRateLimited(pe.limits());
-                Counter.builder("pmc_gateway_rate_limited_total").description("Calls the provider answered 429").tag("target", rt.name()).register(registry).increment();
+                rt.meters().rateLimited.increment();
                 if (rateLimited++ < maxRateLimited) {
                     retry("rate_limited");
                     next(); // the limiter holds it until the Retry-After pause ends
@@ -189,13 +182,11 @@ public class ProviderCaller {
         }
 
         void retry(String reason) {
-            Counter.builder("pmc_gateway_retries_total").description("Provider calls retried, by reason").tags("target", rt.name(), "reason", reason)
-                    .register(registry).increment();
+            rt.meters().retry(reason).increment();
         }
     }
 
     private void count(TargetRuntime rt, String outcome) {
-        Counter.builder("pmc_gateway_requests_total").description("Provider calls by outcome (ok, rate_limited, server_error, timeout, malformed, connect_error, client_error)")
-                .tags("target", rt.name(), "outcome", outcome).register(registry).increment();
+        rt.meters().outcome(outcome).increment();
     }
 }

@@ -199,16 +199,27 @@ public class SimProvider {
             return count(new Served(400, "invalid_request", cannotAnswer.getMessage(), null, null, 0, 0, 0, limit, limiter));
         }
         Served s = new Served(200, malformed ? "malformed" : kind, null, replies, top, promptTokens, completionTokens, delay, limit, limiter, reasoning);
-        Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model").tag("model", sim.name()).register(registry).increment();
-        if (a.choices() > 1) Counter.builder("pmc_sim_extra_choices_total").description("Answers beyond the first in calls asking for several (n, candidateCount)")
-                .tag("model", sim.name()).register(registry).increment(a.choices() - 1);
+        counter("q|" + sim.name(), () -> Counter.builder("pmc_sim_requests_total").description("Chat completions answered by simulated model")
+                .tag("model", sim.name()).register(registry)).increment();
+        if (a.choices() > 1) {
+            counter("x|" + sim.name(), () -> Counter.builder("pmc_sim_extra_choices_total").description("Answers beyond the first in calls asking for several (n, candidateCount)")
+                    .tag("model", sim.name()).register(registry)).increment(a.choices() - 1);
+        }
         return count(s);
     }
 
     private Served count(Served s) {
         stats.count(s.kind());
-        Counter.builder("pmc_sim_calls_total").description("Provider calls by outcome (ok, rate_limited, server_error, hung, malformed, slow, ...)")
-                .tag("outcome", s.kind()).register(registry).increment();
+        counter("c|" + s.kind(), () -> Counter.builder("pmc_sim_calls_total").description("Provider calls by outcome (ok, rate_limited, server_error, hung, malformed, slow, ...)")
+                .tag("outcome", s.kind()).register(registry)).increment();
         return s;
+    }
+
+    /** Counters registered once and reused; keys bounded by the served models and the outcome kinds (issue #29). */
+    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Counter counter(String key, java.util.function.Supplier<Counter> make) {
+        Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key, k -> make.get());
     }
 }

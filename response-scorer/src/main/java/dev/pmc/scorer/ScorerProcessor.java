@@ -42,6 +42,17 @@ import java.util.List;
  */
 @ApplicationScoped
 public class ScorerProcessor {
+    /**
+     * Counters registered once and reused (registering one per record cost a registry lookup, an id and a tag sort on
+     * the hot path, issue #29); keys are bounded by the registered targets × outcomes × instruments, like the meters.
+     */
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private io.micrometer.core.instrument.Counter meter(String key, java.util.function.Supplier<io.micrometer.core.instrument.Counter> make) {
+        io.micrometer.core.instrument.Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key, k -> make.get());
+    }
+
     @Inject
     MeterRegistry registry;
 
@@ -130,15 +141,22 @@ public class ScorerProcessor {
         boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
                 parsed.rule(), System.currentTimeMillis(), !reask, distribution, resp.costUsd());
-        io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total").description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire(), "instrument", resp.slot().instrumentName()).register(registry).increment();
+        String instrument = resp.slot().instrumentName();
+        meter("o|" + target + "|" + parsed.outcome().wire() + "|" + instrument, () -> io.micrometer.core.instrument.Counter.builder("pmc_scorer_outcomes_total")
+                .description("Scored replies by outcome (every attempt)").tags("target", target, "outcome", parsed.outcome().wire(), "instrument", instrument)
+                .register(registry)).increment();
         Message<String> out = keyed(EventCodec.encode(rating), rating.slot().kafkaKey());
         if (!reask) {
-            if (parsed.outcome() != RatingOutcome.VALID) io.micrometer.core.instrument.Counter.builder("pmc_scorer_failed_slots_total").description("Slots without a valid rating after the last attempt").tag("target", target).register(registry).increment();
+            if (parsed.outcome() != RatingOutcome.VALID) {
+                meter("f|" + target, () -> io.micrometer.core.instrument.Counter.builder("pmc_scorer_failed_slots_total")
+                        .description("Slots without a valid rating after the last attempt").tag("target", target).register(registry)).increment();
+            }
             return ratings.sendMessage(out);
         }
         PromptEvent p = resp.prompt();
         PromptEvent next = p.nextAttempt(System.currentTimeMillis());
-        io.micrometer.core.instrument.Counter.builder("pmc_scorer_reasks_total").description("Invalid replies re-asked (next attempt published)").tag("target", target).register(registry).increment();
+        meter("r|" + target, () -> io.micrometer.core.instrument.Counter.builder("pmc_scorer_reasks_total")
+                .description("Invalid replies re-asked (next attempt published)").tag("target", target).register(registry)).increment();
         // the re-ask first: a rating that does not settle its slot is only published once the next attempt is
         return reasks.sendMessage(keyed(EventCodec.encode(next), next.slot().kafkaKey())).chain(() -> ratings.sendMessage(out));
     }
