@@ -87,10 +87,16 @@ public final class HttpTransport {
     }
 
     private void send(RequestOptions options, byte[] body, CompletableFuture<Reply> out) {
-        client.request(options)
-                .compose(req -> req.send(Buffer.buffer(body)))
-                .onSuccess(resp -> readCapped(resp, out))
-                .onFailure(err -> out.completeExceptionally(classify(err)));
+        try {
+            client.request(options)
+                    .compose(req -> req.send(Buffer.buffer(body)))
+                    .onSuccess(resp -> readCapped(resp, out))
+                    .onFailure(err -> out.completeExceptionally(classify(err)));
+        } catch (RuntimeException closed) {
+            // the target was deleted (its client closed) while this call was being dispatched: the call fails, so the
+            // prompt is settled or dropped instead of waiting for ever (RobustnessIT saw one pending prompt stay)
+            out.completeExceptionally(new ProviderException(ProviderException.Kind.CONNECT, 0, "client closed", null));
+        }
     }
 
     /**

@@ -164,4 +164,14 @@ class ProviderFixturesTest {
         answer("gemini", "tunedModels/my-cook-tune", "gemini-thinking-ok.json");
         assertEquals("/v1beta/tunedModels/my-cook-tune:generateContent", LAST_PATH.get());
     }
+
+    /** A call dispatched after its target's client was closed (the target deleted) fails instead of waiting for ever. */
+    @Test
+    void aCallOnAClosedClientFailsAtOnce() throws Exception {
+        HttpTransport t = new HttpTransport(VERTX, 1);
+        t.close();
+        var f = t.post(java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions"), Map.of(), new byte[0], 2000);
+        CompletionException e = assertThrows(CompletionException.class, () -> f.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join());
+        assertTrue(e.getCause() instanceof ProviderException pe && pe.kind() == ProviderException.Kind.CONNECT, String.valueOf(e.getCause()));
+    }
 }
