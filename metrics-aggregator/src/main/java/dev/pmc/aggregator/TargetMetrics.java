@@ -101,15 +101,5 @@ public record TargetMetrics(String target, String runId, int personas, int quest
         Trend withScore(double score) {
             return new Trend(startedAtMs, susceptibilitySe, robustnessSe, entropyBits, entropyBitsSe, Double.isFinite(score) ? score : null);
         }
-
-        /** The start time a run id carries (yyyyMMdd'T'HHmmssSSS'Z'-xxxx), 0 when it has none. */
-        static long startedAt(String runId) {
-            try {
-                return java.time.LocalDateTime.parse(runId.substring(0, 18), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS"))
-                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-            } catch (RuntimeException e) {
-                return 0;
-            }
-        }
     }
 }

@@ -286,7 +286,7 @@ public final class TargetMetricsView {
                 reading != null ? reading.overall().susceptibility() : instrumentReading != null ? instrumentReading.groups().get("all").susceptibility() : Double.NaN,
                 reading != null ? reading.overall().robustness() : instrumentReading != null ? instrumentReading.groups().get("all").robustness() : Double.NaN,
                 outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null, instrument,
-                reading == null ? null : new TargetMetrics.Trend(TargetMetrics.Trend.startedAt(snap.runId()), reading.overall().susceptibilitySe(),
+                reading == null ? null : new TargetMetrics.Trend(java.util.Objects.requireNonNullElse(startedAtMs(snap.runId()), 0L), reading.overall().susceptibilitySe(),
                         reading.overall().robustnessSe(), reading.signals().entropyBits(), reading.signals().entropyBitsSe(), null));
         RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison(),
                 instrumentReading, probeScore);

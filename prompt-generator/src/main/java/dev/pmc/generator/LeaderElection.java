@@ -8,13 +8,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,8 +22,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Leader election among prompt-generator replicas with Kafka's own group membership: every replica joins the
@@ -134,13 +129,8 @@ public class LeaderElection {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(dev.pmc.core.events.KafkaClients.config(bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(Topics.GENERATOR_LEADER, 1, (short) -1))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) LOG.warnf("cannot create %s: %s", Topics.GENERATOR_LEADER, e.getCause().getMessage());
-        } catch (Exception e) {
-            LOG.warnf("cannot create %s: %s", Topics.GENERATOR_LEADER, e.getMessage());
-        }
+        String problem = dev.pmc.core.events.KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.GENERATOR_LEADER, 1, false));
+        if (problem != null) LOG.warnf("cannot create %s: %s", Topics.GENERATOR_LEADER, problem);
     }
 
     private static String hostname() {

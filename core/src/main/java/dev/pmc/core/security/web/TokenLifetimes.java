@@ -23,11 +23,18 @@ public class TokenLifetimes implements SecurityIdentityAugmentor {
     @ConfigProperty(name = "pmc.security.max-token-lifetime.reader", defaultValue = "90d")
     String readerMax;
 
+    /** The maxima in seconds, parsed once (this runs on every authenticated request). */
+    private volatile long[] maxSeconds;
+
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) return Uni.createFrom().item(identity);
-        String why = problem(jwt.getIssuedAtTime(), jwt.getExpirationTime(), identity.hasRole("admin"),
-                dev.pmc.core.targets.Intervals.parse(adminMax).toSeconds(), dev.pmc.core.targets.Intervals.parse(readerMax).toSeconds());
+        long[] max = maxSeconds;
+        if (max == null) {
+            max = new long[]{dev.pmc.core.targets.Intervals.parse(adminMax).toSeconds(), dev.pmc.core.targets.Intervals.parse(readerMax).toSeconds()};
+            maxSeconds = max;
+        }
+        String why = problem(jwt.getIssuedAtTime(), jwt.getExpirationTime(), identity.hasRole("admin"), max[0], max[1]);
         return why == null ? Uni.createFrom().item(identity) : Uni.createFrom().failure(new AuthenticationFailedException(why));
     }
 
