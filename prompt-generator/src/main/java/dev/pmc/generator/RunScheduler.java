@@ -1,15 +1,14 @@
 package dev.pmc.generator;
 
+import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.targets.CronSchedule;
 import dev.pmc.core.targets.Intervals;
 import dev.pmc.core.targets.TargetConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -18,13 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts each scheduled target's runs: targets with {@code schedule.every} run at start and then every period;
@@ -56,11 +54,6 @@ public class RunScheduler {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "run-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
 
     @Inject
     TargetRegistry registry;
@@ -77,13 +70,13 @@ public class RunScheduler {
     @Inject
     LeaderElection leader;
 
-    void start(@Observes StartupEvent ev) {
-        if (enabled) ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    }
-
-    /** Only the leader schedules. */
+    /**
+     * Only the leader schedules. A one-second tick over all targets rather than a quarkus-scheduler job per target: the
+     * skip-on-overlap rule, the run ids shared by replicas and the hand-over between leaders need the targets side by side.
+     */
+    @Scheduled(identity = "run-scheduler", every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void tick() {
-        if (!leader.isLeader()) return;
+        if (!enabled || !leader.isLeader()) return;
         try {
             Instant now = Instant.now();
             for (TargetConfig t : registry.all()) {
@@ -120,7 +113,7 @@ public class RunScheduler {
                     String periodId = scheduledRunId(due, e.periodSeconds, t.name());
                     Run r = null;
                     for (String instrument : t.instruments()) {
-                        String id = dev.pmc.core.instruments.Instruments.isDefault(instrument) ? periodId : periodId + "." + instrument;
+                        String id = Instruments.isDefault(instrument) ? periodId : periodId + "." + instrument;
                         Run started = runs.start(new RunRequest(t.name(), null, null, null, null, null, null, instrument), "schedule", id);
                         if (r == null) r = started;
                     }
@@ -146,7 +139,7 @@ public class RunScheduler {
     static String scheduledRunId(Instant due, double periodSeconds, String target) {
         long periodMs = Math.max(1000, (long) (periodSeconds * 1000));
         Instant slot = Instant.ofEpochMilli(Math.floorDiv(due.toEpochMilli(), periodMs) * periodMs);
-        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + target;
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC).format(slot) + "-" + target;
     }
 
     /**
@@ -195,7 +188,7 @@ public class RunScheduler {
     /** Synchronized with {@link #tick()}, so a status never shows an overlap without its reason. */
     public synchronized List<Status> status() {
         List<Status> out = new ArrayList<>();
-        new java.util.TreeMap<>(entries).forEach((name, e) -> {
+        new TreeMap<>(entries).forEach((name, e) -> {
             Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
             out.add(new Status(name, e.schedule == null ? null : e.schedule.every(), e.schedule == null ? null : e.schedule.cron(),
                     e.periodSeconds, e.nextDue, e.lastRunId, last == null ? null : last.state(),
@@ -203,10 +196,5 @@ public class RunScheduler {
                     e.started, e.overlaps, e.lastSkippedAt, e.lastSkipReason));
         });
         return out;
-    }
-
-    @PreDestroy
-    void stop() {
-        ticker.shutdownNow();
     }
 }

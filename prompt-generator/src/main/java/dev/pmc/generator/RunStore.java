@@ -6,6 +6,7 @@ import dev.pmc.core.events.EventCodec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,9 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,11 +43,6 @@ public class RunStore {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     /** Last time each active run's published or settled count moved (stall detection). */
     private final Map<String, Long> lastMoved = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "run-store-flush");
-        t.setDaemon(true);
-        return t;
-    });
     private CompactedTopic.Follower follower;
 
     @Inject
@@ -74,8 +67,6 @@ public class RunStore {
         if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) LOG.warnf("runs not read from %s within 30 s", Topics.RUNS);
         LOG.infof("restored %d runs from %s", runs.size(), Topics.RUNS);
         Gauge.builder("pmc_generator_runs_held", runs, Map::size).description("Runs this prompt-generator replica holds (retention bounds it)").register(registry);
-        flusher.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
-        flusher.scheduleWithFixedDelay(this::retention, 10, 30, TimeUnit.SECONDS);
     }
 
     private void apply(String key, String value) {
@@ -143,7 +134,9 @@ public class RunStore {
         return out;
     }
 
-    private void flush() {
+    /** Both periodic jobs are synchronized: a flush never re-writes a run retention is deleting. */
+    @Scheduled(identity = "run-store-flush", every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void flush() {
         if (!leader.isLeader()) {
             dirty.clear();
             return;
@@ -156,7 +149,8 @@ public class RunStore {
     }
 
     /** The leader's retention and stall check (see the class comment). */
-    void retention() {
+    @Scheduled(identity = "run-store-retention", every = "30s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void retention() {
         if (!leader.isLeader()) return;
         try {
             long now = System.currentTimeMillis();
@@ -198,7 +192,6 @@ public class RunStore {
 
     @PreDestroy
     void stop() {
-        flusher.shutdownNow();
         if (follower != null) follower.stop();
     }
 }

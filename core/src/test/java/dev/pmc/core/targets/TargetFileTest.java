@@ -123,6 +123,22 @@ class TargetFileTest {
         assertEquals(ZonedDateTime.of(2026, 11, 30, 9, 30, 0, 0, ZoneOffset.UTC), weekdays.next(sat));
         assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("61 * * * *"));
         assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("* * *"));
+        // strictly after: a time that matches gives the next one
+        assertEquals(ZonedDateTime.of(2026, 11, 24, 0, 0, 0, 0, ZoneOffset.UTC), c.next(ZonedDateTime.of(2026, 11, 23, 18, 0, 0, 0, ZoneOffset.UTC)));
+        // both day fields restricted: either matches (the 1st of the month or a Monday); 7 is Sunday like 0
+        CronSchedule firstOrMonday = CronSchedule.parse("0 0 1 * 1");
+        ZonedDateTime dec7 = ZonedDateTime.of(2026, 12, 7, 6, 0, 0, 0, ZoneOffset.UTC);
+        assertEquals(ZonedDateTime.of(2026, 12, 21, 0, 0, 0, 0, ZoneOffset.UTC), firstOrMonday.next(firstOrMonday.next(dec7)));
+        assertEquals(ZonedDateTime.of(2027, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), firstOrMonday.next(ZonedDateTime.of(2026, 12, 28, 0, 0, 0, 0, ZoneOffset.UTC)));
+        assertEquals(CronSchedule.parse("0 0 * * 0").next(dec7), CronSchedule.parse("0 0 * * 7").next(dec7));
+        // refusals name the field and why; an expression that can never fire is refused
+        assertEquals("minute field '61': Value 61 not in range [0, 59]", assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("61 * * * *")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("0 25 * * *")).getMessage().startsWith("hour field '25'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("*/0 * * * *")).getMessage().startsWith("minute field '*/0'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("0 0 * 5-1 *")).getMessage().startsWith("month field '5-1'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("0 0 * * mon-xyz")).getMessage().startsWith("weekday field"));
+        assertEquals("'0 0 31 2 *' never matches a date", assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse("0 0 31 2 *")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CronSchedule.parse(null));
     }
 
     @Test
