@@ -2,6 +2,10 @@ package dev.pmc.cli;
 
 import dev.pmc.stack.ServiceProcess;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,24 +15,58 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * {@code pmc bench e2e}: a fresh stack on free ports (provider latency 0), then one 100-persona × 30-item ×
- * n sim-base run per round, timed from submission until the aggregator has counted every slot. Reports the
- * time at which each stage had handled every slot (so its events/s), and per process the CPU seconds used
- * during the round and the peak RSS.
- */
-final class BenchCommand {
-    private BenchCommand() {
+/** {@code pmc bench …}: the benchmarks, one subcommand each; the end-to-end one and the helpers the others share live here. */
+@Command(name = "bench", synopsisSubcommandLabel = "BENCHMARK",
+        description = "Benchmarks; figures and how they were taken in docs/BENCHMARKS.md.",
+        subcommands = {BenchCommand.E2e.class, GatewayBench.Cli.class, ScaleBench.class, CostBench.class, SoakBench.class,
+                BenchCommand.Jmh.Parser.class, BenchCommand.Jmh.Bootstrap.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark");
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (!args.isEmpty() && args.get(0).equals("gateway")) return GatewayBench.run(args, out, err);
-        if (!args.isEmpty() && args.get(0).equals("soak")) return SoakBench.run(args, out, err);
-        if (!args.isEmpty() && args.get(0).equals("cost")) return CostBench.run(args, out, err);
-        if (!args.isEmpty() && args.get(0).equals("scale")) return ScaleBench.run(args, out, err);
-        if (args.isEmpty() || !args.get(0).equals("e2e")) throw new Main.UsageException("available benchmarks: e2e, gateway, scale, soak, cost, parser, bootstrap");
-        int n = Main.intOption(args, "--n", 10);
-        int rounds = Main.intOption(args, "--rounds", 2);
+    /** JMH micro-benchmarks: bin/pmc runs them from the benchmarks module's jar (these entries give them usage and completion). */
+    static final class Jmh {
+        @Command(name = "parser", description = "JMH: the rating parser (run through bin/pmc; JMH options follow)")
+        static final class Parser extends Main.PmcCommand {
+            @Override
+            int run() {
+                throw new Main.UsageException("JMH benchmarks run from benchmarks/target/pmc-benchmarks.jar: use bin/pmc bench parser");
+            }
+        }
+
+        @Command(name = "bootstrap", description = "JMH: bootstrap SEs (run through bin/pmc; JMH options follow)")
+        static final class Bootstrap extends Main.PmcCommand {
+            @Override
+            int run() {
+                throw new Main.UsageException("JMH benchmarks run from benchmarks/target/pmc-benchmarks.jar: use bin/pmc bench bootstrap");
+            }
+        }
+    }
+
+    /**
+     * {@code pmc bench e2e}: a fresh stack on free ports (provider latency 0), then one 100-persona × 30-item × n sim-base
+     * run per round, timed from submission until the aggregator has counted every slot. Reports the time at which each
+     * stage had handled every slot (so its events/s), and per process the CPU seconds used during the round and the peak RSS.
+     */
+    @Command(name = "e2e", description = "Time one 100-persona run through a fresh stack (provider latency 0).")
+    static final class E2e extends Main.PmcCommand {
+        @Option(names = "--n", paramLabel = "N", defaultValue = "10", description = "ratings per persona and item (default 10)")
+        int n;
+        @Option(names = "--rounds", paramLabel = "K", defaultValue = "2", description = "runs, the first with cold JVMs (default 2)")
+        int rounds;
+
+        @Override
+        int run() throws Exception {
+            return e2e(n, rounds, out, err);
+        }
+    }
+
+    static int e2e(int n, int rounds, PrintStream out, PrintStream err) throws Exception {
         Path root = ServiceProcess.projectRoot();
         Path dir = Files.createTempDirectory("pmc-bench-");
         Stack.Config config = Stack.Config.defaults(root).withFreePorts(dir).withSimLatency(0);

@@ -4,7 +4,10 @@ import dev.pmc.core.io.ComparisonCsv;
 import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.Verdict;
 
-import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +24,17 @@ import java.util.regex.Pattern;
  * leads each line (the number after "step" in the file name, else the position), lines go in step order, and the
  * first step whose verdict is collapsed is reported on stderr.
  */
-final class CompareCommand {
+@Command(name = "compare",
+        description = {"Each variant against the base: ratios, z-scores, signals, collapse score, verdict and kind.",
+                "Ratios and Δ%% per metric; sibling NAME_self.csv files add the self signals, NAME_probe.csv beside a variant adds",
+                "self_report. --trajectory: checkpoints of one fine-tune in step order, and the first step whose verdict is collapsed."})
+final class CompareCommand extends Main.PmcCommand {
     private static final Pattern STEP = Pattern.compile("step[-_]?(\\d+)", Pattern.CASE_INSENSITIVE);
 
-    private CompareCommand() {
-    }
+    @Option(names = "--trajectory", description = "the variants are checkpoints of one fine-tune")
+    boolean trajectory;
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "BASE.csv then VARIANT.csv...")
+    List<String> paths = new ArrayList<>();
 
     static final String PROBE_COLUMNS = "self_report,self_report_claim,self_report_claim_se";
 
@@ -53,18 +62,12 @@ final class CompareCommand {
         }
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        boolean trajectory = false;
+    @Override
+    int run() throws Exception {
         List<Path> files = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("--trajectory")) {
-                trajectory = true;
-            } else if (a.startsWith("--")) {
-                throw new Main.UsageException("unknown option " + a);
-            } else {
-                if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
-                files.add(Path.of(a));
-            }
+        for (String a : paths) {
+            if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
+            files.add(Path.of(a));
         }
         if (files.size() < 2) throw new Main.UsageException("give the base file and one or more variant files");
         ComparisonCsv.Side base = ComparisonCsv.Side.of(files.get(0));

@@ -9,6 +9,9 @@ import dev.pmc.core.metrics.MetricsResult;
 import dev.pmc.core.metrics.SequentialReading;
 import dev.pmc.stack.ServiceProcess;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +36,24 @@ import java.util.SplittableRandom;
  * Calls are the variant's; the base is read once per design and reused by every variant of its family. Time to verdict
  * is calls / rpm.
  */
-final class CostBench {
-    private CostBench() {
-    }
+@Command(name = "cost", sortOptions = false,
+        description = "Calls and USD per reading by design (sequential, k answers per call) on the calibration set.")
+final class CostBench extends Main.PmcCommand {
+    @Option(names = "--rpm", paramLabel = "L", defaultValue = "500", description = "rate limit for time to verdict (default 500)")
+    int rpm;
+    @Option(names = "--budget", paramLabel = "N", defaultValue = "30000", description = "calls at most per sequential reading (default 30000)")
+    long budget;
+    @Option(names = "--draws", paramLabel = "D", defaultValue = "5", description = "random draws per sequential reading (default 5)")
+    int draws;
+    @Option(names = "--labels", paramLabel = "FILE", description = "labels file (default: the calibration set's labels.csv)")
+    Path labels;
 
     record Pair(String variant, String base, Path variantFile, Path baseFile) {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int draws = Main.intOption(args, "--draws", 5);
-        int rpm = Main.intOption(args, "--rpm", 500);
-        long budget = Main.intOption(args, "--budget", 30_000);
-        Path labels = Path.of(Main.option(args, "--labels",
-                ServiceProcess.projectRoot().resolve("../shared/reference-data/collapse-calibration/labels.csv").normalize().toString()));
+    @Override
+    int run() throws Exception {
+        if (labels == null) labels = ServiceProcess.projectRoot().resolve("../shared/reference-data/collapse-calibration/labels.csv").normalize();
         if (!Files.isRegularFile(labels)) throw new Main.UsageException("no labels file " + labels + " (--labels PATH)");
         List<Pair> pairs = pairs(labels);
         err.printf(Locale.ROOT, "%d readings, %d sequential draws each, budget %d calls, %d rpm%n", pairs.size(), draws, budget, rpm);

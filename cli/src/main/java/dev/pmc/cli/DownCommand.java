@@ -3,6 +3,8 @@ package dev.pmc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.core.events.EventCodec;
 
+import picocli.CommandLine.Command;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +17,10 @@ import java.util.Optional;
  * in order), then every child still alive, by pid and start time (so a process that merely reused a pid is never hit),
  * SIGTERM and after 15 s SIGKILL. It also clears a stack whose supervisor died and left children behind.
  */
-final class DownCommand {
-    private DownCommand() {
-    }
-
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+@Command(name = "down", description = "Stop the local stack (the supervisor and every process it started).")
+final class DownCommand extends Main.PmcCommand {
+    @Override
+    int run() throws Exception {
         Path dataDir = dev.pmc.stack.ServiceProcess.projectRoot().resolve(".pmc");
         int stopped = stop(dataDir, out);
         out.println(stopped < 0 ? "pmc down: no running stack" : "pmc down: stopped (" + stopped + " processes)");

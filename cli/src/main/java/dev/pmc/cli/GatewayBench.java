@@ -11,6 +11,9 @@ import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.kafka.TopicReader;
 import dev.pmc.stack.ServiceProcess;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +47,22 @@ final class GatewayBench {
         this.n = n;
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int rpm = Main.intOption(args, "--rpm", 3000);
-        int n = Main.intOption(args, "--n", 12);
-        String only = Main.option(args, "--only", "limit,adaptive,faults,replicas,logprob");
+    @Command(name = "gateway", description = "The gateway against a rate-limited, faulty provider-sim.")
+    static final class Cli extends Main.PmcCommand {
+        @Option(names = "--rpm", paramLabel = "L", defaultValue = "3000", description = "the simulated account's limit (default 3000)")
+        int rpm;
+        @Option(names = "--n", paramLabel = "N", defaultValue = "12", description = "ratings per persona and item (default 12)")
+        int n;
+        @Option(names = "--only", paramLabel = "PARTS", defaultValue = "limit,adaptive,faults,replicas,logprob", description = "which parts (default: all)")
+        String only;
+
+        @Override
+        int run() throws Exception {
+            return GatewayBench.run(rpm, n, only, out, err);
+        }
+    }
+
+    static int run(int rpm, int n, String only, PrintStream out, PrintStream err) throws Exception {
         Path dir = Files.createTempDirectory("pmc-bench-gw-");
         Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withFreePorts(dir).withSimLatency(20);
         try (Stack stack = Stack.start(config, err)) {

@@ -3,7 +3,10 @@ package dev.pmc.cli;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.io.FileMetrics;
 
-import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,31 +17,31 @@ import java.util.List;
  * with bootstrap SEs of reference-format CSV files, per foundation, or the self (no persona) profile of self files.
  * With another instrument than MFQ-30 (e.g. bfi44), S, R, ū and the keyed score with SEs overall and per group.
  */
-final class MetricsCommand {
-    private MetricsCommand() {
-    }
+@Command(name = "metrics", sortOptions = false,
+        description = {"S, R, ū, distribution signals and bootstrap SEs of rating files, with the band's verdict, as CSV.",
+                "Files are reference-format CSV. --self: the self (no persona) profile: ceiling share, foundation means, signals.",
+                "--instrument bfi44: another instrument's reading: S, R, ū and the keyed score with SEs overall and per group."})
+final class MetricsCommand extends Main.PmcCommand {
+    @Option(names = "--per-foundation", description = "one line per moral foundation as well")
+    boolean perFoundation;
+    @Option(names = "--self", description = "files are self (no persona) ratings: print their profile")
+    boolean self;
+    @Option(names = "--instrument", paramLabel = "NAME", defaultValue = "mfq30", description = "mfq30 (default), bfi44, self-probe or one from --instruments-dir")
+    String instrumentName;
+    @Option(names = "--instruments-dir", paramLabel = "DIR", description = "a directory of instrument files to add")
+    String instrumentsDir;
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "reference-format CSV files")
+    List<String> paths = new ArrayList<>();
 
     /** The columns of a reading of another instrument than MFQ-30: one line for all items, then one per group. */
     static final String INSTRUMENT_HEADER = "file,instrument,group,personas,valid_ratings,invalid_ratings,susceptibility,susceptibility_se,"
             + "robustness,robustness_se,within_sd,within_sd_se,score,score_se";
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        boolean perFoundation = args.contains("--per-foundation");
-        boolean self = args.contains("--self");
+    @Override
+    int run() throws Exception {
         if (perFoundation && self) throw new Main.UsageException("--per-foundation and --self exclude each other");
-        String instrumentName = Main.option(args, "--instrument", "mfq30");
-        String instrumentsDir = Main.option(args, "--instruments-dir", null);
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--instrument") || a.equals("--instruments-dir")) {
-                i++;
-                continue;
-            }
-            if (a.startsWith("--")) {
-                if (!a.equals("--per-foundation") && !a.equals("--self")) throw new Main.UsageException("unknown option " + a);
-                continue;
-            }
+        for (String a : paths) {
             Path p = Path.of(a);
             if (!Files.isRegularFile(p)) throw new Main.UsageException("no such file: " + a);
             files.add(p);

@@ -7,29 +7,29 @@ import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.scoring.ParsedRating;
 import dev.pmc.core.scoring.RatingParser;
 
+import picocli.CommandLine.Command;
+
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * {@code pmc parse}: JSON lines {@code {"item": 12, "reply": "..."}} on stdin → one JSON line per input,
  * {@code {"outcome": "valid", "rating": 4, "rule": "..."}} (rating null unless valid), or {@code {"error": "..."}}
  * for a line that cannot be read.
  */
-final class ParseCommand {
-    private ParseCommand() {
-    }
-
-    static int run(List<String> args, InputStream stdin, PrintStream out) throws Exception {
-        if (!args.isEmpty()) throw new Main.UsageException("reads JSON lines {\"item\": 1-30, \"reply\": \"...\"} from stdin; no arguments");
+@Command(name = "parse",
+        description = {"Parse replies: JSON lines on stdin to outcome, rating and rule.",
+                "Input {\"item\": 12, \"reply\": \"...\"} per line; output one JSON line each, or an error for a line that cannot be",
+                "read (exit 1 when there was one)."})
+final class ParseCommand extends Main.PmcCommand {
+    @Override
+    int run() throws Exception {
         var json = EventCodec.mapper();
         int bad = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
-            while ((line = in.readLine()) != null) {
+            while ((line = lines.readLine()) != null) {
                 if (line.isBlank()) continue;
                 ObjectNode result = json.createObjectNode();
                 try {

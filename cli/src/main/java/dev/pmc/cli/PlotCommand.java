@@ -25,6 +25,10 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -52,32 +56,37 @@ import java.util.Map;
  * Every file's path and size in pixels is printed; an existing file is kept unless --force. Files of another
  * instrument (question ids beyond MFQ-30's) are refused: their scale and items are not MFQ-30's.
  */
-final class PlotCommand {
+@Command(name = "plot", sortOptions = false,
+        description = {"PNG pictures: the S-R plane, rating distributions, foundation profiles, trajectories.",
+                "The S-R plane has arrows from the base coloured by verdict and the band shaded; --trajectory: collapse score and",
+                "entropy over checkpoint steps. Each file's path and size is printed; an existing file is kept unless --force."})
+final class PlotCommand extends Main.PmcCommand {
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "where the PNG files go (default: here)")
+    Path dir;
+    @Option(names = "--force", description = "replace existing files")
+    boolean force;
+    @Option(names = "--trajectory", description = "the variants are checkpoints of one fine-tune")
+    boolean trajectory;
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "BASE.csv [VARIANT.csv...]")
+    List<String> paths = new ArrayList<>();
+
     static final int WIDTH = 1200, HEIGHT = 800;
     private static final Map<Verdict, Color> VERDICT_COLOURS = Map.of(Verdict.CONSISTENT, new Color(0x2e7d32), Verdict.DRIFTING,
             new Color(0xef6c00), Verdict.COLLAPSED, new Color(0xc62828), Verdict.INSUFFICIENT, new Color(0x757575));
 
-    private PlotCommand() {
-    }
 
     /** One input file: its metrics, its comparison with the base (null for the base), and its rating histogram. */
     record Input(Path file, String label, ComparisonCsv.Side side, Comparison comparison, long[] histogram, double[] foundationMeans) {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    @Override
+    int run() throws Exception {
         System.setProperty("java.awt.headless", "true");
-        boolean force = args.contains("--force"), trajectory = args.contains("--trajectory");
-        Path dir = Path.of(Main.option(args, "--out", "."));
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--out")) {
-                i++;
-            } else if (!a.startsWith("--")) {
-                Path f = Path.of(a);
-                if (!Files.isRegularFile(f) || !Files.isReadable(f)) throw new Main.UsageException("cannot read " + a + ": no such readable file");
-                files.add(f);
-            }
+        for (String a : paths) {
+            Path f = Path.of(a);
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) throw new Main.UsageException("cannot read " + a + ": no such readable file");
+            files.add(f);
         }
         if (files.isEmpty()) throw new Main.UsageException("give one or more rating files: pmc plot BASE.csv [VARIANT.csv...]");
         if (trajectory && files.size() < 2) throw new Main.UsageException("--trajectory needs the base file and the checkpoints' files");

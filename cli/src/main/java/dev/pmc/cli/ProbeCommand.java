@@ -2,21 +2,24 @@ package dev.pmc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.PrintStream;
-import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code pmc probe TARGET}: one call to the target as its runs would make it, through the gateway (which holds the key):
  * the request sent, the status, the answer and how it parses, tokens, cost, the rate-limit headers seen and, when the
  * provider refuses, the target field to change. Exit 0 when the answer parses, 1 otherwise.
  */
-final class ProbeCommand {
-    private ProbeCommand() {
-    }
+@Command(name = "probe",
+        description = {"One call to the target as configured, to check it answers.",
+                "Prints the request, status, answer and how it parses, tokens, cost, rate-limit headers, and the field to change if",
+                "refused. Exit 0 when the answer parses, 1 otherwise."})
+final class ProbeCommand extends Main.PmcCommand {
+    @Parameters(index = "0", paramLabel = "TARGET", description = "a registered target")
+    String target;
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.size() != 1 || args.get(0).startsWith("--")) throw new Main.UsageException("name one target: pmc probe TARGET");
-        String target = args.get(0);
+    @Override
+    int run() throws Exception {
         if (!dev.pmc.core.Names.TARGET.matcher(target).matches()) throw new Main.UsageException("not a target name: " + dev.pmc.core.Names.quote(target));
         String gateway = System.getenv("PMC_GATEWAY_URL");
         if (gateway == null) gateway = RunCommand.descriptor().path("urls").path("model-gateway").asText("");

@@ -17,6 +17,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,32 +41,39 @@ import java.util.Map;
  * every row is settled and the bootstrap SEs cover all of them; prints the aggregator's metrics in the
  * {@code pmc metrics} CSV format, then self profiles and verdicts when there are any.
  */
-final class ReplayCommand {
+@Command(name = "replay",
+        description = {"Publish the raw replies of rating files into the running stack and print what it counted.",
+                "Waits until every row is counted, then prints the aggregator's metrics (and verdicts against --baseline)."})
+final class ReplayCommand extends Main.PmcCommand {
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
 
-    private ReplayCommand() {
-    }
+    @Option(names = "--target", paramLabel = "NAME", description = "the target the file's ratings count for (one persona file)")
+    String target;
+    @Option(names = "--baseline", paramLabel = "NAME", description = "the target the others are compared with")
+    String baseline;
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "reference-format CSV files (NAME_self.csv: self ratings)")
+    List<String> paths = new ArrayList<>();
 
     record Replayed(Path file, String target, String runId, boolean self, long rows) {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    @Override
+    int run() throws Exception {
         JsonNode d = RunCommand.descriptor();
-        return replay(args, d.path("kafka").asText(), d.path("urls").path("prompt-generator").asText(),
-                d.path("urls").path("metrics-aggregator").asText(), out, err);
+        return replay(d.path("kafka").asText(), d.path("urls").path("prompt-generator").asText(), d.path("urls").path("metrics-aggregator").asText());
     }
 
+    /** For tests with a stack of their own: the arguments read as bin/pmc reads them, then the replay into that stack. */
     static int replay(List<String> args, String bootstrap, String generatorUrl, String aggregatorUrl, PrintStream out, PrintStream err) throws Exception {
-        String target = Main.option(args, "--target", null);
-        String baseline = Main.option(args, "--baseline", null);
+        ReplayCommand c = new ReplayCommand();
+        new CommandLine(c).parseArgs(args.toArray(String[]::new));
+        c.streams(System.in, out, err);
+        return c.replay(bootstrap, generatorUrl, aggregatorUrl);
+    }
+
+    int replay(String bootstrap, String generatorUrl, String aggregatorUrl) throws Exception {
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--target") || a.equals("--baseline")) {
-                i++;
-                continue;
-            }
-            if (a.startsWith("--")) throw new Main.UsageException("unknown option " + a);
+        for (String a : paths) {
             if (!Files.isRegularFile(Path.of(a))) throw new Main.UsageException("no such file: " + a);
             files.add(Path.of(a));
         }

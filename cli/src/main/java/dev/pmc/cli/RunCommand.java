@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.stack.ServiceProcess;
 
-import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,9 +17,24 @@ import java.util.Locale;
  * {@code pmc run TARGET}: one run on the running stack, with a progress bar and the final metrics;
  * {@code --dry-run} prints what it would cost instead. Options left out come from the target's definition.
  */
-final class RunCommand {
-    private RunCommand() {
-    }
+@Command(name = "run", sortOptions = false,
+        description = {"Start a run on the running stack, show progress and the final metrics.",
+                "--dry-run: calls, tokens, USD and minutes at the limit, nothing sent."})
+final class RunCommand extends Main.PmcCommand {
+    @Parameters(index = "0", paramLabel = "TARGET", description = "a registered target, e.g. sim-base")
+    String target;
+    @Option(names = "--personas", paramLabel = "SET", description = "default, toxic, self or FILE.json (default: the target's)")
+    String personas;
+    @Option(names = "--n", paramLabel = "N", description = "ratings per persona and item (default: the target's)")
+    Integer n;
+    @Option(names = "--temperature", paramLabel = "T", description = "sampling temperature (default: the target's)")
+    Double temperature;
+    @Option(names = "--mode", paramLabel = "MODE", description = "sampling, logprob or sequential (default: the target's)")
+    String mode;
+    @Option(names = "--instrument", paramLabel = "NAME", description = "mfq30 (default), bfi44 or self-probe")
+    String instrument;
+    @Option(names = "--dry-run", description = "print calls, tokens, cost and time at the limit; send nothing")
+    boolean dryRun;
 
     static JsonNode descriptor() throws Exception {
         Path d = Stack.descriptor(Stack.Config.defaults(ServiceProcess.projectRoot()).dataDir());
@@ -84,18 +102,11 @@ final class RunCommand {
         return v == null || !v.matches("\\d{1,5}") ? fallback : Integer.parseInt(v);
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty() || args.get(0).startsWith("--")) throw new Main.UsageException("name the target, e.g. pmc run sim-base");
-        String target = args.get(0);
-        String personas = Main.option(args, "--personas", null);
-        String nText = Main.option(args, "--n", null);
-        Integer n = nText == null ? null : Main.intOption(args, "--n", 10);
-        String t = Main.option(args, "--temperature", null);
-        String mode = Main.option(args, "--mode", null);
-        String instrument = Main.option(args, "--instrument", null);
+    @Override
+    int run() throws Exception {
         JsonNode urls = descriptor().path("urls");
-        String request = RunWatch.runRequest(target, personas, n, t == null ? null : Double.parseDouble(t), mode, instrument);
-        if (args.contains("--dry-run")) {
+        String request = RunWatch.runRequest(target, personas, n, temperature, mode, instrument);
+        if (dryRun) {
             Http.Reply r = Http.postJson(urls.path("prompt-generator").asText() + "/api/v1/runs?dryRun=true", request);
             if (r.status() != 200) throw new IllegalStateException("refused (HTTP " + r.status() + "): " + r.body());
             JsonNode e = r.json();

@@ -3,6 +3,9 @@ package dev.pmc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.stack.ServiceProcess;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +22,25 @@ import java.util.Locale;
  * Throughput is counted where the limit is enforced (provider-sim's admitted calls) over a window after a warm-up;
  * each replica count reads its own target, deleted afterwards so its queued calls do not spill into the next.
  */
-final class ScaleBench {
-    private ScaleBench() {
-    }
+@Command(name = "scale", sortOptions = false,
+        description = "Provider calls/s with 1..N gateway replicas under one shared limit.")
+final class ScaleBench extends Main.PmcCommand {
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3", description = "up to this many gateway replicas (default 3)")
+    int replicas;
+    @Option(names = "--rpm", paramLabel = "L", defaultValue = "2400", description = "the shared account limit (default 2400)")
+    int rpm;
+    @Option(names = "--latency-ms", paramLabel = "MS", defaultValue = "250", description = "provider-sim's latency (default 250)")
+    int latency;
+    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "4", description = "calls in flight per replica (default 4)")
+    int inFlight;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "30", description = "measured window per replica count (default 30)")
+    int window;
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "15", description = "warm-up before each window (default 15)")
+    int warmup;
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int rpm = Main.intOption(args, "--rpm", 2400);
-        int latency = Main.intOption(args, "--latency-ms", 250);
-        int inFlight = Main.intOption(args, "--in-flight", 4);
-        int replicas = Main.intOption(args, "--replicas", 3);
-        int window = Main.intOption(args, "--seconds", 30);
-        int warmup = Main.intOption(args, "--warmup", 15);
+
+    @Override
+    int run() throws Exception {
         if (rpm < 1 || latency < 1 || inFlight < 1 || replicas < 1 || replicas > 6 || window < 5 || warmup < 0) {
             throw new Main.UsageException("bench scale: --rpm, --latency-ms, --in-flight ≥ 1, --replicas 1..6 (pmc.prompts has 6 partitions), --seconds ≥ 5, --warmup ≥ 0");
         }

@@ -3,6 +3,9 @@ package dev.pmc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.stack.ServiceProcess;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +22,20 @@ import java.util.Set;
  * in use, the personas and runs it holds (retention bounds them), the CPU seconds it spent per one-second refresh over
  * the last 30 s, the duration of its last refresh, and the prompt-generator's runs held.
  */
-final class SoakBench {
-    private SoakBench() {
-    }
+@Command(name = "soak", description = "Many scheduled runs through one stack: memory, lag, restarts.")
+final class SoakBench extends Main.PmcCommand {
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1000", description = "runs to make (default 1000)")
+    int runs;
+    @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1s", description = "schedule period (default 1s)")
+    String every;
+    @Option(names = "--personas", paramLabel = "SET", defaultValue = "toxic", description = "persona set (default toxic)")
+    String personas;
+    @Option(names = "--n", paramLabel = "N", defaultValue = "2", description = "ratings per persona and item (default 2)")
+    int n;
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int runs = Main.intOption(args, "--runs", 1000);
-        String every = Main.option(args, "--every", "1s");
-        String personas = Main.option(args, "--personas", "toxic");
-        int n = Main.intOption(args, "--n", 2);
+
+    @Override
+    int run() throws Exception {
         Path dir = Files.createTempDirectory("pmc-soak-");
         System.setProperty("pmc.schedule.min-seconds", "1");   // the registry refuses periods under 10 s otherwise
         Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withFreePorts(dir).withSimLatency(0);

@@ -2,17 +2,18 @@ package dev.pmc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import picocli.CommandLine.Command;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
 /** {@code pmc status}: health of each service of the running stack and the current metrics per target. */
-final class StatusCommand {
-    private StatusCommand() {
-    }
-
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+@Command(name = "status", description = "Services and current metrics of the running stack.")
+final class StatusCommand extends Main.PmcCommand {
+    @Override
+    int run() throws Exception {
         JsonNode d = RunCommand.descriptor();
         out.println("kafka " + d.path("kafka").asText());
         int down = 0;

@@ -2,7 +2,10 @@ package dev.pmc.cli;
 
 import dev.pmc.stack.ServiceProcess;
 
-import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,11 +15,33 @@ import java.util.concurrent.CountDownLatch;
  * progress of every run (scheduled ones as they start) and keeps the stack up until Ctrl-C (or SIGTERM from
  * {@code bin/pmc down}).
  */
-final class UpCommand {
+@Command(name = "up", sortOptions = false,
+        description = {"Start the local stack and show live progress of its runs.",
+                "Kafka, provider-sim, the four services and Prometheus with the project's rules when installed; the scheduler runs",
+                "sim-base, sim-insecure and sim-secure every 5m. Ctrl-C stops everything; --detach runs it in the background."})
+final class UpCommand extends Main.PmcCommand {
     static final List<String> SIM_TARGETS = List.of("sim-base", "sim-insecure", "sim-secure");
 
-    private UpCommand() {
-    }
+    @Option(names = "--n", paramLabel = "N", defaultValue = "10", description = "ratings per persona and item (default 10)")
+    int n;
+    @Option(names = "--every", paramLabel = "DURATION", defaultValue = "5m", description = "schedule period of the targets (default 5m)")
+    String every;
+    @Option(names = "--no-runs", description = "register the targets without a schedule")
+    boolean noRuns;
+    @Option(names = "--latency-ms", paramLabel = "MS", defaultValue = "-1", description = "provider-sim's answer latency (default: its own)")
+    long latency;
+    @Option(names = "--no-prometheus", description = "do not start Prometheus even when installed")
+    boolean noPrometheus;
+    @Option(names = "--replay", paramLabel = "NAME=FILE.csv", description = "serve a published ratings file as model replay:NAME, monitored as target NAME")
+    List<String> replayValues = new ArrayList<>();
+    @Option(names = "--baseline", paramLabel = "NAME", description = "with --replay: the target the others are compared with")
+    String baseline;
+    @Option(names = "--allow-base-url", paramLabel = "URL", description = "a local model server targets may use, e.g. http://127.0.0.1:11434/v1")
+    List<String> allowBaseUrlValues = new ArrayList<>();
+    @Option(names = "--no-tty", description = "plain progress lines (no terminal redrawing)")
+    boolean noTty;
+    @Option(names = "--detach", description = "run in the background (bin/pmc starts it so; logs in .pmc/logs/pmc-up.log)")
+    boolean detach;
 
     /** The registry of the local stack: the simulated targets, scheduled unless --no-runs. */
     static String targetsYaml(String every, int n) {
@@ -44,9 +69,9 @@ final class UpCommand {
     }
 
     /** {@code --replay NAME=FILE.csv} values: target/model names and their files (checked to exist). */
-    static java.util.Map<String, java.nio.file.Path> replays(List<String> args) {
+    static java.util.Map<String, java.nio.file.Path> replays(List<String> values) {
         java.util.Map<String, java.nio.file.Path> out = new java.util.LinkedHashMap<>();
-        for (String v : Main.options(args, "--replay")) {
+        for (String v : values) {
             int eq = v.indexOf('=');
             if (eq <= 0) throw new Main.UsageException("--replay needs NAME=FILE.csv, got '" + v + "'");
             String name = v.substring(0, eq);
@@ -63,9 +88,9 @@ final class UpCommand {
      * that targets may use although it is on loopback or a private address. An http(s) base without user-info, query or
      * fragment; normalised to end with '/', so it admits its own path and below only.
      */
-    static List<String> allowedBaseUrls(List<String> args) {
-        List<String> out = new java.util.ArrayList<>();
-        for (String u : Main.options(args, "--allow-base-url")) {
+    static List<String> allowedBaseUrls(List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String u : values) {
             String why = dev.pmc.core.security.BaseUrlPolicy.prefixProblem(u);
             if (why != null) throw new Main.UsageException("--allow-base-url " + why);
             out.add(u.endsWith("/") ? u : u + "/");
@@ -81,15 +106,13 @@ final class UpCommand {
         java.nio.file.Files.writeString(file, text);
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int n = Main.intOption(args, "--n", 10);
-        String every = Main.option(args, "--every", "5m");
+    @Override
+    int run() throws Exception {
         dev.pmc.core.targets.Intervals.parse(every);
-        boolean runs = !args.contains("--no-runs");
-        long latency = Main.intOption(args, "--latency-ms", -1);
-        boolean tty = System.console() != null && !args.contains("--no-tty");
+        boolean runs = !noRuns;
+        boolean tty = System.console() != null && !noTty;
         Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withSimLatency(latency)
-                .withAllowedBaseUrls(allowedBaseUrls(args));
+                .withAllowedBaseUrls(allowedBaseUrls(allowBaseUrlValues));
         if (java.nio.file.Files.exists(Stack.descriptor(config.dataDir()))) {
             var d = dev.pmc.core.events.EventCodec.mapper().readTree(java.nio.file.Files.readString(Stack.descriptor(config.dataDir())));
             if (DownCommand.ours(d.path("pid").asLong(), d.path("startMs").asLong()).isPresent()) {
@@ -102,8 +125,7 @@ final class UpCommand {
         long t0 = System.currentTimeMillis();
         java.nio.file.Files.createDirectories(config.dataDir());
         java.nio.file.Path targets = config.dataDir().resolve("targets.yaml");
-        var replays = replays(args);
-        String baseline = Main.option(args, "--baseline", null);
+        var replays = replays(replayValues);
         if (baseline != null && !replays.containsKey(baseline)) throw new Main.UsageException("--baseline " + baseline + " is not one of the --replay names " + replays.keySet());
         java.nio.file.Files.writeString(targets, targetsYaml(runs ? every : null, n, List.copyOf(replays.keySet()), baseline));
         Stack stack = Stack.start(config.withTargetsFile(targets).withReplays(replays), out);
@@ -120,7 +142,7 @@ final class UpCommand {
         out.println("  kafka              " + stack.bootstrap());
         stack.services().forEach((name, s) -> out.printf("  %-18s %s%s%n", name, s.url(),
                 name.equals("metrics-aggregator") ? "  (/q/metrics, /api/v1/targets)" : ""));
-        if (!args.contains("--no-prometheus")) {
+        if (!noPrometheus) {
             String prom = stack.startPrometheus(9090, out);
             if (prom != null) out.println("  prometheus         " + prom + "  (alerts: " + prom + "/alerts)");
         }

@@ -31,12 +31,28 @@ class CliTest {
         String tokenTypo = run("token", "--rol", "admin");
         assertTrue(tokenTypo.startsWith("2\n") && tokenTypo.contains("--role"), tokenTypo);
         assertTrue(run("metrics", "--per-foundaton", ref("gpt-4o_temp01.csv")).startsWith("2\n"));
+        assertEquals(run("run", "--help"), run("help", "run"));
         String help = run("run", "--help");
-        assertTrue(help.startsWith("0\n") && help.contains("usage: pmc run TARGET") && !help.contains("bench e2e"), help);
-        assertTrue(run("metrics", "-h").contains("metrics --self"), "every form of a command");
-        assertTrue(run("--help").contains("bench soak") && run("--help").contains("bench cost") && run("--help").contains("token [--role reader|admin] [--ttl 30d] [--subject NAME]"));
-        // a value that looks like an option is a value: --personas takes it
-        assertTrue(!run("run", "--n").contains("unknown option"), "a missing value is reported as such");
+        assertTrue(help.startsWith("0\n") && help.contains("Usage: pmc run") && help.contains("TARGET") && help.contains("--personas=SET")
+                && !help.contains("bench"), help);
+        assertTrue(run("metrics", "-h").contains("--self"), "every option of a command");
+        String all = run("--help");
+        for (String command : List.of("up", "down", "status", "token", "run", "probe", "metrics", "compare", "plot", "parse", "replay", "bench"))
+            assertTrue(all.contains("\n  " + command + " "), command + " in " + all);
+        String bench = run("bench", "--help");
+        for (String b : List.of("e2e", "gateway", "scale", "cost", "soak", "parser", "bootstrap")) assertTrue(bench.contains("\n  " + b + " "), b + " in " + bench);
+        String token = run("token", "--help");
+        assertTrue(token.contains("--role=ROLE") && token.contains("--ttl=DURATION") && token.contains("--subject=NAME"), token);
+        String missing = run("run", "sim-base", "--n");
+        assertTrue(missing.startsWith("2\n") && missing.contains("Missing required parameter for option '--n'") && !missing.contains("unknown option"), missing);
+        String notANumber = run("up", "--n", "ten");
+        assertTrue(notANumber.startsWith("2\n") && notANumber.contains("'ten' is not an int"), notANumber);
+        String upTypo = run("up", "--allow-base-urls", "http://127.0.0.1:11434/v1");
+        assertTrue(upTypo.startsWith("2\n") && upTypo.contains("unknown option --allow-base-urls") && upTypo.contains("--allow-base-url,"), upTypo);
+        String benchTypo = run("bench", "e2f");
+        assertTrue(benchTypo.startsWith("2\n") && benchTypo.contains("unknown command 'e2f'") && benchTypo.contains("e2e"), benchTypo);
+        assertTrue(run("bench", "e2e", "--rounds", "x").contains("'x' is not an int"));
+        assertTrue(run("probe", "a", "b").startsWith("2\n"), "one target only");
         String tooLong = run("token", "--role", "admin", "--ttl", "36500d");
         assertTrue(tooLong.startsWith("2\n") && tooLong.contains("at most 30 days"), tooLong);
     }
@@ -66,10 +82,25 @@ class CliTest {
     void replayOptionsThatParseButAreWrongAreRefusedWithAReason() {
         for (String[] bad : new String[][] {{"gpt-4o"}, {"=x.csv"}, {"../etc=x.csv"}, {"a b=x.csv"}, {"gpt-4o=/no/such/file.csv"}}) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
-                    () -> UpCommand.replays(List.of("up", "--replay", bad[0])), bad[0]);
+                    () -> UpCommand.replays(up("--replay", bad[0]).replayValues), bad[0]);
             assertTrue(e.getMessage().contains("--replay"), e.getMessage());
         }
-        assertEquals(1, UpCommand.replays(List.of("up", "--replay", "gpt-4o=" + ref("gpt-4o_temp01.csv"))).size());
+        assertEquals(1, UpCommand.replays(up("--replay", "gpt-4o=" + ref("gpt-4o_temp01.csv")).replayValues).size());
+        assertTrue(run("up", "--replay").startsWith("2\n"), "a missing value is refused before anything starts");
+    }
+
+    /** {@code up}'s command line read as bin/pmc reads it, without starting anything. */
+    private static UpCommand up(String... args) {
+        UpCommand c = new UpCommand();
+        new picocli.CommandLine(c).parseArgs(args);
+        return c;
+    }
+
+    @Test
+    void theShellCompletionScriptKnowsEveryCommandAndOption() {
+        String script = run("completion");
+        assertTrue(script.startsWith("0\n") && script.contains("complete -F") && script.contains("--per-foundation") && script.contains("--allow-base-url")
+                && script.contains("soak"), script.substring(0, Math.min(400, script.length())));
     }
 
     @Test
@@ -82,8 +113,8 @@ class CliTest {
                 {"item": 1, "reply": "Very relevant."}
                 """;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = ParseCommand.run(List.of(), new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+        int rc = Main.run(new String[]{"parse"}, new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(1, rc, "bad lines make the exit code 1");
         assertEquals("{\"outcome\":\"valid\",\"rating\":4,\"rule\":\"explicit_statement\"}", lines.get(0));
@@ -120,7 +151,7 @@ class CliTest {
         assertTrue(run("metrics", "--bogus", ref("gpt-4o_temp01.csv")).contains("unknown option --bogus"));
         assertTrue(run("compare", ref("gpt-4o_temp01.csv")).contains("give the base file"));
         assertTrue(run("frobnicate").contains("unknown command 'frobnicate'"));
-        assertTrue(run("run").contains("name the target"));
+        assertTrue(run("run").contains("Missing required parameter: 'TARGET'"));
     }
 
     /** Another instrument's file: one line for all items and one per domain; MFQ-only options and unknown names refused. */
@@ -171,14 +202,14 @@ class CliTest {
     @Test
     void upAdmitsALocalModelServerOnlyAsAPlainHttpBaseAndOnlyThatOne() {
         assertEquals(java.util.List.of("http://127.0.0.1:11434/v1/", "http://127.0.0.1:8000/v1/"),
-                UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url", "http://127.0.0.1:11434/v1", "--no-runs", "--allow-base-url", "http://127.0.0.1:8000/v1/")));
+                UpCommand.allowedBaseUrls(up("--allow-base-url", "http://127.0.0.1:11434/v1", "--no-runs", "--allow-base-url", "http://127.0.0.1:8000/v1/").allowBaseUrlValues));
         for (String bad : new String[]{"ftp://127.0.0.1/v1", "127.0.0.1:11434", "http://user:pw@127.0.0.1:11434/v1", "http://127.0.0.1:11434/v1?key=x",
                 "http://127.0.0.1:11434/v1#x", "http://127.0.0.1:11434/v1/%2e%2e/admin", "http://127.0.0.1:11434/v1/../admin", "http://[::1"}) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class,
-                    () -> UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url", bad)), bad);
+                    () -> UpCommand.allowedBaseUrls(up("--allow-base-url", bad).allowBaseUrlValues), bad);
             assertTrue(e.getMessage().contains("--allow-base-url"), e.getMessage());
         }
-        org.junit.jupiter.api.Assertions.assertThrows(Main.UsageException.class, () -> UpCommand.allowedBaseUrls(java.util.List.of("--allow-base-url")));
+        assertTrue(run("up", "--allow-base-url").startsWith("2\n"), "a missing value is refused before anything starts");
         // what the services then admit: that server's base and below, not its neighbours
         var policy = new dev.pmc.core.security.BaseUrlPolicy(java.util.List.of("http://127.0.0.1:8090/", "http://127.0.0.1:11434/v1/"), true, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
         assertEquals(null, policy.problem("http://127.0.0.1:11434/v1"));
