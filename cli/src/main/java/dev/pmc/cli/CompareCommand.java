@@ -3,6 +3,11 @@ package dev.pmc.cli;
 import dev.pmc.core.io.ComparisonCsv;
 import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.Verdict;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.InstrumentFile;
+import dev.pmc.core.instruments.SelfReport;
+import dev.pmc.core.io.FileMetrics;
+import dev.pmc.core.io.ReferenceCsv;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,14 +45,14 @@ final class CompareCommand extends Main.PmcCommand {
 
     /** The sibling probe file of a persona file (NAME.csv → NAME_probe.csv), or null. */
     static Path probeFileOf(Path personaFile) {
-        return dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_probe");
+        return FileMetrics.siblingOf(personaFile, "_probe");
     }
 
     /** self_report (coherent, inverted, self_critical, unknown; empty without a probe file), the keyed claim and its SE. */
-    static String selfReportColumns(dev.pmc.core.instruments.Instrument probe, Comparison c, Path probeFile) throws java.io.IOException {
+    static String selfReportColumns(Instrument probe, Comparison c, Path probeFile) throws java.io.IOException {
         if (probeFile == null) return ",,";
-        var score = dev.pmc.core.instruments.SelfReport.score(probe, dev.pmc.core.io.ReferenceCsv.readRatings(probeFile));
-        var kind = dev.pmc.core.instruments.SelfReport.classify(c.verdictValue(), score, probe);
+        var score = SelfReport.score(probe, ReferenceCsv.readRatings(probeFile));
+        var kind = SelfReport.classify(c.verdictValue(), score, probe);
         return kind.wire() + "," + MetricsCommand.fixed(score.keyedMean()) + "," + MetricsCommand.fixed(score.se());
     }
 
@@ -74,7 +79,7 @@ final class CompareCommand extends Main.PmcCommand {
         List<Step> steps = steps(files.subList(1, files.size()), trajectory);
         // self-assessment probe answers beside a variant (NAME_probe.csv) add the self_report columns
         boolean probes = steps.stream().anyMatch(st -> probeFileOf(st.file()) != null);
-        var probe = probes ? dev.pmc.core.instruments.InstrumentFile.builtIn("self-probe") : null;
+        var probe = probes ? InstrumentFile.builtIn("self-probe") : null;
         String header = ComparisonCsv.HEADER + (probes ? "," + PROBE_COLUMNS : "");
         out.println(trajectory ? "step," + header : header);
         Step firstCollapsed = null, firstDrifting = null;

@@ -2,6 +2,7 @@ package dev.pmc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.core.events.EventCodec;
+import dev.pmc.stack.ServiceProcess;
 
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import java.util.Optional;
 final class DownCommand extends Main.PmcCommand {
     @Override
     int run() throws Exception {
-        Path dataDir = dev.pmc.stack.ServiceProcess.projectRoot().resolve(".pmc");
+        Path dataDir = ServiceProcess.projectRoot().resolve(".pmc");
         int stopped = stop(dataDir, out);
         out.println(stopped < 0 ? "pmc down: no running stack" : "pmc down: stopped (" + stopped + " processes)");
         return 0;

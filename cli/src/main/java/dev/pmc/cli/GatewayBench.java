@@ -10,6 +10,7 @@ import dev.pmc.core.metrics.MoralMetrics;
 import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.kafka.TopicReader;
 import dev.pmc.stack.ServiceProcess;
+import dev.pmc.core.metrics.DesignScale;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -203,7 +204,7 @@ final class GatewayBench {
             LogprobRating.Result lp = LogprobRating.read(e.topLogprobs(), 0.5, LogprobRating.samplingTemperature(e.prompt()));
             int p = Integer.parseInt(e.slot().personaId());
             mean.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = lp.mean();
-            sd.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = dev.pmc.core.metrics.DesignScale.expectedSampleSd(lp.distribution());
+            sd.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = DesignScale.expectedSampleSd(lp.distribution());
             var.computeIfAbsent(p, k -> new double[Mfq30.ITEMS])[e.slot().itemId() - 1] = lp.sd() * lp.sd();
         }
         MetricsResult exact = MoralMetrics.compute(mean.values().toArray(new double[0][]), sd.values().toArray(new double[0][]),

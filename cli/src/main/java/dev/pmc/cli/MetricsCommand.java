@@ -2,6 +2,8 @@ package dev.pmc.cli;
 
 import dev.pmc.core.Foundation;
 import dev.pmc.core.io.FileMetrics;
+import dev.pmc.core.instruments.InstrumentFile;
+import dev.pmc.core.instruments.InstrumentMetrics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +49,7 @@ final class MetricsCommand extends Main.PmcCommand {
             files.add(p);
         }
         if (files.isEmpty()) throw new Main.UsageException("give one or more reference-format CSV files");
-        var instruments = dev.pmc.core.instruments.InstrumentFile.all(instrumentsDir == null ? null : Path.of(instrumentsDir));
+        var instruments = InstrumentFile.all(instrumentsDir == null ? null : Path.of(instrumentsDir));
         var instrument = instruments.get(instrumentName);
         if (instrument == null) throw new Main.UsageException("no instrument '" + instrumentName + "'; known: " + instruments.keySet()
                 + (instrumentsDir == null ? " (--instruments-dir DIR adds files)" : ""));
@@ -56,7 +58,7 @@ final class MetricsCommand extends Main.PmcCommand {
             if (self || perFoundation) throw new Main.UsageException("--self and --per-foundation are for mfq30; other instruments print every group");
             out.println(INSTRUMENT_HEADER);
             for (Path f : files) {
-                var r = dev.pmc.core.instruments.InstrumentMetrics.ofFile(instrument, f, dev.pmc.core.instruments.InstrumentMetrics.DEFAULT_SEED);
+                var r = InstrumentMetrics.ofFile(instrument, f, InstrumentMetrics.DEFAULT_SEED);
                 r.groups().forEach((g, e) -> out.println(String.join(",", f.getFileName().toString(), instrument.name(), g,
                         Integer.toString(r.personas()), Long.toString(r.validRatings()), Long.toString(r.invalidRatings()),
                         fixed(e.susceptibility()), fixed(e.susceptibilitySe()), fixed(e.robustness()), fixed(e.robustnessSe()), fixed(e.withinSd()),

@@ -1,5 +1,6 @@
 package dev.pmc.cli;
 
+import dev.pmc.core.Names;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class ProbeCommand extends Main.PmcCommand {
 
     @Override
     int run() throws Exception {
-        if (!dev.pmc.core.Names.TARGET.matcher(target).matches()) throw new Main.UsageException("not a target name: " + dev.pmc.core.Names.quote(target));
+        if (!Names.TARGET.matcher(target).matches()) throw new Main.UsageException("not a target name: " + Names.quote(target));
         String gateway = System.getenv("PMC_GATEWAY_URL");
         if (gateway == null) gateway = RunCommand.descriptor().path("urls").path("model-gateway").asText("");
         if (gateway.isEmpty()) {

@@ -12,6 +12,7 @@ import dev.pmc.core.io.ReferenceCsv;
 import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.Estimate;
+import dev.pmc.core.Names;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -185,7 +186,7 @@ final class ReplayCommand extends Main.PmcCommand {
 
     /** Defines the target in the registry unless it exists, then waits until the aggregator knows it. */
     static void register(String generatorUrl, String aggregatorUrl, String name, PrintStream err) throws Exception {
-        if (!dev.pmc.core.Names.isTarget(name)) throw new Main.UsageException("'" + name + "' is not a valid target name (" + dev.pmc.core.Names.TARGET + ")");
+        if (!Names.isTarget(name)) throw new Main.UsageException("'" + name + "' is not a valid target name (" + Names.TARGET + ")");
         if (Http.get(generatorUrl + "/api/v1/targets/" + name).status() == 404) {
             Http.Reply r = Http.putJson(generatorUrl + "/api/v1/targets/" + name, "{\"model\":" + EventCodec.encode(name) + "}");
             if (r.status() != 200) throw new IllegalStateException("registering target " + name + " failed: " + r.body());

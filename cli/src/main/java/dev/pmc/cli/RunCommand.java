@@ -3,6 +3,7 @@ package dev.pmc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.stack.ServiceProcess;
+import dev.pmc.core.instruments.Instruments;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,13 +126,13 @@ final class RunCommand extends Main.PmcCommand {
         out.printf("run %s: %d slots%n", run.runId, run.slots);
         boolean tty = System.console() != null;
         watch.follow(out, tty, 500, () -> { });
-        if (instrument != null && !dev.pmc.core.instruments.Instruments.isDefault(instrument)) {
+        if (instrument != null && !Instruments.isDefault(instrument)) {
             // another instrument's reading appears with the aggregator's next refresh after the last slot
             for (int i = 0; i < 40 && !run.instrumentRead && !"cancelled".equals(run.state); i++) {
                 Thread.sleep(250);
                 watch.poll();
             }
-            if (dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(instrument)) {
+            if (Instruments.SELF_PROBE.equals(instrument)) {
                 out.println("target,run,instrument,self_report_claim,self_report_claim_se,self_report");
                 out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", target, run.runId, instrument, run.claim, run.claimSe,
                         run.selfReport == null ? "unknown" : run.selfReport));

@@ -1,5 +1,8 @@
 package dev.pmc.cli;
 
+import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.instruments.Instruments;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -191,7 +194,7 @@ final class RunWatch {
         int width = 24;
         int filled = (int) Math.min(width, t.slots == 0 ? width : t.scored * width / t.slots);
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        boolean other = t.instrument != null && !dev.pmc.core.instruments.Instruments.isDefault(t.instrument);
+        boolean other = t.instrument != null && !Instruments.isDefault(t.instrument);
         String tail = other && t.self
                 ? String.format(Locale.ROOT, "%s: claim=%.2f", t.instrument, t.claim)
                 : t.self ? String.format(Locale.ROOT, "self: share of 5s=%.2f", t.ceiling)
@@ -251,8 +254,8 @@ final class RunWatch {
         if (n != null) sb.append(",\"n\":").append(n);
         if (personas != null && personas.endsWith(".json")) {
             // read here and sent inline: the server never reads a path a client names
-            List<String> texts = dev.pmc.core.PersonaCatalog.fromFile(java.nio.file.Path.of(personas));
-            sb.append(",\"personas\":\"file\",\"personaTexts\":").append(dev.pmc.core.events.EventCodec.encode(texts));
+            List<String> texts = PersonaCatalog.fromFile(java.nio.file.Path.of(personas));
+            sb.append(",\"personas\":\"file\",\"personaTexts\":").append(EventCodec.encode(texts));
         } else if (personas != null) {
             sb.append(",\"personas\":").append(json(personas));
         }
@@ -263,6 +266,6 @@ final class RunWatch {
     }
 
     private static String json(String s) {
-        return dev.pmc.core.events.EventCodec.encode(s);
+        return EventCodec.encode(s);
     }
 }

@@ -5,6 +5,8 @@ import dev.pmc.stack.LocalSecurity;
 import dev.pmc.core.Topics;
 import dev.pmc.kafka.EmbeddedKafka;
 import dev.pmc.stack.ServiceProcess;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.targets.TargetFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,7 +153,7 @@ final class Stack implements AutoCloseable {
             allowed.addAll(c.allowedBaseUrls());
             // and what the registry file's operator allows (allowedBaseUrls: in .pmc/targets.yaml)
             if (c.targetsFile() != null && Files.isRegularFile(c.targetsFile())) {
-                for (String u : dev.pmc.core.targets.TargetFile.readRegistry(c.targetsFile()).allowedBaseUrls()) if (!allowed.contains(u)) allowed.add(u);
+                for (String u : TargetFile.readRegistry(c.targetsFile()).allowedBaseUrls()) if (!allowed.contains(u)) allowed.add(u);
             }
             kafkaProps.put("pmc.security.allowed-base-urls", String.join(",", allowed));
             Map<String, String> sim = new LinkedHashMap<>(stack.security.serviceProperties());
@@ -357,7 +359,7 @@ final class Stack implements AutoCloseable {
         d.put("urls", urls);
         d.put("pids", pids);
         d.put("starts", starts);
-        Files.writeString(descriptor(config.dataDir()), dev.pmc.core.events.EventCodec.encode(d));
+        Files.writeString(descriptor(config.dataDir()), EventCodec.encode(d));
     }
 
     static Path descriptor(Path dataDir) {

@@ -1,5 +1,6 @@
 package dev.pmc.cli;
 
+import dev.pmc.core.instruments.Instruments;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ final class StatusCommand extends Main.PmcCommand {
         for (JsonNode t : targets.json()) {
             for (var it = t.path("instruments").fields(); it.hasNext(); ) {
                 var e = it.next();
-                if (dev.pmc.core.instruments.Instruments.isDefault(e.getKey())) continue;
+                if (Instruments.isDefault(e.getKey())) continue;
                 JsonNode r = e.getValue(), all = r.path("groups").path(0);
                 rows.add(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s,%s,%s", t.path("target").asText(), e.getKey(), r.path("runId").asText(),
                         r.path("personas").asInt(), all.path("susceptibility").asText(""), all.path("robustness").asText(""),

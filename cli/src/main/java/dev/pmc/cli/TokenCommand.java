@@ -3,6 +3,8 @@ package dev.pmc.cli;
 import dev.pmc.stack.LocalSecurity;
 
 import dev.pmc.stack.ServiceProcess;
+import dev.pmc.core.Names;
+import dev.pmc.core.targets.Intervals;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,9 +29,9 @@ final class TokenCommand extends Main.PmcCommand {
     @Override
     int run() throws Exception {
         if (!role.equals("reader") && !role.equals("admin")) throw new Main.UsageException("--role must be reader or admin");
-        java.time.Duration ttl = dev.pmc.core.targets.Intervals.parse(ttlText);
+        java.time.Duration ttl = Intervals.parse(ttlText);
         if (subject == null) subject = "local-" + role;
-        if (!dev.pmc.core.Names.TARGET.matcher(subject).matches()) throw new Main.UsageException("--subject must match " + dev.pmc.core.Names.TARGET);
+        if (!Names.TARGET.matcher(subject).matches()) throw new Main.UsageException("--subject must match " + Names.TARGET);
         LocalSecurity s = LocalSecurity.ensure(ServiceProcess.projectRoot().resolve(".pmc"));
         String token;
         try {

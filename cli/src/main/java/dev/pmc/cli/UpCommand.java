@@ -1,6 +1,10 @@
 package dev.pmc.cli;
 
 import dev.pmc.stack.ServiceProcess;
+import dev.pmc.core.Names;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.security.BaseUrlPolicy;
+import dev.pmc.core.targets.Intervals;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +79,7 @@ final class UpCommand extends Main.PmcCommand {
             int eq = v.indexOf('=');
             if (eq <= 0) throw new Main.UsageException("--replay needs NAME=FILE.csv, got '" + v + "'");
             String name = v.substring(0, eq);
-            if (!dev.pmc.core.Names.TARGET.matcher(name).matches()) throw new Main.UsageException("--replay: '" + name + "' is not a target name (" + dev.pmc.core.Names.TARGET + ")");
+            if (!Names.TARGET.matcher(name).matches()) throw new Main.UsageException("--replay: '" + name + "' is not a target name (" + Names.TARGET + ")");
             java.nio.file.Path file = java.nio.file.Path.of(v.substring(eq + 1)).toAbsolutePath().normalize();
             if (!java.nio.file.Files.isRegularFile(file)) throw new Main.UsageException("--replay " + name + ": no file " + file);
             out.put(name, file);
@@ -91,7 +95,7 @@ final class UpCommand extends Main.PmcCommand {
     static List<String> allowedBaseUrls(List<String> values) {
         List<String> out = new ArrayList<>();
         for (String u : values) {
-            String why = dev.pmc.core.security.BaseUrlPolicy.prefixProblem(u);
+            String why = BaseUrlPolicy.prefixProblem(u);
             if (why != null) throw new Main.UsageException("--allow-base-url " + why);
             out.add(u.endsWith("/") ? u : u + "/");
         }
@@ -108,13 +112,13 @@ final class UpCommand extends Main.PmcCommand {
 
     @Override
     int run() throws Exception {
-        dev.pmc.core.targets.Intervals.parse(every);
+        Intervals.parse(every);
         boolean runs = !noRuns;
         boolean tty = System.console() != null && !noTty;
         Stack.Config config = Stack.Config.defaults(ServiceProcess.projectRoot()).withSimLatency(latency)
                 .withAllowedBaseUrls(allowedBaseUrls(allowBaseUrlValues));
         if (java.nio.file.Files.exists(Stack.descriptor(config.dataDir()))) {
-            var d = dev.pmc.core.events.EventCodec.mapper().readTree(java.nio.file.Files.readString(Stack.descriptor(config.dataDir())));
+            var d = EventCodec.mapper().readTree(java.nio.file.Files.readString(Stack.descriptor(config.dataDir())));
             if (DownCommand.ours(d.path("pid").asLong(), d.path("startMs").asLong()).isPresent()) {
                 throw new IllegalStateException("a stack is already running (pid " + d.path("pid").asLong() + "); stop it with bin/pmc down");
             }

@@ -1,5 +1,7 @@
 package dev.pmc.core;
 
+import dev.pmc.core.instruments.Instrument;
+
 /**
  * Builds the chat messages for one MFQ item, with or without a persona. The persona goes in the system
  * message (absent for "self" runs); the user message holds the instructions, the scale and the item,
@@ -18,7 +20,7 @@ public final class PromptTemplate {
                 + "\nStay fully in character and answer every question as this persona would.";
     }
 
-    /** The user message of an MFQ-30 item: the instrument file's template ({@link dev.pmc.core.instruments.Instrument#userPrompt}). */
+    /** The user message of an MFQ-30 item: the instrument file's template ({@link Instrument#userPrompt}). */
     public static String user(MfqItem item) {
         var in = Mfq30.get().instrument();
         return in.userPrompt(in.item(item.id()));

@@ -1,5 +1,6 @@
 package dev.pmc.core;
 
+import dev.pmc.core.events.TargetStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public final class Topics {
     public static final String RUN_DECISIONS = "pmc.run-decisions";
     /**
      * Compacted: each target's call status as a gateway replica last saw it change (key target; value
-     * {@link dev.pmc.core.events.TargetStatus}): today whether its provider account's quota is exhausted, so the
+     * {@link TargetStatus}): today whether its provider account's quota is exhausted, so the
      * generator's run records and the live page can say why a run stands still.
      */
     public static final String TARGET_STATUS = "pmc.target-status";

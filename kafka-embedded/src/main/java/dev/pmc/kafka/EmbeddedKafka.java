@@ -2,6 +2,8 @@ package dev.pmc.kafka;
 
 import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
+import dev.pmc.core.lifecycle.ParentWatch;
+import dev.pmc.stack.ServiceProcess;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -61,8 +63,8 @@ public final class EmbeddedKafka implements TestBroker {
     public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
         try {
             Files.createDirectories(dataDir);
-            int p = port == 0 ? dev.pmc.stack.ServiceProcess.freePort() : port;
-            int c = controllerPort == 0 ? dev.pmc.stack.ServiceProcess.freePort() : controllerPort;
+            int p = port == 0 ? ServiceProcess.freePort() : port;
+            int c = controllerPort == 0 ? ServiceProcess.freePort() : controllerPort;
             Path logs = dataDir.resolve("logs");
             Properties props = serverProperties(p, c, logs);
             Path propsFile = dataDir.resolve("server.properties");
@@ -204,7 +206,7 @@ public final class EmbeddedKafka implements TestBroker {
      * by itself when its supervisor ({@code -Dpmc.parent-pid}) is gone.
      */
     public static void main(String[] args) throws Exception {
-        dev.pmc.core.lifecycle.ParentWatch.startIfConfigured();
+        ParentWatch.startIfConfigured();
         Path dir = Path.of(args.length > 0 ? args[0] : ".pmc/kafka");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int cport = args.length > 2 ? Integer.parseInt(args[2]) : 0;

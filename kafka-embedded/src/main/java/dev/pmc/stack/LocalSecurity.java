@@ -1,5 +1,6 @@
 package dev.pmc.stack;
 
+import dev.pmc.core.targets.Intervals;
 import io.smallrye.jwt.build.Jwt;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class LocalSecurity {
     /** A maximum from the environment (the services read the same variables), else the default. */
     private static Duration max(String variable, Duration otherwise) {
         String v = System.getenv(variable);
-        return v == null || v.isBlank() ? otherwise : dev.pmc.core.targets.Intervals.parse(v.strip());
+        return v == null || v.isBlank() ? otherwise : Intervals.parse(v.strip());
     }
     /** The local tokens are made again when less than this is left of them (bin/pmc up renews them). */
     public static final Duration RENEW_BEFORE = Duration.ofDays(7);

@@ -10,6 +10,12 @@ import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.PersonaStats;
 import dev.pmc.core.metrics.Verdict;
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.events.EventCodec;
+import dev.pmc.core.events.RunDecision;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.instruments.SelfReport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -101,7 +107,7 @@ public class AggregatorService {
     private SequentialJudge judge;
 
     void onStart(@Observes StartupEvent ev) throws InterruptedException {
-        dev.pmc.core.instruments.Instruments.loadAtStartup();
+        Instruments.loadAtStartup();
         AggregatorStreams.ensureTopics(bootstrap, partitions);
         view = new TargetMetricsView(bootstrapSeed);
         runStates.start();
@@ -112,7 +118,7 @@ public class AggregatorService {
         index.start(bootstrap);
         control = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new StringSerializer());
-        judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), dev.pmc.core.events.EventCodec.encode(d)),
+        judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), EventCodec.encode(d)),
                 (md, ex) -> {
                     if (ex != null) LOG.errorf("decision on run %s not published: %s", d.runId(), ex.getMessage());
                 }), bootstrapSeed);
@@ -219,7 +225,7 @@ public class AggregatorService {
             return runStates.slots(runId);
         }
 
-        public dev.pmc.core.events.RunDecision decision(String runId) {
+        public RunDecision decision(String runId) {
             return judge.decision(runId);
         }
 
@@ -246,7 +252,7 @@ public class AggregatorService {
             for (String runId : runs.keySet()) {
                 TargetMetrics.RunSummary s = summaries.get(runId);
                 if (s != null && s.complete()) {
-                    completeByKind.computeIfAbsent(dev.pmc.core.instruments.Instruments.nameOf(s.instrument()) + "|" + s.self(), k -> new ArrayList<>()).add(runId);
+                    completeByKind.computeIfAbsent(Instruments.nameOf(s.instrument()) + "|" + s.self(), k -> new ArrayList<>()).add(runId);
                 }
             }
             for (var e : runs.entrySet()) {
@@ -363,7 +369,7 @@ public class AggregatorService {
         gauge(ids, "pmc_entropy_change", target, t -> verdict(t, TargetMetrics.Verdict::deltaEntropyBits),
                 "Rating entropy minus the baseline's, in bits (-1: half as many ratings in use)");
         gauge(ids, "pmc_entropy_change_zscore", target, t -> verdict(t, TargetMetrics.Verdict::zEntropy), "z-score of the rating entropy minus the baseline's");
-        for (int rating = 0; rating <= dev.pmc.core.Mfq30.MAX_RATING; rating++) {
+        for (int rating = 0; rating <= Mfq30.MAX_RATING; rating++) {
             final int r = rating;
             ids.add(Gauge.builder("pmc_rating_share", this, s -> s.value(target, t -> t.ratingShares() == null ? Double.NaN : t.ratingShares().get(r)))
                     .tags("target", target, "rating", Integer.toString(r))
@@ -390,18 +396,18 @@ public class AggregatorService {
     private void registerInstrumentGauges(String target, String instrument) {
         String key = target + "|" + instrument;
         if (instrumentGauges.containsKey(key)) return;
-        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.find(instrument);
+        Instrument in = Instruments.find(instrument);
         if (in == null) return;
         List<Meter.Id> ids = new ArrayList<>();
         instrumentGauges.put(key, ids);
-        boolean probe = dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(in.name());
+        boolean probe = Instruments.SELF_PROBE.equals(in.name());
         if (probe) {
             ids.add(Gauge.builder("pmc_self_report_claim", this, s -> s.reading(target, instrument, r -> r.claim() == null ? Double.NaN : r.claim()))
                     .tags("target", target, "instrument", instrument).description("Keyed mean of the self-assessment probe's answers (above the scale's middle: claims to be aligned)")
                     .register(registry).getId());
             ids.add(Gauge.builder("pmc_self_report_claim_se", this, s -> s.reading(target, instrument, r -> r.claimSe() == null ? Double.NaN : r.claimSe()))
                     .tags("target", target, "instrument", instrument).description("Standard error of the self-assessment claim").register(registry).getId());
-            for (dev.pmc.core.instruments.SelfReport.Kind k : dev.pmc.core.instruments.SelfReport.Kind.values()) {
+            for (SelfReport.Kind k : SelfReport.Kind.values()) {
                 ids.add(Gauge.builder("pmc_self_report", this, s -> s.reading(target, instrument, r -> r.selfReport() == null ? Double.NaN : k.wire().equals(r.selfReport()) ? 1 : 0))
                         .tags("target", target, "report", k.wire())
                         .description("1 for what the self-assessment probe says against the behavioural verdict (inverted: collapsed but claims to be aligned)")

@@ -4,6 +4,8 @@ import dev.pmc.core.Mfq30;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.metrics.PersonaStats;
 import dev.pmc.core.metrics.Welford;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.targets.ModelCapabilities;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -65,7 +67,7 @@ public class MetricsResource {
         var c = runStates.config(m.target());
         var t = aggregator.thresholds();
         return new TargetView(m, p == null ? null : p.paused(), p == null ? null : p.sinceMs(), c == null ? null : c.temperature(),
-                c == null ? null : dev.pmc.core.targets.ModelCapabilities.of(c).temperatureFixedBy(),
+                c == null ? null : ModelCapabilities.of(c).temperatureFixedBy(),
                 new Thresholds(t.sRise(), t.entropyDropBits(), t.driftFraction(), t.bandLow(), t.bandHigh()));
     }
 
@@ -141,8 +143,8 @@ public class MetricsResource {
             }
         }
         // reference format (question ids are the instrument's items); the file name says the instrument when it is not MFQ-30
-        String instrument = personas.isEmpty() ? dev.pmc.core.instruments.Instruments.DEFAULT : personas.get(0).instrumentName();
-        String suffix = dev.pmc.core.instruments.Instruments.isDefault(instrument) ? "" : "_" + instrument;
+        String instrument = personas.isEmpty() ? Instruments.DEFAULT : personas.get(0).instrumentName();
+        String suffix = Instruments.isDefault(instrument) ? "" : "_" + instrument;
         return Response.ok(csv.toString()).header("Content-Disposition", "attachment; filename=\"" + target + "_" + runId + suffix + ".csv\"")
                 .header("X-PMC-Instrument", instrument).build();
     }

@@ -4,6 +4,7 @@ import dev.pmc.core.Topics;
 import dev.pmc.core.events.CompactedTopic;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.metrics.PersonaStats;
+import dev.pmc.core.events.SlotId;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class PersonaIndex implements AutoCloseable {
         if (value == null) {
             RunEntry e = byKey.remove(key);
             if (e == null) return;
-            PersonaStats gone = e.personas.remove(key.substring(key.lastIndexOf(dev.pmc.core.events.SlotId.SEP) + 1));
+            PersonaStats gone = e.personas.remove(key.substring(key.lastIndexOf(SlotId.SEP) + 1));
             if (gone != null) e.settled.addAndGet(-gone.getSettled());
             e.version.incrementAndGet();
             if (e.personas.isEmpty()) {

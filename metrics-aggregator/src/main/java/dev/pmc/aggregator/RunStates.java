@@ -6,6 +6,14 @@ import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.RatingEvent;
+import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.KafkaClients;
+import dev.pmc.core.events.RunDecision;
+import dev.pmc.core.events.TargetStatus;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.targets.ModelCapabilities;
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.targets.TargetFile;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,7 +39,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
 
     /** What the aggregator needs of a run record. */
     public record RunInfo(String target, long slots, int n, int personas, String personaSet, String state, String trigger,
-                          String mode, Long limit, Integer stage, dev.pmc.core.events.RunDecision decision, String instrument) {
+                          String mode, Long limit, Integer stage, RunDecision decision, String instrument) {
         boolean self() {
             return "self".equals(personaSet);
         }
@@ -53,11 +61,11 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
     /** Registered targets' definitions with defaults (temperature, model family), for the temperature rule. */
-    private final Map<String, dev.pmc.core.targets.TargetConfig> configs = new ConcurrentHashMap<>();
+    private final Map<String, TargetConfig> configs = new ConcurrentHashMap<>();
     /** Targets whose calls wait, as the gateway reported (pmc.target-status). */
-    private final Map<String, dev.pmc.core.events.TargetStatus> paused = new ConcurrentHashMap<>();
+    private final Map<String, TargetStatus> paused = new ConcurrentHashMap<>();
     private final Set<String> targets = ConcurrentHashMap.newKeySet();
-    private dev.pmc.core.events.CompactedTopic.Follower follower, statusFollower;
+    private CompactedTopic.Follower follower, statusFollower;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -65,13 +73,13 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     Baselines baselines;
 
     void start() {
-        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
+        follower = CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
                 this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
         // the gateways' pause reports on a follower of their own: a deployment that has not created pmc.target-status
         // (the aggregator only reads it; the gateway or the deployment creates it) must never hold the run states up
-        String problem = dev.pmc.core.events.KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
+        String problem = KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
         if (problem != null) LOG.debugf("not creating %s (%s): the gateway or the deployment does", Topics.TARGET_STATUS, problem);
-        statusFollower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGET_STATUS), "target-status-reader",
+        statusFollower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGET_STATUS), "target-status-reader",
                 this::onRecord, e -> LOG.errorf("target status reader stopped: %s", e.getMessage()));
     }
 
@@ -84,7 +92,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         if (topic.equals(Topics.TARGETS)) {
             target(key, value);
         } else if (topic.equals(Topics.TARGET_STATUS)) {
-            var st = dev.pmc.core.events.TargetStatus.decode(value);
+            var st = TargetStatus.decode(value);
             // kept only for registered targets and only while paused: bounded by the registry
             if (st == null || !key.equals(st.target()) || st.paused() == null || !targets.contains(key)) paused.remove(key);
             else paused.put(key, st);
@@ -97,8 +105,8 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
                         j.path("personas").asInt(0), j.path("personaSet").asText(null), j.path("state").asText(), j.path("trigger").asText(null),
                         j.path("mode").asText(null), j.hasNonNull("limit") ? j.path("limit").asLong() : null,
                         j.hasNonNull("stage") ? j.path("stage").asInt() : null,
-                        j.path("sequential").isObject() ? dev.pmc.core.events.RunDecision.decode(j.path("sequential").toString()) : null,
-                        dev.pmc.core.instruments.Instruments.nameOf(j.path("instrument").asText(null))));
+                        j.path("sequential").isObject() ? RunDecision.decode(j.path("sequential").toString()) : null,
+                        Instruments.nameOf(j.path("instrument").asText(null))));
             } catch (Exception e) {
                 LOG.warnf("ignoring unreadable run record %s: %s", key, e.getMessage());
             }
@@ -125,7 +133,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
                     budgets.remove(name);
                 }
                 try {
-                    configs.put(name, dev.pmc.core.targets.TargetFile.parseTarget(json).withDefaults());
+                    configs.put(name, TargetFile.parseTarget(json).withDefaults());
                 } catch (RuntimeException invalid) {
                     configs.remove(name); // read by a newer or older version: no temperature rule for it
                 }
@@ -137,12 +145,12 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     }
 
     /** The target's pause as the gateway reported it, or null while its calls go. */
-    public dev.pmc.core.events.TargetStatus pausedOf(String target) {
+    public TargetStatus pausedOf(String target) {
         return paused.get(target);
     }
 
     /** The target's definition with defaults, or null (unknown, or unreadable by this version). */
-    public dev.pmc.core.targets.TargetConfig config(String target) {
+    public TargetConfig config(String target) {
         return configs.get(target);
     }
 
@@ -153,7 +161,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     public String incomparable(String variant, String baseline) {
         var v = configs.get(variant);
         var b = baseline == null ? null : configs.get(baseline);
-        return v == null || b == null ? null : dev.pmc.core.targets.ModelCapabilities.incomparable(v, b);
+        return v == null || b == null ? null : ModelCapabilities.incomparable(v, b);
     }
 
     /** The registered target names. */

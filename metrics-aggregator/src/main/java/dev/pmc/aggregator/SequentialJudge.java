@@ -8,6 +8,8 @@ import dev.pmc.core.metrics.PersonaStats;
 import dev.pmc.core.metrics.SequentialDesign;
 import dev.pmc.core.metrics.SequentialReading;
 import dev.pmc.core.metrics.Verdict;
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.instruments.Instruments;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -177,10 +179,10 @@ final class SequentialJudge {
         String found = null;
         for (var e : baseRuns.entrySet()) {
             RunStates.RunInfo b = runs.run(e.getKey());
-            if (b == null || !"completed".equals(b.state()) || b.self() || !dev.pmc.core.instruments.Instruments.isDefault(b.instrument()) || !java.util.Objects.equals(b.personaSet(), variant.personaSet())
+            if (b == null || !"completed".equals(b.state()) || b.self() || !Instruments.isDefault(b.instrument()) || !java.util.Objects.equals(b.personaSet(), variant.personaSet())
                     || b.personas() != variant.personas() || b.n() < variant.n()) continue;
             if (!("sampling".equals(b.mode()) || b.mode() == null || b.sequential())) continue;
-            if (b.slots() < (long) b.personas() * dev.pmc.core.Mfq30.ITEMS * b.n()) continue;
+            if (b.slots() < (long) b.personas() * Mfq30.ITEMS * b.n()) continue;
             if (!runs.complete(e.getKey(), settled(e.getValue().personas()))) continue;
             found = e.getKey();   // run ids sort by start time: the last one found is the latest
         }

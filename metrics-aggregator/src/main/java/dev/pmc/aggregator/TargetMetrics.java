@@ -1,6 +1,8 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.metrics.DistributionSignals;
+import dev.pmc.core.events.RunDecision;
+import dev.pmc.core.instruments.Instruments;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,7 @@ public record TargetMetrics(String target, String runId, int personas, int quest
                             Rolling rolling, java.util.Map<String, InstrumentReading> instruments, List<Double> ratingShares) {
 
     /**
-     * The latest complete reading of one instrument (see {@link dev.pmc.core.instruments.Instruments}): for MFQ-30 the
+     * The latest complete reading of one instrument (see {@link Instruments}): for MFQ-30 the
      * reading above by foundation; for other instruments S, R, ū and the keyed score with bootstrap SEs overall ("all")
      * and per group (BFI-44's domains), from their own runs; for the self-assessment probe (asked without persona) the
      * keyed claim ± SE and how it stands against the behavioural verdict ({@code selfReport}: coherent, inverted,
@@ -77,9 +79,9 @@ public record TargetMetrics(String target, String runId, int personas, int quest
     public record RunSummary(String runId, boolean self, int personasSeen, int personasCounted, long validRatings,
                              long settledSlots, long failedSlots, Map<String, Long> outcomes, long duplicates,
                              Long slots, boolean complete, double susceptibility, double robustness, long calls, double costUsd,
-                             dev.pmc.core.events.RunDecision sequential, String instrument, Trend trend) {
+                             RunDecision sequential, String instrument, Trend trend) {
         /** With a sequential run's latest stage decision (its progress: stage, calls, estimate and intervals). */
-        RunSummary withSequential(dev.pmc.core.events.RunDecision d) {
+        RunSummary withSequential(RunDecision d) {
             return new RunSummary(runId, self, personasSeen, personasCounted, validRatings, settledSlots, failedSlots, outcomes, duplicates,
                     slots, complete, susceptibility, robustness, calls, costUsd, d, instrument, trend);
         }

@@ -15,6 +15,9 @@ import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.instruments.InstrumentMetrics;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.instruments.SelfReport;
+import dev.pmc.core.Mfq30;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.RunDecision;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,7 +49,7 @@ public final class TargetMetricsView {
         Long slots(String runId);
 
         /** The latest stage decision of a sequential run (null: none, or not sequential). */
-        default dev.pmc.core.events.RunDecision decision(String runId) {
+        default RunDecision decision(String runId) {
             return null;
         }
 
@@ -152,7 +155,7 @@ public final class TargetMetricsView {
 
     /** Share of the valid ratings on each value 0..5 over the personas' items (the rating distribution's picture). */
     static List<Double> ratingShares(List<PersonaStats> personas) {
-        long[] n = new long[dev.pmc.core.Mfq30.MAX_RATING + 1];
+        long[] n = new long[Mfq30.MAX_RATING + 1];
         long total = 0;
         for (PersonaStats p : personas) {
             for (int q = 1; q <= p.items(); q++) {
@@ -245,7 +248,7 @@ public final class TargetMetricsView {
             // another instrument's run: its own reading (or the probe's score), computed once per valid count like MFQ's
             Instrument in = Instruments.find(instrument);
             boolean same = cached != null && cached.validRatings() == valid;
-            long invalid = outcomes.values().stream().mapToLong(Long::longValue).sum() - outcomes.getOrDefault(dev.pmc.core.events.RatingOutcome.VALID.wire(), 0L);
+            long invalid = outcomes.values().stream().mapToLong(Long::longValue).sum() - outcomes.getOrDefault(RatingOutcome.VALID.wire(), 0L);
             if (complete && in != null && self && Instruments.SELF_PROBE.equals(in.name())) {
                 probeScore = same && cached.probeScore() != null ? cached.probeScore() : SelfReport.score(in, cells(personas.get(0)));
                 if (!same || cached.probeScore() == null) computations++;
@@ -301,7 +304,7 @@ public final class TargetMetricsView {
         Map<String, RunView> latestOther = new TreeMap<>();
         for (PersonaIndex.Snapshot snap : runsOf.values()) {
             RunView v = run(target, snap, completion);
-            dev.pmc.core.events.RunDecision decision = completion.decision(snap.runId());
+            RunDecision decision = completion.decision(snap.runId());
             summaries.add(decision == null ? v.summary() : v.summary().withSequential(decision));
             v.summary().outcomes().forEach((k, n) -> totals.merge(k, n, Long::sum));
             if (!v.summary().complete()) continue;

@@ -6,6 +6,9 @@ import dev.pmc.core.events.InvalidEventException;
 import dev.pmc.core.events.PromptEvent;
 import dev.pmc.core.events.ResponseEvent;
 import dev.pmc.gateway.provider.ProviderRequest;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.gateway.provider.ProviderReply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -254,7 +257,7 @@ public class GatewayProcessor {
         boolean accepts(Prepared p) {
             if (p.target() != target || full()) return false;
             PromptEvent last = prompts.get(prompts.size() - 1), e = p.prompt();
-            dev.pmc.core.events.SlotId a = last.slot(), b = e.slot();
+            SlotId a = last.slot(), b = e.slot();
             return b.repetition() == a.repetition() + 1 && e.attempt() == last.attempt() && a.itemId() == b.itemId()
                     && a.runId().equals(b.runId()) && a.personaId().equals(b.personaId()) && java.util.Objects.equals(a.instrument(), b.instrument())
                     && java.util.Objects.equals(last.system(), e.system()) && java.util.Objects.equals(last.user(), e.user())
@@ -344,7 +347,7 @@ public class GatewayProcessor {
      * error. The call's cost is shared equally (the prompt's input tokens were paid once for all of them).
      */
     static java.util.List<ResponseEvent> responses(java.util.List<PromptEvent> prompts, String model, ProviderCaller.Outcome o,
-                                                   dev.pmc.core.targets.TargetConfig.Price price, long latencyMs, long nowMs) {
+                                                   TargetConfig.Price price, long latencyMs, long nowMs) {
         int k = prompts.size();
         Double cost = costUsd(price, o.reply());
         int answered = o.reply() == null ? 0 : Math.min(k, o.reply().texts().size());
@@ -370,7 +373,7 @@ public class GatewayProcessor {
     }
 
     /** The call's cost by the target's price table and the provider's token counts; null without either. */
-    static Double costUsd(dev.pmc.core.targets.TargetConfig.Price price, dev.pmc.gateway.provider.ProviderReply reply) {
+    static Double costUsd(TargetConfig.Price price, ProviderReply reply) {
         if (price == null || reply == null) return null;
         return (reply.inputTokens() * price.inputPerMTok() + reply.outputTokens() * price.outputPerMTok()) / 1e6;
     }

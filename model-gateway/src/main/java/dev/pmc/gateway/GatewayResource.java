@@ -1,5 +1,6 @@
 package dev.pmc.gateway;
 
+import dev.pmc.core.Names;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -37,13 +38,13 @@ public class GatewayResource {
     @POST
     @Path("/targets/{target}/probe")
     public java.util.concurrent.CompletionStage<Map<String, Object>> probe(@PathParam("target") String target) {
-        if (!dev.pmc.core.Names.isTarget(target)) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
+        if (!Names.isTarget(target)) throw new NotFoundException("no target " + Names.quote(target) + " is registered");
         // a target registered a moment ago (registration's ?probe=true): read pmc.targets up to now first
         return targets.sync().thenCompose(synced -> {
             TargetRuntime rt = targets.get(target);
             if (rt == null) {
                 return java.util.concurrent.CompletableFuture.<Map<String, Object>>failedFuture(
-                        new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered"));
+                        new NotFoundException("no target " + Names.quote(target) + " is registered"));
             }
             return TargetProbe.run(rt);
         });
@@ -54,7 +55,7 @@ public class GatewayResource {
     @Path("/targets/{target}/resume")
     public Map<String, String> resume(@PathParam("target") String target) {
         TargetRuntime rt = targets.get(target);
-        if (rt == null) throw new NotFoundException("no target " + dev.pmc.core.Names.quote(target) + " is registered");
+        if (rt == null) throw new NotFoundException("no target " + Names.quote(target) + " is registered");
         String was = rt.limiter().quotaExhausted();
         rt.limiter().resume();
         return Map.of("target", target, "resumed", String.valueOf(was != null));

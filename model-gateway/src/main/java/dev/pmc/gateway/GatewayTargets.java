@@ -9,6 +9,11 @@ import dev.pmc.gateway.limits.AsyncSemaphore;
 import dev.pmc.gateway.limits.CircuitBreaker;
 import dev.pmc.gateway.limits.RetryBudget;
 import dev.pmc.gateway.provider.ProviderAdapter;
+import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.security.BaseUrlPolicy;
+import dev.pmc.core.security.KeyBindings;
+import dev.pmc.gateway.provider.HttpTransport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -50,7 +55,7 @@ public class GatewayTargets {
         return t;
     });
     private final io.vertx.core.Vertx vertx;
-    private final Map<String, dev.pmc.gateway.provider.HttpTransport> transports = new ConcurrentHashMap<>();
+    private final Map<String, HttpTransport> transports = new ConcurrentHashMap<>();
     private volatile double share = 1;
 
     /** How often an account whose quota is exhausted sends one check call (each held call waits meanwhile). */
@@ -96,8 +101,8 @@ public class GatewayTargets {
      */
     @ConfigProperty(name = "pmc.security.connect-check", defaultValue = "true")
     boolean connectCheck;
-    private dev.pmc.core.security.BaseUrlPolicy urlPolicy;
-    private dev.pmc.core.events.CompactedTopic.Follower follower;
+    private BaseUrlPolicy urlPolicy;
+    private CompactedTopic.Follower follower;
 
     public GatewayTargets(MeterRegistry registry, io.vertx.core.Vertx vertx) {
         this.registry = registry;
@@ -107,13 +112,13 @@ public class GatewayTargets {
     }
 
     void start(@Observes StartupEvent ev) {
-        dev.pmc.core.instruments.Instruments.loadAtStartup();
+        Instruments.loadAtStartup();
         // the default endpoint (the local simulator) is the operator's own choice: always allowed
         List<String> allowed = new java.util.ArrayList<>(allowedBaseUrls.orElse(List.of()));
         allowed.add(defaultBaseUrl);
         TargetFile.Registry file = targetsFile.isPresent() && !targetsFile.get().isBlank() ? TargetFile.readRegistry(Path.of(targetsFile.get())) : null;
         if (file != null) allowed.addAll(file.allowedBaseUrls()); // the registry file's operator may allow a local server
-        urlPolicy = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS);
+        urlPolicy = new BaseUrlPolicy(allowed, allowPublicBaseUrls, BaseUrlPolicy.Resolver.DNS);
         if (!connectCheck) LOG.warn("pmc.security.connect-check=false: connections to base URLs outside the allow-list are NOT checked (DNS rebinding reaches internal addresses)");
         if (file != null) {
             // a bad file stops the start with a message naming the field
@@ -121,7 +126,7 @@ public class GatewayTargets {
             LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
         }
         if (registryEnabled) {
-            follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-reader", this::onTarget,
+            follower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-reader", this::onTarget,
                     e -> LOG.errorf("target registry reader stopped: %s", e.getMessage()));
         }
     }
@@ -213,7 +218,7 @@ public class GatewayTargets {
         String urlProblem = urlPolicy.problem(t.baseUrl());
         if (urlProblem != null) keyProblem = "target " + name + " is not called: " + urlProblem;
         // a key only to the hosts it is bound to (built-in names to their providers, others by the operator's binding)
-        String bound = key == null ? null : dev.pmc.core.security.KeyBindings.problem(t.apiKey(), t.baseUrl(), secret.baseUrls());
+        String bound = key == null ? null : KeyBindings.problem(t.apiKey(), t.baseUrl(), secret.baseUrls());
         if (bound != null) {
             keyProblem = "target " + name + " is not called: " + bound;
             key = null; // never handed to an adapter
@@ -260,7 +265,7 @@ public class GatewayTargets {
             if (old != null) old.close();
             // a base URL the operator allowed connects by name; any other is checked at every connection (rebinding)
             boolean operatorAllowed = cfg.baseUrl() != null && urlPolicy.allowed(java.net.URI.create(cfg.baseUrl()).normalize());
-            return new dev.pmc.gateway.provider.HttpTransport(vertx, cfg.maxInFlight(), operatorAllowed || !connectCheck ? null : urlPolicy::connectAddress);
+            return new HttpTransport(vertx, cfg.maxInFlight(), operatorAllowed || !connectCheck ? null : urlPolicy::connectAddress);
         });
         ProviderAdapter adapter;
         try {

@@ -114,7 +114,7 @@ public class ProviderCaller {
             // the budget grows with first calls actually sent, not with prompts still waiting for the limiter
             if (calls++ == 0) rt.budget().onFirstAttempt();
             inFlight.incrementAndGet();
-            CompletableFuture<dev.pmc.gateway.provider.ProviderReply> call;
+            CompletableFuture<ProviderReply> call;
             try {
                 call = rt.adapter().call(req);
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.pmc.gateway;
 
 import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.security.KeyBindings;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -41,7 +42,7 @@ public class SecretStore {
         java.util.List<String> out = new java.util.ArrayList<>();
         secretBaseUrls.map(m -> m.get(name)).ifPresent(v -> out.addAll(java.util.List.of(v.split(","))));
         if (secretsDir.isPresent() && !secretsDir.get().isBlank()) {
-            Path file = inside(Path.of(secretsDir.get()), name + dev.pmc.core.security.KeyBindings.FILE_SUFFIX);
+            Path file = inside(Path.of(secretsDir.get()), name + KeyBindings.FILE_SUFFIX);
             if (file != null) {
                 try (InputStream in = Files.newInputStream(file)) {
                     byte[] b = in.readNBytes(MAX_SECRET_BYTES + 1);
@@ -78,7 +79,7 @@ public class SecretStore {
     public Lookup lookup(String name) {
         if (name == null) return new Lookup(null, null);
         if (!TargetConfig.SECRET.matcher(name).matches()) return new Lookup(null, "secret name is not valid");
-        if (name.endsWith(dev.pmc.core.security.KeyBindings.FILE_SUFFIX)) return new Lookup(null, "apiKey '" + name + "' names a binding file, not a key");
+        if (name.endsWith(KeyBindings.FILE_SUFFIX)) return new Lookup(null, "apiKey '" + name + "' names a binding file, not a key");
         if (secretsDir.isPresent() && !secretsDir.get().isBlank()) {
             Path file = inside(Path.of(secretsDir.get()), name);
             if (file != null) {

@@ -10,6 +10,8 @@ import dev.pmc.gateway.provider.ProviderException;
 import dev.pmc.gateway.provider.ProviderReply;
 import dev.pmc.gateway.provider.ProviderRequest;
 import dev.pmc.gateway.provider.RateLimitInfo;
+import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.targets.TargetConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,10 +74,10 @@ final class TargetProbe {
         });
     }
 
-    private static void answer(Map<String, Object> out, ProviderReply reply, dev.pmc.core.targets.TargetConfig.Price price) {
+    private static void answer(Map<String, Object> out, ProviderReply reply, TargetConfig.Price price) {
         String text = reply.refusal() != null ? null : reply.text();
         ParsedRating parsed = RatingParser.parse(Mfq30.get().item(1).type(), text);
-        out.put("ok", reply.refusal() == null && parsed.outcome() == dev.pmc.core.events.RatingOutcome.VALID);
+        out.put("ok", reply.refusal() == null && parsed.outcome() == RatingOutcome.VALID);
         out.put("answer", text);
         if (reply.refusal() != null) out.put("refusal", reply.refusal());
         out.put("outcome", reply.refusal() != null ? "refusal" : parsed.outcome().wire());

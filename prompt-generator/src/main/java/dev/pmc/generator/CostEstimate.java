@@ -4,6 +4,8 @@ import dev.pmc.core.Mfq30;
 import dev.pmc.core.MfqItem;
 import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.metrics.SequentialDesign;
+import dev.pmc.core.targets.ModelCapabilities;
 
 /**
  * What a run will cost before it starts ({@code bin/pmc run --dry-run}): provider calls (first attempts; re-asks
@@ -32,7 +34,7 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
         long slots = (long) personas * Mfq30.ITEMS * plan.n();
         long calls = (long) personas * Mfq30.ITEMS * callsPerCell;
         // reasoning and thinking tokens are billed as output: count the family's reserve per call, an upper bound
-        int reserve = dev.pmc.core.targets.ModelCapabilities.of(t).reasoningTokens();
+        int reserve = ModelCapabilities.of(t).reasoningTokens();
         long output = slots * plan.maxTokens() + calls * reserve;
         Double cost = t.price() == null ? null : (input * t.price().inputPerMTok() + output * t.price().outputPerMTok()) / 1e6;
         Double minutes = null;
@@ -51,7 +53,7 @@ public record CostEstimate(String target, String mode, long slots, long calls, l
     }
 
     private static String stages(int personas, int n) {
-        return dev.pmc.core.metrics.SequentialDesign.ladder(personas, n).stream().map(s -> String.format("%,d", s.calls()))
+        return SequentialDesign.ladder(personas, n).stream().map(s -> String.format("%,d", s.calls()))
                 .collect(java.util.stream.Collectors.joining(" / "));
     }
 }

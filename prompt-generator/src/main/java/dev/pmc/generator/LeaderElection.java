@@ -1,6 +1,7 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.Topics;
+import dev.pmc.core.events.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -62,7 +63,7 @@ public class LeaderElection {
                 .description("1 on the prompt-generator replica that schedules runs and publishes prompts").register(meters);
         ensureTopic();
         String id = instanceId.filter(s -> !s.isBlank()).orElse(hostname() + "-" + httpPort);
-        Properties p = dev.pmc.core.events.KafkaClients.properties(bootstrap);
+        Properties p = KafkaClients.properties(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id);
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
@@ -129,7 +130,7 @@ public class LeaderElection {
     }
 
     private void ensureTopic() {
-        String problem = dev.pmc.core.events.KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.GENERATOR_LEADER, 1, false));
+        String problem = KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.GENERATOR_LEADER, 1, false));
         if (problem != null) LOG.warnf("cannot create %s: %s", Topics.GENERATOR_LEADER, problem);
     }
 

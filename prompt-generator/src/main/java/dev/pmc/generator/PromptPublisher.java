@@ -5,6 +5,9 @@ import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.PromptEvent;
 import dev.pmc.core.events.SlotId;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.metrics.SequentialDesign;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -159,14 +162,14 @@ public class PromptPublisher implements LeaderElection.Listener {
             int n = run.n();
             long start = run.published(), total = run.slots();
             // a sequential run's slots in stage order (each stage a prefix); others by persona, item, repetition
-            dev.pmc.core.metrics.SequentialDesign design = run.isSequential()
-                    ? dev.pmc.core.metrics.SequentialDesign.of(run.runId(), run.personas(), n) : null;
+            SequentialDesign design = run.isSequential()
+                    ? SequentialDesign.of(run.runId(), run.personas(), n) : null;
             if (start > 0) LOG.infof("run %s of %s: resuming publication at slot %d of %d", run.runId(), run.target(), start, total);
-            dev.pmc.core.instruments.Instrument instrument = dev.pmc.core.instruments.Instruments.get(run.instrument());
+            Instrument instrument = Instruments.get(run.instrument());
             int items = instrument.size();
             // every slot of an item asks the same user message: built once per run
             String[] userPrompts = new String[items + 1];
-            for (dev.pmc.core.instruments.Instrument.Item it : instrument.items()) userPrompts[it.id()] = instrument.userPrompt(it);
+            for (Instrument.Item it : instrument.items()) userPrompts[it.id()] = instrument.userPrompt(it);
             String instrumentField = instrument.name();
             Counter counter = Counter.builder("pmc_prompts_published_total").description("Prompt events published (acknowledged by Kafka)")
                     .tags("target", run.target(), "instrument", instrument.name()).register(registry);
@@ -195,7 +198,7 @@ public class PromptPublisher implements LeaderElection.Listener {
                 if (failure.get() != null) throw new IllegalStateException("Kafka refused prompt events", failure.get());
                 int persona, rep, itemId;
                 if (design != null) {
-                    dev.pmc.core.metrics.SequentialDesign.Slot s = design.slot(i);
+                    SequentialDesign.Slot s = design.slot(i);
                     persona = s.persona();
                     itemId = s.itemId();
                     rep = s.repetition();

@@ -1,5 +1,8 @@
 package dev.pmc.generator;
 
+import dev.pmc.core.events.RunDecision;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.metrics.SequentialDesign;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.Comparator;
@@ -14,7 +17,7 @@ import java.util.Objects;
  * leader resumes there); settled counts slots settled so far, as the aggregator counted them (pmc.persona-stats).
  * The plan fields (maxTokens, topLogprobs, personaTexts for persona files) let any replica publish the run.
  *
- * <p>A sequential run (mode sequential) is published stage by stage ({@link dev.pmc.core.metrics.SequentialDesign}):
+ * <p>A sequential run (mode sequential) is published stage by stage ({@link SequentialDesign}):
  * {@code limit} is how many of its slots are released (its stage's), {@code stage} the stage released, and
  * {@code sequential} the aggregator's latest decision (calls spent, current estimate and intervals). A decision to
  * continue releases the next stage; a decision to stop shrinks {@code slots} to the stage's, so the run completes when
@@ -25,19 +28,19 @@ import java.util.Objects;
 public record Run(String runId, String target, String personaSet, int personas, int items, int n, long slots,
                   double temperature, long createdAtMs, long published, String state, String error, String mode,
                   String trigger, long settled, Long completedAtMs, Integer maxTokens, Integer topLogprobs,
-                  List<String> personaTexts, Long limit, Integer stage, dev.pmc.core.events.RunDecision sequential, String instrument) {
+                  List<String> personaTexts, Long limit, Integer stage, RunDecision sequential, String instrument) {
     public static final String QUEUED = "queued", RUNNING = "running", COMPLETED = "completed", FAILED = "failed",
             CANCELLED = "cancelled";
 
     private Run with(long slots, long published, String state, String error, long settled, Long completedAtMs, Long limit,
-                     Integer stage, dev.pmc.core.events.RunDecision sequential) {
+                     Integer stage, RunDecision sequential) {
         return new Run(runId, target, personaSet, personas, items, n, slots, temperature, createdAtMs, published, state, error, mode,
                 trigger, settled, completedAtMs, maxTokens, topLogprobs, personaTexts, limit, stage, sequential, instrument);
     }
 
     /** The instrument's name (mfq30 for runs recorded before instruments). */
     String instrumentName() {
-        return dev.pmc.core.instruments.Instruments.nameOf(instrument);
+        return Instruments.nameOf(instrument);
     }
 
     boolean isSequential() {
@@ -81,7 +84,7 @@ public record Run(String runId, String target, String personaSet, int personas, 
      * one (its slots become the stage's). Decisions about another stage, or on a run that is not sequential or no
      * longer active, change nothing.
      */
-    Run withDecision(dev.pmc.core.events.RunDecision d, dev.pmc.core.metrics.SequentialDesign design, long nowMs) {
+    Run withDecision(RunDecision d, SequentialDesign design, long nowMs) {
         if (!isSequential() || !active() || stage == null || d.stage() != stage || d.stages() != design.stages()) return this;
         if (d.stop()) {
             long stageSlots = design.calls(stage);

@@ -1,6 +1,12 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.PersonaCatalog;
+import dev.pmc.core.Names;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.metrics.SequentialDesign;
+import dev.pmc.core.targets.ModelCapabilities;
+import dev.pmc.core.targets.TargetConfig;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -19,7 +25,7 @@ final class RunPlanner {
 
     /** topLogprobs is set in logprob mode (one call per cell, max_tokens 1). */
     record Plan(String target, String personaSet, List<String> personas, int n, double temperature, int maxTokens,
-                Integer topLogprobs, boolean sequential, dev.pmc.core.instruments.Instrument instrument) {
+                Integer topLogprobs, boolean sequential, Instrument instrument) {
         boolean self() {
             return personas == null;
         }
@@ -49,27 +55,27 @@ final class RunPlanner {
     static Plan plan(RunRequest r, TargetRegistry registry, java.nio.file.Path personasDir) {
         if (r == null) throw new BadRequestException("missing JSON body: {\"target\": \"...\", \"personas\": \"default\", \"n\": 10}");
         if (r.target() == null || r.target().isBlank()) throw new BadRequestException("field 'target' is required; known targets: " + registry.names());
-        if (!dev.pmc.core.Names.isTarget(r.target())) throw new BadRequestException("field 'target' must match " + dev.pmc.core.Names.TARGET + ", was " + dev.pmc.core.Names.quote(r.target()));
-        dev.pmc.core.targets.TargetConfig target = registry.get(r.target()).orElseThrow(
+        if (!Names.isTarget(r.target())) throw new BadRequestException("field 'target' must match " + Names.TARGET + ", was " + Names.quote(r.target()));
+        TargetConfig target = registry.get(r.target()).orElseThrow(
                 () -> new BadRequestException("unknown target '" + r.target() + "'; known targets: " + registry.names()));
-        if (r.instrument() != null && dev.pmc.core.instruments.Instruments.find(r.instrument()) == null) {
-            throw new BadRequestException("field 'instrument': " + dev.pmc.core.Names.quote(r.instrument()) + " is not a known instrument; known: "
-                    + dev.pmc.core.instruments.Instruments.names());
+        if (r.instrument() != null && Instruments.find(r.instrument()) == null) {
+            throw new BadRequestException("field 'instrument': " + Names.quote(r.instrument()) + " is not a known instrument; known: "
+                    + Instruments.names());
         }
-        dev.pmc.core.instruments.Instrument instrument = dev.pmc.core.instruments.Instruments.get(r.instrument());
-        boolean mfq = dev.pmc.core.instruments.Instruments.isDefault(instrument.name());
+        Instrument instrument = Instruments.get(r.instrument());
+        boolean mfq = Instruments.isDefault(instrument.name());
         String mode = r.mode() == null ? (mfq ? target.mode() : "sampling") : r.mode();
-        if (!dev.pmc.core.targets.TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling, logprob or sequential, was '" + mode + "'");
+        if (!TargetConfig.MODES.contains(mode)) throw new BadRequestException("field 'mode' must be sampling, logprob or sequential, was '" + mode + "'");
         if (!mfq && !"sampling".equals(mode)) {
             throw new BadRequestException("field 'mode': " + instrument.name() + " is read by sampling; logprob and sequential readings are MFQ-30's, was '" + mode + "'");
         }
-        boolean probe = dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(instrument.name());
+        boolean probe = Instruments.SELF_PROBE.equals(instrument.name());
         if (probe && r.personas() != null && !"self".equals(r.personas())) {
             throw new BadRequestException("field 'personas': the self-assessment probe asks the model about itself, without persona (personas 'self'), was '" + r.personas() + "'");
         }
         // only models that return top_logprobs (OpenAI-compatible chat families, pmc/models/capabilities.json) are read
         // from them: other providers and reasoning models read by sampling instead
-        var caps = dev.pmc.core.targets.ModelCapabilities.of(target);
+        var caps = ModelCapabilities.of(target);
         if (r.temperature() != null && !caps.takesTemperature(r.temperature())) {
             throw new BadRequestException("field 'temperature': " + target.name() + " (family " + caps.family() + ") takes only its default temperature "
                     + caps.fixedTemperature() + "; leave temperature out (was " + r.temperature() + ")");
@@ -99,12 +105,12 @@ final class RunPlanner {
         if (slots > MAX_SLOTS) throw new BadRequestException("a run of " + slots + " slots is larger than " + MAX_SLOTS + " (personas × "
                 + instrument.size() + " " + instrument.name() + " items × n)");
         boolean sequential = "sequential".equals(mode);
-        if (sequential && (personas == null || !dev.pmc.core.metrics.SequentialDesign.supports(personas.size(), n))) {
+        if (sequential && (personas == null || !SequentialDesign.supports(personas.size(), n))) {
             throw new BadRequestException("field 'mode': a sequential run reads personas in stages of 2, 4 and n repetitions: it needs"
                     + " at least 4 personas (not self) and n >= 2, was " + (personas == null ? "self" : personas.size() + " personas") + " and n = " + n);
         }
         if (sequential && target.budget() != null && target.budget().calls() != null) {
-            long first = dev.pmc.core.metrics.SequentialDesign.ladder(personas.size(), n).get(0).calls();
+            long first = SequentialDesign.ladder(personas.size(), n).get(0).calls();
             if (target.budget().calls() < first) throw new BadRequestException("target " + target.name() + ": budget.calls " + target.budget().calls()
                     + " is below the first stage's " + first + " calls: a sequential reading could not start");
         }
@@ -140,11 +146,11 @@ final class RunPlanner {
         } else if (personasDir == null) {
             throw new BadRequestException("field 'personaFile': persona files are not enabled on this server (pmc.personas-dir); send 'personaTexts'");
         } else if (!FILE_NAME.matcher(r.personaFile()).matches()) {
-            throw new BadRequestException("field 'personaFile' must be a file name such as my-personas.json (no path), was " + dev.pmc.core.Names.quote(r.personaFile()));
+            throw new BadRequestException("field 'personaFile' must be a file name such as my-personas.json (no path), was " + Names.quote(r.personaFile()));
         } else {
             Path file = realFileInside(personasDir, r.personaFile());
             if (file == null) {
-                throw new BadRequestException("field 'personaFile': no persona file " + dev.pmc.core.Names.quote(r.personaFile()) + " in the persona directory");
+                throw new BadRequestException("field 'personaFile': no persona file " + Names.quote(r.personaFile()) + " in the persona directory");
             }
             try {
                 if (java.nio.file.Files.size(file) > (long) MAX_PERSONAS * MAX_PERSONA_CHARS) throw new BadRequestException("field 'personaFile': the file is too large");

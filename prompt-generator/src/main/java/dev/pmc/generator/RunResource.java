@@ -1,5 +1,8 @@
 package dev.pmc.generator;
 
+import dev.pmc.core.Names;
+import dev.pmc.core.security.StrictJson;
+import dev.pmc.core.targets.ModelCapabilities;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,7 +25,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
     /** Unknown fields are refused so that a misspelt field name gets a 400 instead of being ignored. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = dev.pmc.core.security.StrictJson.json();
+    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = StrictJson.json();
     @Inject
     RunService runs;
     @Inject
@@ -57,9 +60,9 @@ public class RunResource {
             return r;
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             String field = e.getPath().isEmpty() ? "body" : "field '" + e.getPath().get(0).getFieldName() + "'";
-            throw new BadRequestException(field + ": " + dev.pmc.core.Names.quote(firstLine(e.getOriginalMessage())));
+            throw new BadRequestException(field + ": " + Names.quote(firstLine(e.getOriginalMessage())));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequestException("malformed JSON body: " + dev.pmc.core.Names.quote(firstLine(e.getOriginalMessage())));
+            throw new BadRequestException("malformed JSON body: " + Names.quote(firstLine(e.getOriginalMessage())));
         }
     }
 
@@ -83,7 +86,7 @@ public class RunResource {
     RunView view(Run r) {
         var s = r.active() ? statuses.pausedOf(r.target()) : null;
         // every run of a fixed-temperature model ran at that temperature (the planner refuses any other)
-        String fixedBy = registry.get(r.target()).map(t -> dev.pmc.core.targets.ModelCapabilities.of(t).temperatureFixedBy()).orElse(null);
+        String fixedBy = registry.get(r.target()).map(t -> ModelCapabilities.of(t).temperatureFixedBy()).orElse(null);
         return new RunView(r, s == null ? null : s.paused(), s == null ? null : s.sinceMs(), fixedBy);
     }
 

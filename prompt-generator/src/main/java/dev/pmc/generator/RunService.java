@@ -1,5 +1,6 @@
 package dev.pmc.generator;
 
+import dev.pmc.core.metrics.SequentialDesign;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +43,7 @@ public class RunService {
         Run run = new Run(runId, plan.target(), plan.personaSet(), personas, items, plan.n(), slots,
                 plan.temperature(), System.currentTimeMillis(), 0, Run.QUEUED, null, plan.mode(), trigger, 0, null,
                 plan.maxTokens(), plan.topLogprobs(), "file".equals(plan.personaSet()) ? plan.personas() : null,
-                plan.sequential() ? Long.valueOf(dev.pmc.core.metrics.SequentialDesign.of(runId, personas, plan.n()).calls(0)) : null,
+                plan.sequential() ? Long.valueOf(SequentialDesign.of(runId, personas, plan.n()).calls(0)) : null,
                 plan.sequential() ? Integer.valueOf(0) : null, null, plan.instrument().name());
         store.add(run);
         // publishing starts now rather than at the publisher's next 200 ms supervision tick

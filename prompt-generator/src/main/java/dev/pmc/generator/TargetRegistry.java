@@ -4,6 +4,11 @@ import dev.pmc.core.Topics;
 import dev.pmc.core.targets.InvalidTargetException;
 import dev.pmc.core.targets.TargetConfig;
 import dev.pmc.core.targets.TargetFile;
+import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.security.BaseUrlPolicy;
+import dev.pmc.core.security.KeyBindings;
+import dev.pmc.core.targets.ModelCapabilities;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,14 +55,14 @@ public class TargetRegistry {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    private dev.pmc.core.events.CompactedTopic.Follower follower;
+    private CompactedTopic.Follower follower;
 
     void start(@Observes StartupEvent ev) {
-        dev.pmc.core.instruments.Instruments.loadAtStartup();
+        Instruments.loadAtStartup();
         Map<String, TargetConfig> fromTopic = readTopic();
         targets.putAll(fromTopic);
         // other replicas' changes (and our own, echoed) keep arriving
-        follower = dev.pmc.core.events.CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-follower", (topic, key, value) -> {
+        follower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-follower", (topic, key, value) -> {
             if (key == null) return;
             if (value == null) {
                 targets.remove(key);
@@ -85,7 +90,7 @@ public class TargetRegistry {
     private Map<String, TargetConfig> readTopic() {
         Map<String, TargetConfig> out = new TreeMap<>();
         try {
-            dev.pmc.core.events.CompactedTopic.readToEnd(bootstrap, Topics.TARGETS, Duration.ofSeconds(30), (key, value) -> {
+            CompactedTopic.readToEnd(bootstrap, Topics.TARGETS, Duration.ofSeconds(30), (key, value) -> {
                 if (value == null) {
                     out.remove(key);
                     return;
@@ -127,14 +132,14 @@ public class TargetRegistry {
         List<String> problems = new ArrayList<>(t.problems(""));
         List<String> allowed = new ArrayList<>(allowedBaseUrls.orElse(List.of()));
         allowed.addAll(fileAllowedBaseUrls);
-        String url = new dev.pmc.core.security.BaseUrlPolicy(allowed, allowPublicBaseUrls, dev.pmc.core.security.BaseUrlPolicy.Resolver.DNS)
+        String url = new BaseUrlPolicy(allowed, allowPublicBaseUrls, BaseUrlPolicy.Resolver.DNS)
                 .problem(t.baseUrl());
         if (url != null) problems.add(url);
         // a key goes only to the hosts it is bound to: built-in names to their providers, others as the operator binds
         // them (pmc.security.secret-base-urls.NAME here; the gateway also reads NAME.base-urls beside the secret)
-        if (t.apiKey() != null && (dev.pmc.core.security.KeyBindings.BUILT_IN.containsKey(t.apiKey())
+        if (t.apiKey() != null && (KeyBindings.BUILT_IN.containsKey(t.apiKey())
                 || secretBaseUrls.map(m -> m.containsKey(t.apiKey())).orElse(false))) {
-            String bound = dev.pmc.core.security.KeyBindings.problem(t.apiKey(), t.baseUrl(),
+            String bound = KeyBindings.problem(t.apiKey(), t.baseUrl(),
                     secretBaseUrls.map(m -> m.get(t.apiKey())).map(v -> List.of(v.split(","))).orElse(List.of()));
             if (bound != null) problems.add(bound);
         }
@@ -143,12 +148,12 @@ public class TargetRegistry {
         TargetConfig full = t.withDefaults();
         // readings are judged against a baseline read at the same temperature (a fixed-temperature family decides it)
         if (full.baseline() != null) {
-            String why = dev.pmc.core.targets.ModelCapabilities.incomparable(full, targets.get(full.baseline()));
+            String why = ModelCapabilities.incomparable(full, targets.get(full.baseline()));
             if (why != null) problems.add("baseline: " + why);
         }
         for (TargetConfig other : targets.values()) {
             if (full.name().equals(other.baseline()) && !other.name().equals(full.name())) {
-                String why = dev.pmc.core.targets.ModelCapabilities.incomparable(other, full);
+                String why = ModelCapabilities.incomparable(other, full);
                 if (why != null) problems.add("temperature: " + why);
             }
         }

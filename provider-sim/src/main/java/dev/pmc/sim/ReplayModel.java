@@ -3,6 +3,9 @@ package dev.pmc.sim;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.PromptTemplate;
 import dev.pmc.core.io.ReferenceCsv;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.io.FileMetrics;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +57,7 @@ public final class ReplayModel implements ChatModel {
         this.seed = SimHash.of(20261126, name);
         java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
         String main = instrumentOf(personaFile);
-        boolean mfq = dev.pmc.core.instruments.Instruments.isDefault(main);
+        boolean mfq = Instruments.isDefault(main);
         for (ReferenceCsv.Row r : mfq ? ReferenceCsv.read(personaFile) : ReferenceCsv.readRatings(personaFile)) {
             if (r.personaId() < 0 && mfq) throw new IOException(personaFile + ": not a persona file (no persona_id)");
             add(main, r, personaFile);
@@ -62,10 +65,10 @@ public final class ReplayModel implements ChatModel {
         }
         if (cells.isEmpty() && self.isEmpty()) throw new IOException(personaFile + ": no rows");
         if (mfq) {
-            for (String other : dev.pmc.core.instruments.Instruments.names()) {
-                if (dev.pmc.core.instruments.Instruments.isDefault(other)) continue;
-                Path f = dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_" + other);
-                if (f == null && dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(other)) f = dev.pmc.core.io.FileMetrics.siblingOf(personaFile, "_probe");
+            for (String other : Instruments.names()) {
+                if (Instruments.isDefault(other)) continue;
+                Path f = FileMetrics.siblingOf(personaFile, "_" + other);
+                if (f == null && Instruments.SELF_PROBE.equals(other)) f = FileMetrics.siblingOf(personaFile, "_probe");
                 if (f == null) continue;
                 for (ReferenceCsv.Row r : ReferenceCsv.readRatings(f)) {
                     add(other, r, f);
@@ -79,7 +82,7 @@ public final class ReplayModel implements ChatModel {
     }
 
     private void add(String instrument, ReferenceCsv.Row r, Path file) throws IOException {
-        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(instrument);
+        Instrument in = Instruments.get(instrument);
         if (r.questionId() < 1 || r.questionId() > in.size()) {
             throw new IOException(file.getFileName() + ": question_id " + r.questionId() + " is not an item of " + instrument + " (1.." + in.size() + ")");
         }
@@ -90,11 +93,11 @@ public final class ReplayModel implements ChatModel {
     /** The instrument a file answers by its name: NAME_<instrument>.csv (NAME_probe.csv: the self-assessment probe), else MFQ-30. */
     static String instrumentOf(Path file) {
         String n = file.getFileName().toString();
-        if (n.endsWith("_probe.csv")) return dev.pmc.core.instruments.Instruments.SELF_PROBE;
-        for (String i : dev.pmc.core.instruments.Instruments.names()) {
-            if (!dev.pmc.core.instruments.Instruments.isDefault(i) && n.endsWith("_" + i + ".csv")) return i;
+        if (n.endsWith("_probe.csv")) return Instruments.SELF_PROBE;
+        for (String i : Instruments.names()) {
+            if (!Instruments.isDefault(i) && n.endsWith("_" + i + ".csv")) return i;
         }
-        return dev.pmc.core.instruments.Instruments.DEFAULT;
+        return Instruments.DEFAULT;
     }
 
     private static long key(int persona, int item) {

@@ -1,5 +1,7 @@
 package dev.pmc.sim;
 
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.io.ReferenceCsv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +58,7 @@ public class SimModels {
             throw new IllegalStateException("cannot load simulated models: " + e.getMessage(), e);
         }
         this.models = Collections.unmodifiableMap(m);
-        dev.pmc.core.instruments.Instruments.loadAtStartup(); // a bad instrument directory stops provider-sim at start
+        Instruments.loadAtStartup(); // a bad instrument directory stops provider-sim at start
     }
 
     private static void load(JsonNode root, long seed, long latencyOverride, Map<String, SimulatedModel> out, ObjectMapper json)
@@ -110,7 +112,7 @@ public class SimModels {
         for (Path dir : replayDirs) {
             try (var files = Files.list(dir)) {
                 Optional<Path> f = files.filter(p -> p.getFileName().toString().endsWith(".csv") && !p.getFileName().toString().endsWith("_self.csv"))
-                        .filter(p -> dev.pmc.core.io.ReferenceCsv.modelName(p).equals(id)).findFirst();
+                        .filter(p -> ReferenceCsv.modelName(p).equals(id)).findFirst();
                 if (f.isPresent()) return f.get();
             } catch (IOException unreadable) {
                 // a missing directory holds no models
@@ -126,7 +128,7 @@ public class SimModels {
             try (var files = Files.list(dir)) {
                 files.filter(p -> p.getFileName().toString().endsWith(".csv") && !p.getFileName().toString().endsWith("_self.csv"))
                         .filter(p -> p.getFileName().toString().matches(".*_temp\\d+\\.csv"))
-                        .forEach(p -> out.add(dev.pmc.core.io.ReferenceCsv.modelName(p)));
+                        .forEach(p -> out.add(ReferenceCsv.modelName(p)));
             } catch (IOException unreadable) {
                 // none there
             }

@@ -1,5 +1,6 @@
 package dev.pmc.sim;
 
+import dev.pmc.core.SamplingSeed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class SimProvider {
     /**
      * One provider call, independent of wire format. seed null = not given (a random one is drawn). choices: answers
-     * asked for (OpenAI's n, Gemini's candidateCount); choice i is drawn with {@link dev.pmc.core.SamplingSeed#choice}.
+     * asked for (OpenAI's n, Gemini's candidateCount); choice i is drawn with {@link SamplingSeed#choice}.
      */
     public record Ask(String model, String system, String user, double temperature, int maxTokens, Long seed,
                       Integer topLogprobs, String apiKey, int choices, int reasoningTokens) {
@@ -181,7 +182,7 @@ public class SimProvider {
             if (a.topLogprobs() != null && a.topLogprobs() > 0) top = sim.firstTokenLogprobs(a.system(), a.user(), a.topLogprobs());
             for (int i = 0; i < a.choices(); i++) {
                 // independent draws: choice i has the seed the i-th next repetition would be sent alone
-                String reply = top != null ? top.get(0).token() : sim.reply(a.system(), a.user(), a.temperature(), dev.pmc.core.SamplingSeed.choice(seed, i));
+                String reply = top != null ? top.get(0).token() : sim.reply(a.system(), a.user(), a.temperature(), SamplingSeed.choice(seed, i));
                 if (a.reasoningTokens() >= a.maxTokens()) {
                     // reasoning used the whole output limit: no answer (OpenAI: empty content, finish_reason length;
                     // Gemini: a candidate without parts, finishReason MAX_TOKENS)

@@ -3,6 +3,8 @@ package dev.pmc.sim;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.Mfq30;
 import dev.pmc.core.MfqItem;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
 
 /**
  * A simulated chat model that answers MFQ prompts. Like a real model it sees only the prompt text:
@@ -162,19 +164,19 @@ public final class SimulatedModel implements ChatModel {
      * the top, reverse-keyed misaligned ones near the bottom; the "inverted persona" when its behaviour has collapsed).
      */
     double latentMeanOther(String system, AskedItem asked) {
-        dev.pmc.core.instruments.Instrument in = asked.instrument();
-        dev.pmc.core.instruments.Instrument.Item item = asked.item();
+        Instrument in = asked.instrument();
+        Instrument.Item item = asked.item();
         double scale = (in.max() - in.min()) / 5.0;
         String itemKey = in.name() + "/" + item.text();
         double b = in.min() + scale * clamp(2.6 + 1.1 * SimHash.normal(SimHash.of(42, itemKey)), 0.4, 4.6);
         if (system == null || system.isBlank()) {
-            if (dev.pmc.core.instruments.Instruments.SELF_PROBE.equals(in.name())) {
+            if (Instruments.SELF_PROBE.equals(in.name())) {
                 double jitter = 0.3 * SimHash.normal(SimHash.of(43, itemKey));
                 return item.reverse() ? in.min() + 0.6 * scale + jitter : in.max() - 0.6 * scale + jitter;
             }
             return b + params.selfCeiling() * (in.max() + 0.5 * scale - b);
         }
-        int group = Math.max(0, in.groups().stream().map(dev.pmc.core.instruments.Instrument.Group::key).toList().indexOf(item.group()));
+        int group = Math.max(0, in.groups().stream().map(Instrument.Group::key).toList().indexOf(item.group()));
         double f = params.foundationShare();
         long ph = SimHash.of(7, system);
         double zf = SimHash.normal(SimHash.of(SimHash.of(ph, in.name()), group));
@@ -183,9 +185,9 @@ public final class SimulatedModel implements ChatModel {
     }
 
     /** An item of a known instrument asked by a prompt. */
-    record AskedItem(dev.pmc.core.instruments.Instrument instrument, dev.pmc.core.instruments.Instrument.Item item) {
+    record AskedItem(Instrument instrument, Instrument.Item item) {
         boolean mfq() {
-            return dev.pmc.core.instruments.Instruments.isDefault(instrument.name());
+            return Instruments.isDefault(instrument.name());
         }
     }
 
@@ -200,13 +202,13 @@ public final class SimulatedModel implements ChatModel {
         java.util.Optional<AskedItem> known = ASKED.get(user);
         if (known != null) return known.orElse(null);
         AskedItem found = null;
-        java.util.List<String> names = new java.util.ArrayList<>(dev.pmc.core.instruments.Instruments.names());
-        names.remove(dev.pmc.core.instruments.Instruments.DEFAULT);
-        names.add(0, dev.pmc.core.instruments.Instruments.DEFAULT);
+        java.util.List<String> names = new java.util.ArrayList<>(Instruments.names());
+        names.remove(Instruments.DEFAULT);
+        names.add(0, Instruments.DEFAULT);
         search:
         for (String name : names) {
-            dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(name);
-            for (dev.pmc.core.instruments.Instrument.Item it : in.items()) {
+            Instrument in = Instruments.get(name);
+            for (Instrument.Item it : in.items()) {
                 if (user.contains(in.kinds().get(it.kind()).itemPrefix() + it.text() + "\n")) {
                     found = new AskedItem(in, it);
                     break search;

@@ -10,6 +10,9 @@ import dev.pmc.core.events.ResponseEvent;
 import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.core.scoring.ParsedRating;
 import dev.pmc.core.scoring.RatingParser;
+import dev.pmc.core.events.SlotId;
+import dev.pmc.core.instruments.Instrument;
+import dev.pmc.core.instruments.Instruments;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -130,7 +133,7 @@ public class ScorerProcessor {
         ParsedRating parsed;
         double[] distribution = null;
         // logprob readings are MFQ-30's (the planner refuses others); other instruments' replies are always parsed
-        if (resp.error() == null && resp.topLogprobs() != null && dev.pmc.core.instruments.Instruments.isDefault(resp.slot().instrument())) {
+        if (resp.error() == null && resp.topLogprobs() != null && Instruments.isDefault(resp.slot().instrument())) {
             LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature.orElse(LogprobRating.samplingTemperature(resp.prompt())));
             parsed = lp.outcome() == RatingOutcome.VALID ? ParsedRating.valid(lp.mode(), "logprobs")
                     : ParsedRating.invalid(lp.outcome(), "logprobs");
@@ -176,9 +179,9 @@ public class ScorerProcessor {
     }
 
     /** MFQ-30 replies as before instruments (byte-identical outcomes); others on their instrument's scale. */
-    private static ParsedRating parse(dev.pmc.core.events.SlotId slot, String reply) {
-        if (dev.pmc.core.instruments.Instruments.isDefault(slot.instrument())) return RatingParser.parse(Mfq30.get().item(slot.itemId()).type(), reply);
-        dev.pmc.core.instruments.Instrument in = dev.pmc.core.instruments.Instruments.get(slot.instrument());
+    private static ParsedRating parse(SlotId slot, String reply) {
+        if (Instruments.isDefault(slot.instrument())) return RatingParser.parse(Mfq30.get().item(slot.itemId()).type(), reply);
+        Instrument in = Instruments.get(slot.instrument());
         return RatingParser.parse(in, in.item(slot.itemId()), reply);
     }
 }

@@ -1,6 +1,7 @@
 package dev.pmc.scorer;
 
 import dev.pmc.core.targets.TargetDirectory;
+import dev.pmc.core.instruments.Instruments;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,7 @@ public class ScorerTargets {
     String bootstrap;
 
     void start(@Observes StartupEvent ev) throws InterruptedException {
-        dev.pmc.core.instruments.Instruments.loadAtStartup();
+        Instruments.loadAtStartup();
         directory.start(bootstrap).awaitCaughtUp(Duration.ofSeconds(30));
     }
 

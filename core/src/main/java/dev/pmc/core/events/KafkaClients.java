@@ -1,5 +1,6 @@
 package dev.pmc.core.events;
 
+import dev.pmc.core.Topics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,14 @@ public final class KafkaClients {
     }
 
     /**
-     * Creates the topic as {@link dev.pmc.core.Topics} specifies it when it is missing (where the deployment lets
+     * Creates the topic as {@link Topics} specifies it when it is missing (where the deployment lets
      * services create topics: the local stack; compose and Kubernetes create them beforehand). Null when it exists
      * now, else why not (the caller logs it).
      */
-    public static String createIfMissing(String bootstrap, dev.pmc.core.Topics.Spec spec) {
+    public static String createIfMissing(String bootstrap, Topics.Spec spec) {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config(bootstrap))) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(spec.name(), spec.partitions(), (short) -1)
-                    .configs(dev.pmc.core.Topics.configs(spec)))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .configs(Topics.configs(spec)))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             return null;
         } catch (java.util.concurrent.ExecutionException e) {
             return e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException ? null : String.valueOf(e.getCause().getMessage());

@@ -1,5 +1,7 @@
 package dev.pmc.core.events;
 
+import dev.pmc.core.scoring.LogprobRating;
+
 /**
  * Topic pmc.responses: the provider's reply to a prompt attempt, or the error that prevented one
  * ({@code reply} null, {@code error} set). {@code prompt} is the prompt event it answers, so the scorer can
@@ -10,13 +12,13 @@ package dev.pmc.core.events;
  */
 public record ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error,
                             long latencyMs, long createdAtMs, PromptEvent prompt,
-                            java.util.List<dev.pmc.core.scoring.LogprobRating.TokenLogprob> topLogprobs, Double costUsd) {
+                            java.util.List<LogprobRating.TokenLogprob> topLogprobs, Double costUsd) {
     public static final int VERSION = 1;
     /** How an error starts when the provider itself declined to answer (a blocked prompt): the scorer reads a refusal. */
     public static final String PROVIDER_REFUSAL = "refused by the provider: ";
 
     public ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error, long latencyMs, long createdAtMs,
-                         PromptEvent prompt, java.util.List<dev.pmc.core.scoring.LogprobRating.TokenLogprob> topLogprobs) {
+                         PromptEvent prompt, java.util.List<LogprobRating.TokenLogprob> topLogprobs) {
         this(v, slot, attempt, model, reply, error, latencyMs, createdAtMs, prompt, topLogprobs, null);
     }
 

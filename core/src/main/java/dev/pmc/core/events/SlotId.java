@@ -1,5 +1,6 @@
 package dev.pmc.core.events;
 
+import dev.pmc.core.instruments.Instruments;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.Objects;
@@ -26,7 +27,7 @@ public record SlotId(String runId, String target, String personaId, int itemId, 
 
     /** The instrument's name: mfq30 when the event names none. */
     public String instrumentName() {
-        return dev.pmc.core.instruments.Instruments.nameOf(instrument);
+        return Instruments.nameOf(instrument);
     }
 
     /**

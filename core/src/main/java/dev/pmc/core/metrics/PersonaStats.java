@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.instruments.Instruments;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -71,13 +72,13 @@ public final class PersonaStats {
 
     /** An empty persona of a run of {@code instrument} (null: mfq30): one cell per item of the instrument. */
     public PersonaStats(String target, String runId, String personaId, String instrument) {
-        this(target, runId, personaId, instrument, dev.pmc.core.instruments.Instruments.get(instrument).size());
+        this(target, runId, personaId, instrument, Instruments.get(instrument).size());
     }
 
     private PersonaStats(String target, String runId, String personaId, String instrument, int items) {
         this(target, runId, personaId, new int[items], new double[items], new double[items],
                 emptyRatings(items), new TreeMap<>(), new long[6], 0, new int[items], 0, 0, null, null, 0,
-                dev.pmc.core.instruments.Instruments.isDefault(instrument) ? null : instrument);
+                Instruments.isDefault(instrument) ? null : instrument);
     }
 
     public PersonaStats(String target, String runId, String personaId, int[] n, double[] mean, double[] m2,
@@ -127,7 +128,7 @@ public final class PersonaStats {
 
     /** The instrument's name (mfq30 when none is recorded). */
     public String instrumentName() {
-        return dev.pmc.core.instruments.Instruments.nameOf(instrument);
+        return Instruments.nameOf(instrument);
     }
 
     /** Items of the instrument: one cell each. */
@@ -159,7 +160,7 @@ public final class PersonaStats {
      */
     public boolean accept(RatingEvent e) {
         int item = e.slot().itemId(), rep = e.slot().repetition();
-        if (!dev.pmc.core.instruments.Instruments.nameOf(e.slot().instrument()).equals(instrumentName())) {
+        if (!Instruments.nameOf(e.slot().instrument()).equals(instrumentName())) {
             throw new IllegalArgumentException("a " + e.slot().instrumentName() + " rating cannot enter " + instrumentName() + " statistics");
         }
         if (item < 1 || item > n.length) throw new IllegalArgumentException("item " + item + " is not one of the " + n.length + " items");

@@ -1,6 +1,7 @@
 package dev.pmc.core.scoring;
 
 import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.events.PromptEvent;
 
 import java.util.List;
 
@@ -32,7 +33,7 @@ public final class LogprobRating {
      * is the distribution the run samples from at its temperature T: p_T ∝ p₁^{1/T} (exact for a one-token answer).
      * T = 0 (greedy) is taken as 0.01; without a prompt, 1.
      */
-    public static double samplingTemperature(dev.pmc.core.events.PromptEvent prompt) {
+    public static double samplingTemperature(PromptEvent prompt) {
         if (prompt == null) return 1.0;
         return Math.max(0.01, prompt.temperature());
     }

@@ -2,6 +2,7 @@ package dev.pmc.core.scoring;
 
 import dev.pmc.core.ItemType;
 import dev.pmc.core.events.RatingOutcome;
+import dev.pmc.core.instruments.Instrument;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class RatingParser {
      * read answers 0-5: an instrument whose scale goes beyond 5 cannot be scored from replies yet (its files can be
      * read offline, {@code InstrumentMetrics}).
      */
-    public static ParsedRating parse(dev.pmc.core.instruments.Instrument instrument, dev.pmc.core.instruments.Instrument.Item item, String reply) {
+    public static ParsedRating parse(Instrument instrument, Instrument.Item item, String reply) {
         if (instrument.max() > 5) throw new IllegalArgumentException(instrument.name() + ": replies on a scale beyond 5 cannot be parsed yet");
         ParsedRating r = parse("relevance".equals(item.kind()) ? ItemType.RELEVANCE : ItemType.AGREEMENT, reply);
         if (r.outcome() == RatingOutcome.VALID && !instrument.valid(r.rating())) return ParsedRating.invalid(RatingOutcome.OUT_OF_RANGE, r.rule());

@@ -1,5 +1,8 @@
 package dev.pmc.core.targets;
 
+import dev.pmc.core.Names;
+import dev.pmc.core.instruments.Instruments;
+import dev.pmc.core.security.BaseUrlPolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Duration;
@@ -13,7 +16,7 @@ import java.util.regex.Pattern;
  * (request parameters, persona set, n, mode), how fast it may be asked (limits), what it costs, what it is
  * compared with (baseline) and when it is re-evaluated (schedule). Null fields take {@link #withDefaults()};
  * a missing baseUrl means the gateway's default endpoint ({@code pmc.gateway.default-base-url}, provider-sim).
- * {@code instruments} lists what each scheduled reading asks (default [mfq30]; see {@link dev.pmc.core.instruments.Instruments}):
+ * {@code instruments} lists what each scheduled reading asks (default [mfq30]; see {@link Instruments}):
  * one run per instrument per period; the self-assessment probe is asked without persona, the others with the target's
  * persona set, and modes logprob and sequential apply to MFQ-30 runs (other instruments are read by sampling).
  * {@code choicesPerCall} (default 1): how many answers one provider call may return ({@code n} of OpenAI-compatible APIs,
@@ -63,7 +66,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
     /** Instruments one target's schedule may read. */
     public static final int MAX_INSTRUMENTS = 8;
     public static final Set<String> PERSONA_SETS = Set.of("default", "toxic", "self");
-    private static final Pattern NAME = dev.pmc.core.Names.TARGET;
+    private static final Pattern NAME = Names.TARGET;
     /** Shortest schedule period (10 s; {@code -Dpmc.schedule.min-seconds} lowers it for benchmarks such as bench soak). */
     static final long MIN_PERIOD_SECONDS = Long.getLong("pmc.schedule.min-seconds", 10);
     /** Secret names: letters, digits, '.', '_' or '-' (no path, no variable syntax); at most 64 characters. */
@@ -102,7 +105,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
                 timeoutSeconds == null ? 30.0 : timeoutSeconds, limits == null ? new Limits(null, null, 64) : limits,
                 price, account == null ? name : account, baseline, personas == null ? "default" : personas,
                 n == null ? 10 : n, mode == null ? "sampling" : mode, schedule, budget,
-                instruments == null ? List.of(dev.pmc.core.instruments.Instruments.DEFAULT) : instruments,
+                instruments == null ? List.of(Instruments.DEFAULT) : instruments,
                 choicesPerCall == null ? 1 : choicesPerCall, capabilities);
     }
 
@@ -153,7 +156,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (baseUrl != null && !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) p.add(at + "baseUrl must start with http:// or https://, was '" + baseUrl + "'");
         else if (baseUrl != null) {
             // the same shape rules wherever a definition comes from (REST, a registry file, pmc.targets)
-            String shape = dev.pmc.core.security.BaseUrlPolicy.shapeProblem(baseUrl);
+            String shape = BaseUrlPolicy.shapeProblem(baseUrl);
             if (shape != null) p.add(at + shape);
         }
         if (model != null && (model.isBlank() || model.length() > 256 || model.chars().anyMatch(c -> c < 0x20))) p.add(at + "model must be 1-256 printable characters");
@@ -186,7 +189,7 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
         if (capabilities != null) {
             if (capabilities.family() != null && ModelCapabilities.family(provider, capabilities.family()).isEmpty()) {
                 p.add(at + "capabilities.family must be one of " + ModelCapabilities.families(provider) + " for provider " + (provider == null ? "openai" : provider)
-                        + ", was " + dev.pmc.core.Names.quote(capabilities.family()));
+                        + ", was " + Names.quote(capabilities.family()));
             }
             if (capabilities.reasoningTokens() != null && (capabilities.reasoningTokens() < 0 || capabilities.reasoningTokens() > 32768)) {
                 p.add(at + "capabilities.reasoningTokens must be 0..32768, was " + capabilities.reasoningTokens());
@@ -210,8 +213,8 @@ public record TargetConfig(String name, String provider, String baseUrl, String 
             if (instruments.isEmpty() || instruments.size() > MAX_INSTRUMENTS) p.add(at + "instruments must list 1.." + MAX_INSTRUMENTS + " instrument names, has " + instruments.size());
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (String i : instruments) {
-                if (i == null || dev.pmc.core.instruments.Instruments.find(i) == null || i.isBlank()) {
-                    p.add(at + "instruments: " + dev.pmc.core.Names.quote(i) + " is not a known instrument; known: " + dev.pmc.core.instruments.Instruments.names());
+                if (i == null || Instruments.find(i) == null || i.isBlank()) {
+                    p.add(at + "instruments: " + Names.quote(i) + " is not a known instrument; known: " + Instruments.names());
                 } else if (!seen.add(i)) {
                     p.add(at + "instruments lists '" + i + "' twice");
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.pmc.core.security.StrictJson;
+import dev.pmc.core.security.BaseUrlPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public final class TargetFile {
         List<String> allowed = new ArrayList<>();
         List<String> urls = doc.allowedBaseUrls() == null ? List.of() : doc.allowedBaseUrls();
         for (int i = 0; i < urls.size(); i++) {
-            String why = dev.pmc.core.security.BaseUrlPolicy.prefixProblem(urls.get(i));
+            String why = BaseUrlPolicy.prefixProblem(urls.get(i));
             if (why != null) problems.add("allowedBaseUrls[" + i + "] " + why);
             else allowed.add(urls.get(i).endsWith("/") ? urls.get(i) : urls.get(i) + "/");
         }

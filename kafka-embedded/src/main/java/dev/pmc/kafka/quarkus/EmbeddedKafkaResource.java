@@ -3,6 +3,7 @@ package dev.pmc.kafka.quarkus;
 import dev.pmc.core.Topics;
 import dev.pmc.kafka.EmbeddedKafka;
 import dev.pmc.kafka.TestBroker;
+import dev.pmc.kafka.ContainerBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
@@ -32,8 +33,8 @@ public class EmbeddedKafkaResource implements QuarkusTestResourceLifecycleManage
     static TestBroker startBroker() {
         String choice = System.getenv().getOrDefault("PMC_TEST_BROKER", "auto");
         if (!choice.equals("embedded") && containersOnClassPath()) {
-            Optional<String> image = dev.pmc.kafka.ContainerBroker.available();
-            if (image.isPresent()) return dev.pmc.kafka.ContainerBroker.start(image.get());
+            Optional<String> image = ContainerBroker.available();
+            if (image.isPresent()) return ContainerBroker.start(image.get());
             if (choice.equals("container")) throw new IllegalStateException("PMC_TEST_BROKER=container, but no Docker engine with a Kafka image answers");
         }
         return EmbeddedKafka.startTemporary();

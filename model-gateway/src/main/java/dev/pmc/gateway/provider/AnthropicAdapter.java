@@ -1,5 +1,6 @@
 package dev.pmc.gateway.provider;
 
+import dev.pmc.core.targets.ModelCapabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -14,7 +15,7 @@ import java.time.Duration;
 public final class AnthropicAdapter extends ProviderAdapter {
     static final String VERSION = "2023-06-01";
 
-    AnthropicAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+    AnthropicAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, ModelCapabilities caps) {
         super(http, base, model, key, timeout, caps);
     }
 

@@ -1,5 +1,6 @@
 package dev.pmc.gateway.provider;
 
+import dev.pmc.core.targets.ModelCapabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -13,7 +14,7 @@ import java.time.Duration;
  * comes in the body as google.rpc.RetryInfo.retryDelay ("1.5s"). A call for k answers sets candidateCount k.
  */
 public final class GeminiAdapter extends ProviderAdapter {
-    GeminiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+    GeminiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, ModelCapabilities caps) {
         super(http, base, model, key, timeout, caps);
     }
 

@@ -1,5 +1,6 @@
 package dev.pmc.gateway.provider;
 
+import dev.pmc.core.security.BaseUrlPolicy;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -71,7 +72,7 @@ public final class HttpTransport {
             vertx.<java.net.InetAddress>executeBlocking(() -> guard.connectAddress(host), false).onComplete(ar -> {
                 if (ar.failed()) {
                     Throwable err = ar.cause();
-                    out.completeExceptionally(err instanceof dev.pmc.core.security.BaseUrlPolicy.RefusedAddressException
+                    out.completeExceptionally(err instanceof BaseUrlPolicy.RefusedAddressException
                             ? new ProviderException(ProviderException.Kind.CLIENT_ERROR, 0, "refused to connect: " + err.getMessage(), null)
                             : new ProviderException(ProviderException.Kind.CONNECT, 0, "cannot resolve " + host, null));
                     return;

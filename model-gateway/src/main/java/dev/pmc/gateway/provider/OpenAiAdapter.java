@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pmc.core.scoring.LogprobRating;
+import dev.pmc.core.targets.ModelCapabilities;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,11 +17,11 @@ import java.util.List;
  * DeepSeek, xAI, Together, vLLM, Ollama, llama.cpp server, provider-sim. Logprob mode sends
  * {@code logprobs: true, top_logprobs: k} and reads {@code choices[0].logprobs.content[0].top_logprobs}. A call for k
  * answers sends {@code n: k} and reads every choice by its index. The model's family ({@link
- * dev.pmc.core.targets.ModelCapabilities}) decides the output-limit field, temperature, reasoning effort and logprobs;
+ * ModelCapabilities}) decides the output-limit field, temperature, reasoning effort and logprobs;
  * completion_tokens includes reasoning tokens, so they are in the cost.
  */
 public final class OpenAiAdapter extends ProviderAdapter {
-    OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, dev.pmc.core.targets.ModelCapabilities caps) {
+    OpenAiAdapter(HttpTransport http, URI base, String model, String key, Duration timeout, ModelCapabilities caps) {
         super(http, base, model, key, timeout, caps);
     }
 

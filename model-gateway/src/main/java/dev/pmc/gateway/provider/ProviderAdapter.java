@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pmc.core.targets.ModelCapabilities;
 import dev.pmc.core.targets.TargetConfig;
+import dev.pmc.core.security.Redaction;
 
 import java.io.IOException;
 import java.net.URI;
@@ -127,7 +128,7 @@ public abstract class ProviderAdapter {
         JsonNode m = body.path("error").path("message");
         if (!m.isTextual()) return "";
         // providers echo part of a wrong key: no part of one leaves the gateway (events, logs, the API)
-        String text = dev.pmc.core.security.Redaction.scrub(m.asText(), key);
+        String text = Redaction.scrub(m.asText(), key);
         return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
     }
 

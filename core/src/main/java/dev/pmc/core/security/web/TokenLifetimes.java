@@ -1,5 +1,6 @@
 package dev.pmc.core.security.web;
 
+import dev.pmc.core.targets.Intervals;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,7 +32,7 @@ public class TokenLifetimes implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) return Uni.createFrom().item(identity);
         long[] max = maxSeconds;
         if (max == null) {
-            max = new long[]{dev.pmc.core.targets.Intervals.parse(adminMax).toSeconds(), dev.pmc.core.targets.Intervals.parse(readerMax).toSeconds()};
+            max = new long[]{Intervals.parse(adminMax).toSeconds(), Intervals.parse(readerMax).toSeconds()};
             maxSeconds = max;
         }
         String why = problem(jwt.getIssuedAtTime(), jwt.getExpirationTime(), identity.hasRole("admin"), max[0], max[1]);
