@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-node Kafka 4.1.1 broker in KRaft mode (combined broker+controller) running in this JVM.
+ * A real single-node Kafka 4.1.2 broker in KRaft mode (combined broker+controller) running in this JVM.
  * Storage is formatted with {@link StorageTool} on first start; a data directory that is already formatted
  * is reused, so topics, offsets and state-store changelogs survive a restart of the broker.
  */

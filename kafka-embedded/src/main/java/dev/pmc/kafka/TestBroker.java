@@ -4,7 +4,7 @@ package dev.pmc.kafka;
 public interface TestBroker extends AutoCloseable {
     String bootstrapServers();
 
-    /** What it is, for the test log ("embedded KRaft broker", "Kafka container apache/kafka:4.1.1"). */
+    /** What it is, for the test log ("embedded KRaft broker", "Kafka container apache/kafka:4.1.2"). */
     String describe();
 
     @Override

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -68,12 +69,9 @@ public class AggregatorService {
     String applicationId;
     @ConfigProperty(name = "pmc.aggregator.state-dir")
     String stateDir;
-    @ConfigProperty(name = "pmc.aggregator.commit-interval-ms")
-    long commitIntervalMs;
-    @ConfigProperty(name = "pmc.aggregator.stream-threads")
-    int threads;
-    @ConfigProperty(name = "pmc.aggregator.partitions")
-    int partitions;
+    /** Run by quarkus-kafka-streams (topology and start-up order: {@link AggregatorStreamsSetup}). */
+    @Inject
+    KafkaStreams streams;
     @ConfigProperty(name = "pmc.aggregator.bootstrap-seed")
     long bootstrapSeed;
     @Inject
@@ -93,7 +91,6 @@ public class AggregatorService {
     @ConfigProperty(name = "pmc.aggregator.milestone-check-interval")
     Duration milestoneCheckInterval;
 
-    private AggregatorStreams streams;
     private final PersonaIndex index = new PersonaIndex();
     private TargetMetricsView view;
     private KafkaProducer<String, String> control;
@@ -108,13 +105,7 @@ public class AggregatorService {
 
     void onStart(@Observes StartupEvent ev) throws InterruptedException {
         Instruments.loadAtStartup();
-        AggregatorStreams.ensureTopics(bootstrap, partitions);
         view = new TargetMetricsView(bootstrapSeed);
-        runStates.start();
-        baselines.start();
-        if (!runStates.awaitCaughtUp(Duration.ofSeconds(60))) LOG.warn("target registry and runs not read within 60 s; starting anyway");
-        streams = new AggregatorStreams(bootstrap, applicationId, stateDir, commitIntervalMs, threads, runStates);
-        streams.start();
         index.start(bootstrap);
         control = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new StringSerializer());
@@ -143,7 +134,6 @@ public class AggregatorService {
 
     void onStop(@Observes ShutdownEvent ev) {
         milestoneChecks.shutdownNow();
-        if (streams != null) streams.close();
         index.close();
         if (control != null) control.close(Duration.ofSeconds(5));
     }
@@ -170,7 +160,7 @@ public class AggregatorService {
      * stage's decision, would wait for the next refresh tick, up to a whole refresh interval after the last rating.
      */
     void refreshAtMilestones() {
-        if (streams == null || !streams.running() || !index.caughtUp()) return;
+        if (!running()) return;
         boolean reached = false;
         Set<String> held = new java.util.HashSet<>();
         for (PersonaIndex.Progress p : index.progress()) {
@@ -195,7 +185,7 @@ public class AggregatorService {
 
     @Scheduled(every = "${pmc.aggregator.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void refresh() {
-        if (streams == null || !streams.running() || !index.caughtUp()) return;
+        if (!running()) return;
         long t0 = System.nanoTime();
         Set<String> targets = runStates.targets();
         Map<String, Map<String, PersonaIndex.Snapshot>> byTarget = new TreeMap<>();
@@ -238,7 +228,7 @@ public class AggregatorService {
     /** Expires what retention no longer keeps (see the class comment); runs every retention interval. */
     @Scheduled(every = "${pmc.retention.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "10s")
     void retention() {
-        if (streams == null || !streams.running() || !index.caughtUp()) return;
+        if (!running()) return;
         Set<String> registered = runStates.targets();
         long now = System.currentTimeMillis();
         int expired = 0;
@@ -288,12 +278,13 @@ public class AggregatorService {
         return Comparison.Thresholds.DEFAULT.withBand(bandLow, bandHigh);
     }
 
+    /** The streams are running and the per-target reduction has read pmc.persona-stats up to its end. */
     public boolean running() {
-        return streams != null && streams.running() && index.caughtUp();
+        return streams.state() == KafkaStreams.State.RUNNING && index.caughtUp();
     }
 
     public String state() {
-        return streams == null ? "NOT_STARTED" : streams.state().name();
+        return streams.state().name();
     }
 
     public Map<String, TargetMetrics> targets() {

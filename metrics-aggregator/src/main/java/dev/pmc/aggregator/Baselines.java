@@ -51,7 +51,9 @@ public class Baselines {
         });
     }
 
-    void start() {
+    /** Starts following (once). */
+    synchronized void start() {
+        if (follower != null) return;
         producer = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer());
         follower = CompactedTopic.follow(bootstrap, List.of(Topics.BASELINES), "baselines-reader", this::onRecord,

@@ -72,7 +72,9 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     @jakarta.inject.Inject
     Baselines baselines;
 
-    void start() {
+    /** Starts following (once: the topology's producer and the service may both ask first). */
+    synchronized void start() {
+        if (follower != null) return;
         follower = CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
                 this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
         // the gateways' pause reports on a follower of their own: a deployment that has not created pmc.target-status

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only once the Kafka Streams instance is RUNNING (state restored, partitions assigned). */
+/**
+ * Ready once the per-target reduction has read pmc.persona-stats to its end as well (quarkus-kafka-streams' own checks
+ * cover the streams' state and topics, liveness included).
+ */
 @Readiness
 @ApplicationScoped
 public class StreamsReadiness implements HealthCheck {
@@ -15,6 +18,6 @@ public class StreamsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("kafka-streams").status(aggregator.running()).withData("state", aggregator.state()).build();
+        return HealthCheckResponse.named("persona-stats-read").status(aggregator.running()).withData("state", aggregator.state()).build();
     }
 }

@@ -1,28 +1,21 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.events.KafkaClients;
-import dev.pmc.core.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the {@link AggregatorTopology} with exactly-once processing, so a crash can neither lose nor
- * double-count a rating: the per-persona store, its changelog and the pmc.persona-stats output commit
- * atomically. Plain Java (no Quarkus) so tests can start, stop and restart it.
+ * Runs the {@link AggregatorTopology} as the service does (the service through quarkus-kafka-streams, with the
+ * {@code kafka-streams.*} keys of application.properties; {@code AggregatorStreamsConfigTest} holds the two equal), in
+ * plain Java so tests can start, stop and restart it.
  */
 public final class AggregatorStreams implements AutoCloseable {
     private final KafkaStreams streams;
+    private final Properties properties;
 
     public AggregatorStreams(String bootstrap, String applicationId, String stateDir, long commitIntervalMs, int threads) {
         this(bootstrap, applicationId, stateDir, commitIntervalMs, threads, AggregatorTopology.Admission.ALL);
@@ -48,32 +41,20 @@ public final class AggregatorStreams implements AutoCloseable {
         // can stop the stream thread (and crash-loop it after a restart)
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         p.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+        this.properties = p;
         this.streams = new KafkaStreams(AggregatorTopology.build(admission, Duration.ofMillis(commitIntervalMs)), p);
         // a stream thread that dies of something else (a broker gone for long, a fenced producer) is replaced, not lost
         streams.setUncaughtExceptionHandler(e -> org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 
-    /** Creates the topics the topology reads and writes when they are missing (idempotent). */
+    /** Creates the topics the topology reads and writes when they are missing (as the service does at start). */
     public static void ensureTopics(String bootstrap, int partitions) {
-        try (Admin admin = Admin.create(KafkaClients.config(bootstrap))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (Topics.Spec s : Topics.all(partitions)) {
-                if (s.name().equals(Topics.RATINGS) || s.name().equals(Topics.RATINGS_DLQ) || s.name().equals(Topics.PERSONA_STATS)
-                        || s.name().equals(Topics.BASELINES) || s.name().equals(Topics.RUN_DECISIONS)) {
-                    topics.add(new NewTopic(s.name(), s.partitions(), (short) -1).configs(Topics.configs(s)));
-                }
-            }
-            for (var f : admin.createTopics(topics).values().values()) {
-                try {
-                    f.get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) throw new IllegalStateException(e.getCause());
-                }
-            }
-        } catch (Exception e) {
-            if (e instanceof IllegalStateException ise) throw ise;
-            throw new IllegalStateException("cannot create aggregator topics at " + bootstrap + ": " + e.getMessage(), e);
-        }
+        AggregatorStreamsSetup.ensureTopics(bootstrap, partitions);
+    }
+
+    /** The Kafka Streams configuration this helper runs with (held equal to application.properties by a test). */
+    Properties properties() {
+        return properties;
     }
 
     public void start() {
