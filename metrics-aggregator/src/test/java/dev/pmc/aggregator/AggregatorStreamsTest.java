@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The aggregator on a real broker: the streamed metrics of a published file equal the published numbers,
  * each slot counts once, and the state survives a restart on a fresh state directory.
  */
+@Tag("integration") // needs a Kafka broker: runs in ./mvnw verify, not in the fast ./mvnw test
 class AggregatorStreamsTest {
     private static EmbeddedKafka kafka;
 

@@ -9,6 +9,7 @@ import dev.pmc.kafka.TopicReader;
 import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -17,6 +18,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration") // needs a Kafka broker: runs in ./mvnw verify, not in the fast ./mvnw test
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 class MetricsResourceTest {

@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * With the periodic refresh an hour apart, a run's reading still appears as soon as its last slot settles: the
  * milestone check refreshes at once. Until then (half the slots in) nothing beyond the start-up refresh happens.
  */
+@Tag("integration") // needs a Kafka broker: runs in ./mvnw verify, not in the fast ./mvnw test
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 @TestProfile(MilestoneRefreshTest.HourlyRefresh.class)

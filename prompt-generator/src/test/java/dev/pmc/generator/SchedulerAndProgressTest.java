@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,6 +22,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration") // needs a Kafka broker: runs in ./mvnw verify, not in the fast ./mvnw test
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 @io.quarkus.test.junit.TestProfile(SchedulerAndProgressTest.SmallWindow.class)

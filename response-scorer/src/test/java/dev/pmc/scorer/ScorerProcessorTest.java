@@ -10,6 +10,7 @@ import dev.pmc.kafka.TopicReader;
 import dev.pmc.kafka.quarkus.EmbeddedKafkaResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration") // needs a Kafka broker: runs in ./mvnw verify, not in the fast ./mvnw test
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
 class ScorerProcessorTest {

@@ -7,6 +7,7 @@ import dev.pmc.stack.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every adapter over real HTTP against provider-sim's endpoint of its shape: a request and its answer, an
  * error, a 429 with its retry delay, and a timeout.
  */
+@Tag("integration") // starts the packaged provider-sim: runs in ./mvnw verify, not in the fast ./mvnw test
 class ProviderAdaptersTest {
     static final String KEY = "sk-pmc-adapter-test-0123456789";
     static ServiceProcess sim;
