@@ -54,31 +54,17 @@ public class AggregatorService {
     Baselines baselines;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
-    @ConfigProperty(name = "pmc.aggregator.application-id")
-    String applicationId;
-    @ConfigProperty(name = "pmc.aggregator.state-dir")
-    String stateDir;
+    @Inject
+    AggregatorConfig config;
     /** Run by quarkus-kafka-streams (topology and start-up order: {@link AggregatorStreamsSetup}). */
     @Inject
     KafkaStreams streams;
-    @ConfigProperty(name = "pmc.aggregator.bootstrap-seed")
-    long bootstrapSeed;
     @Inject
     RunStates runStates;
-    @ConfigProperty(name = "pmc.aggregator.window-runs")
-    int windowRuns;
-    @ConfigProperty(name = "pmc.aggregator.window-hours")
-    double windowHours;
-    @ConfigProperty(name = "pmc.aggregator.band-low")
-    double bandLow;
-    @ConfigProperty(name = "pmc.aggregator.band-high")
-    double bandHigh;
     @ConfigProperty(name = "pmc.retention.complete-runs")
     int keepCompleteRuns;
     @ConfigProperty(name = "pmc.retention.max-age")
     Duration maxAge;
-    @ConfigProperty(name = "pmc.aggregator.milestone-check-interval")
-    Duration milestoneCheckInterval;
 
     private final PersonaIndex index = new PersonaIndex();
     private TargetMetricsView view;
@@ -92,7 +78,7 @@ public class AggregatorService {
 
     void onStart(@Observes StartupEvent ev) throws InterruptedException {
         Instruments.loadAtStartup();
-        view = new TargetMetricsView(bootstrapSeed);
+        view = new TargetMetricsView(config.bootstrapSeed());
         gauges = new TargetGauges(registry);
         index.start(bootstrap);
         control = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
@@ -100,7 +86,7 @@ public class AggregatorService {
         judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), EventCodec.encode(d)),
                 (md, ex) -> {
                     if (ex != null) LOG.errorf("decision on run %s not published: %s", d.runId(), ex.getMessage());
-                }), bootstrapSeed);
+                }), config.bootstrapSeed());
         Gauge.builder("pmc_aggregator_personas_held", index, PersonaIndex::personaCount)
                 .description("Persona statistics held in memory (all targets and runs kept by retention)").register(registry);
         Gauge.builder("pmc_aggregator_runs_cached", this, s -> s.view.cachedRuns())
@@ -109,8 +95,8 @@ public class AggregatorService {
                 .description("Run summaries, readings, bootstraps and divergences computed (each once per change)").register(registry);
         Gauge.builder("pmc_aggregator_refresh_duration_seconds", this, s -> s.lastRefreshNanos / 1e9)
                 .description("Duration of the last refresh of every target's reading").register(registry);
-        LOG.infof("aggregator streams started (application id %s, state %s)", applicationId, stateDir);
-        long every = Math.max(1, milestoneCheckInterval.toMillis());
+        LOG.infof("aggregator streams started (application id %s, state %s)", config.applicationId(), config.stateDir());
+        long every = Math.max(1, config.milestoneCheckInterval().toMillis());
         milestoneChecks.scheduleWithFixedDelay(() -> {
             try {
                 refreshAtMilestones();
@@ -184,7 +170,7 @@ public class AggregatorService {
             return b != null && runStates.incomparable(t, b) != null ? null : b;
         };
         judge.judge(byTarget, runStates, baselineOf, thresholds());
-        current = view.compute(byTarget, targets, baselineOf, thresholds(), completion, new TargetMetricsView.Window(windowRuns, windowHours));
+        current = view.compute(byTarget, targets, baselineOf, thresholds(), completion, new TargetMetricsView.Window(config.windowRuns(), config.windowHours()));
         gauges.update(current);
         lastRefreshNanos = System.nanoTime() - t0;
     }
@@ -259,7 +245,7 @@ public class AggregatorService {
     }
 
     public Comparison.Thresholds thresholds() {
-        return Comparison.Thresholds.DEFAULT.withBand(bandLow, bandHigh);
+        return Comparison.Thresholds.DEFAULT.withBand(config.bandLow(), config.bandHigh());
     }
 
     /** The streams are running and the per-target reduction has read pmc.persona-stats up to its end. */

@@ -36,18 +36,16 @@ public class AggregatorStreamsSetup {
     Baselines baselines;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
-    @ConfigProperty(name = "pmc.aggregator.partitions")
-    int partitions;
-    @ConfigProperty(name = "pmc.aggregator.commit-interval-ms")
-    long commitIntervalMs;
+    @Inject
+    AggregatorConfig config;
 
     @Produces
     Topology topology() throws InterruptedException {
-        ensureTopics(bootstrap, partitions);
+        ensureTopics(bootstrap, config.partitions());
         runStates.start();
         baselines.start();
         if (!runStates.awaitCaughtUp(Duration.ofSeconds(60))) LOG.warn("target registry and runs not read within 60 s; starting anyway");
-        return AggregatorTopology.build(runStates, Duration.ofMillis(commitIntervalMs));
+        return AggregatorTopology.build(runStates, Duration.ofMillis(config.commitIntervalMs()));
     }
 
     @Produces
