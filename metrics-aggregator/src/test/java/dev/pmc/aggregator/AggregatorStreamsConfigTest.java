@@ -1,5 +1,6 @@
 package dev.pmc.aggregator;
 
+import dev.pmc.core.events.KafkaClients;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -38,5 +39,9 @@ class AggregatorStreamsConfigTest {
         }
         assertTrue(literal >= 8, "the literal keys were compared: " + literal);
         assertEquals("${pmc.aggregator.application-id}", app.getProperty("quarkus.kafka-streams.application-id"));
+        // the cluster's credentials reach the streams as they reach every other PMC client (KafkaClients.SECURITY_KEYS)
+        for (String key : KafkaClients.SECURITY_KEYS) {
+            assertEquals("${kafka." + key + ":}", app.getProperty("kafka-streams." + key), "kafka-streams." + key + " passes kafka." + key + " on");
+        }
     }
 }

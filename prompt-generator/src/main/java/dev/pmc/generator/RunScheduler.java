@@ -44,6 +44,8 @@ public class RunScheduler {
 
     private static final class Entry {
         TargetConfig.Schedule schedule;
+        /** schedule.cron read once when the schedule is seen (not on every tick). */
+        CronSchedule cron;
         Instant nextDue;
         String lastRunId;
         long started, overlaps;
@@ -87,14 +89,15 @@ public class RunScheduler {
                 Entry e = entries.computeIfAbsent(t.name(), n -> register(n, now));
                 if (!t.schedule().equals(e.schedule)) {
                     e.schedule = t.schedule();
-                    e.nextDue = first(t.schedule(), now);
+                    e.cron = t.schedule().cron() == null ? null : CronSchedule.parse(t.schedule().cron());
+                    e.nextDue = first(e, now);
                 }
-                e.periodSeconds = period(t.schedule(), now);
+                e.periodSeconds = period(e, now);
                 Run last = e.lastRunId == null ? null : store.get(e.lastRunId).orElse(null);
                 if (last != null && last.completedAtMs() != null) e.lastCompletedEpochSeconds = Math.max(e.lastCompletedEpochSeconds, last.completedAtMs() / 1000.0);
                 if (now.isBefore(e.nextDue)) continue;
                 Instant due = e.nextDue;
-                e.nextDue = next(t.schedule(), e.nextDue, now);
+                e.nextDue = next(e, e.nextDue, now);
                 if (last == null || !last.active()) last = activeScheduledRun(t.name());
                 if (last != null && last.active()) {
                     e.lastSkippedAt = now;
@@ -163,26 +166,22 @@ public class RunScheduler {
         return e;
     }
 
-    private Instant first(TargetConfig.Schedule s, Instant now) {
-        return s.every() != null ? now.plus(firstRunDelay) : cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
+    private Instant first(Entry e, Instant now) {
+        return e.cron == null ? now.plus(firstRunDelay) : e.cron.next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
     }
 
-    private static Instant next(TargetConfig.Schedule s, Instant due, Instant now) {
-        if (s.cron() != null) return cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
-        Duration p = Intervals.parse(s.every());
+    private static Instant next(Entry e, Instant due, Instant now) {
+        if (e.cron != null) return e.cron.next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC)).toInstant();
+        Duration p = Intervals.parse(e.schedule.every());
         Instant n = due.plus(p);
         while (!n.isAfter(now)) n = n.plus(p); // missed periods are not made up
         return n;
     }
 
-    private static double period(TargetConfig.Schedule s, Instant now) {
-        if (s.every() != null) return Intervals.parse(s.every()).toMillis() / 1000.0;
-        ZonedDateTime a = cron(s).next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC));
-        return Duration.between(a, cron(s).next(a)).toMillis() / 1000.0;
-    }
-
-    private static CronSchedule cron(TargetConfig.Schedule s) {
-        return CronSchedule.parse(s.cron());
+    private static double period(Entry e, Instant now) {
+        if (e.cron == null) return Intervals.parse(e.schedule.every()).toMillis() / 1000.0;
+        ZonedDateTime a = e.cron.next(ZonedDateTime.ofInstant(now, ZoneOffset.UTC));
+        return Duration.between(a, e.cron.next(a)).toMillis() / 1000.0;
     }
 
     /** Synchronized with {@link #tick()}, so a status never shows an overlap without its reason. */

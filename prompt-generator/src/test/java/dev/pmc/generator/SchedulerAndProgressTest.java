@@ -123,6 +123,32 @@ class SchedulerAndProgressTest {
         given().delete("/api/v1/targets/manual-then-scheduled").then().statusCode(204);
     }
 
+    /** A cron schedule is read when it is seen and read again when it changes: period and next due time follow it. */
+    @Test
+    void aCronScheduleShowsItsPeriodAndNextTimeAndFollowsAChange() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"schedule\":{\"cron\":\"*/5 * * * *\"}}")
+                .put("/api/v1/targets/cron-5m").then().statusCode(200);
+        assertEquals(300.0, awaitPeriod("cron-5m", 300.0), 1e-9);
+        String due = given().get("/api/v1/schedules").path("find { it.target == 'cron-5m' }.nextDueAt");
+        java.time.Instant next = java.time.Instant.parse(due);
+        assertTrue(next.isAfter(java.time.Instant.now()) && next.getEpochSecond() % 300 == 0, due);
+        given().contentType(ContentType.JSON).body("{\"model\":\"sim-base\",\"personas\":\"toxic\",\"n\":1,\"schedule\":{\"cron\":\"0 * * * *\"}}")
+                .put("/api/v1/targets/cron-5m").then().statusCode(200);
+        assertEquals(3600.0, awaitPeriod("cron-5m", 3600.0), 1e-9);
+        given().delete("/api/v1/targets/cron-5m").then().statusCode(204);
+    }
+
+    private static double awaitPeriod(String target, double expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        Number p = null;
+        while (System.currentTimeMillis() < deadline) {
+            p = given().get("/api/v1/schedules").then().statusCode(200).extract().path("find { it.target == '" + target + "' }.periodSeconds");
+            if (p != null && p.doubleValue() == expected) break;
+            Thread.sleep(250);
+        }
+        return p == null ? Double.NaN : p.doubleValue();
+    }
+
     /** A target reading several instruments: each period starts one run per instrument, with ids that say which. */
     @Test
     void aScheduleStartsOneRunPerInstrument() throws Exception {
