@@ -5,7 +5,7 @@ import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.Verdict;
 import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.instruments.InstrumentFile;
-import dev.pmc.core.instruments.SelfReport;
+import dev.pmc.core.io.SelfReport;
 import dev.pmc.core.io.FileMetrics;
 import dev.pmc.core.io.ReferenceCsv;
 

@@ -3,7 +3,7 @@ package dev.pmc.cli;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.io.FileMetrics;
 import dev.pmc.core.instruments.InstrumentFile;
-import dev.pmc.core.instruments.InstrumentMetrics;
+import dev.pmc.core.io.InstrumentMetrics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -599,7 +599,7 @@ class EndToEndIT {
         java.nio.file.Path file = replayDir.resolve("bfi-replay_bfi44.csv");
         Files.writeString(file, csv.body());
         var instrument = dev.pmc.core.instruments.Instruments.get("bfi44");
-        var offline = dev.pmc.core.instruments.InstrumentMetrics.ofFile(instrument, file, dev.pmc.core.metrics.Bootstrap.DEFAULT_SEED);
+        var offline = dev.pmc.core.io.InstrumentMetrics.ofFile(instrument, file, dev.pmc.core.metrics.Bootstrap.DEFAULT_SEED);
         JsonNode all = b.path("groups").get(0);
         assertEquals("all", all.path("group").asText());
         assertEquals(offline.groups().get("all").susceptibility(), all.path("susceptibility").asDouble(), 1e-12);

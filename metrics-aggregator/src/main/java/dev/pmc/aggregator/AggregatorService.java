@@ -2,6 +2,7 @@ package dev.pmc.aggregator;
 
 import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.SlotId;
 import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.PersonaStats;
@@ -61,6 +62,9 @@ public class AggregatorService {
     KafkaStreams streams;
     @Inject
     RunStates runStates;
+    /** The service's one reader of compacted topics (the persona index, run states and baselines share it). */
+    @Inject
+    CompactedTopics compactedTopics;
     @ConfigProperty(name = "pmc.retention.complete-runs")
     int keepCompleteRuns;
     @ConfigProperty(name = "pmc.retention.max-age")
@@ -80,7 +84,7 @@ public class AggregatorService {
         Instruments.loadAtStartup();
         view = new TargetMetricsView(config.bootstrapSeed());
         gauges = new TargetGauges(registry);
-        index.start(bootstrap);
+        index.start(compactedTopics);
         control = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20),
                 new StringSerializer(), new StringSerializer());
         judge = new SequentialJudge(d -> control.send(new ProducerRecord<>(Topics.RUN_DECISIONS, d.runId(), EventCodec.encode(d)),
@@ -108,7 +112,6 @@ public class AggregatorService {
 
     void onStop(@Observes ShutdownEvent ev) {
         milestoneChecks.shutdownNow();
-        index.close();
         if (control != null) control.close(Duration.ofSeconds(5));
     }
 

@@ -2,7 +2,7 @@ package dev.pmc.aggregator;
 
 import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.EventCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +32,9 @@ public class Baselines {
     private final Map<String, String> baselineOf = new ConcurrentHashMap<>();
     private final Map<String, String> overrides = new ConcurrentHashMap<>();
     private final Map<String, String> registry = new ConcurrentHashMap<>();
-    private CompactedTopic.Follower follower;
+    private CompactedTopics.View follower;
+    @jakarta.inject.Inject
+    CompactedTopics topics;
     private KafkaProducer<String, String> producer;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -56,8 +58,7 @@ public class Baselines {
         if (follower != null) return;
         producer = new KafkaProducer<>(KafkaClients.config(bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer());
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.BASELINES), "baselines-reader", this::onRecord,
-                e -> LOG.errorf("baselines reader stopped: %s", e.getMessage()));
+        follower = topics.follow("baselines", List.of(Topics.BASELINES), this::onRecord);
     }
 
     private void onRecord(String topic, String key, String value) {
@@ -115,7 +116,6 @@ public class Baselines {
 
     @PreDestroy
     void stop() {
-        if (follower != null) follower.stop();
         if (producer != null) producer.close(java.time.Duration.ofSeconds(5));
     }
 }

@@ -1,7 +1,7 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.metrics.PersonaStats;
 import dev.pmc.core.events.SlotId;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each run carries a change counter, so the view recomputes only runs that changed; a tombstone (retention) removes a
  * persona, and a run without personas disappears.
  */
-public final class PersonaIndex implements AutoCloseable {
+public final class PersonaIndex {
     private static final Logger LOG = Logger.getLogger(PersonaIndex.class);
 
     /** One run's personas and how often they changed. */
@@ -43,12 +43,11 @@ public final class PersonaIndex implements AutoCloseable {
     /** persona key → its run entry, for tombstones (which carry only the key). */
     private final Map<String, RunEntry> byKey = new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
-    private CompactedTopic.Follower follower;
+    private volatile CompactedTopics.View follower;
 
-    /** Starts following pmc.persona-stats; {@link #awaitCaughtUp} waits for the restore. */
-    public void start(String bootstrap) {
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.PERSONA_STATS), "persona-index", true, (topic, key, value) -> apply(key, value),
-                e -> LOG.errorf("persona index stopped: %s", e.getMessage()));
+    /** Starts following pmc.persona-stats on the service's reader; {@link #awaitCaughtUp} waits for the restore. */
+    public void start(CompactedTopics topics) {
+        follower = topics.follow("persona-index", List.of(Topics.PERSONA_STATS), (topic, key, value) -> apply(key, value));
     }
 
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
@@ -142,10 +141,5 @@ public final class PersonaIndex implements AutoCloseable {
 
     /** A run's personas (canonical order) and the change counter they were read at. */
     public record Snapshot(String runId, long version, List<PersonaStats> personas) {
-    }
-
-    @Override
-    public void close() {
-        if (follower != null) follower.stop();
     }
 }

@@ -1,20 +1,18 @@
 package dev.pmc.aggregator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pmc.core.Names;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.Topics;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.RatingEvent;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
+import dev.pmc.core.targets.TargetDirectory;
 import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.events.RunDecision;
 import dev.pmc.core.events.TargetStatus;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.targets.ModelCapabilities;
 import dev.pmc.core.targets.TargetConfig;
-import dev.pmc.core.targets.TargetFile;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,12 +57,14 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     private final Map<String, TargetBudget> budgets = new ConcurrentHashMap<>();
 
     private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
-    /** Registered targets' definitions with defaults (temperature, model family), for the temperature rule. */
-    private final Map<String, TargetConfig> configs = new ConcurrentHashMap<>();
     /** Targets whose calls wait, as the gateway reported (pmc.target-status). */
     private final Map<String, TargetStatus> paused = new ConcurrentHashMap<>();
-    private final Set<String> targets = ConcurrentHashMap.newKeySet();
-    private CompactedTopic.Follower follower, statusFollower;
+    private volatile CompactedTopics.View follower;
+    /** The registered targets (pmc.targets), read on the service's one reader of compacted topics. */
+    @jakarta.inject.Inject
+    TargetDirectory directory;
+    @jakarta.inject.Inject
+    CompactedTopics topics;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -75,28 +74,32 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     /** Starts following (once: the topology's producer and the service may both ask first). */
     synchronized void start() {
         if (follower != null) return;
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.RUNS, Topics.TARGETS), "run-states-reader",
-                this::onRecord, e -> LOG.errorf("run states reader stopped: %s", e.getMessage()));
-        // the gateways' pause reports on a follower of their own: a deployment that has not created pmc.target-status
+        readTargetsFrom(directory).start();
+        follower = topics.follow("run-states", List.of(Topics.RUNS), this::onRecord);
+        // the gateways' pause reports in a view of their own: a deployment that has not created pmc.target-status
         // (the aggregator only reads it; the gateway or the deployment creates it) must never hold the run states up
         String problem = KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
         if (problem != null) LOG.debugf("not creating %s (%s): the gateway or the deployment does", Topics.TARGET_STATUS, problem);
-        statusFollower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGET_STATUS), "target-status-reader",
-                this::onRecord, e -> LOG.errorf("target status reader stopped: %s", e.getMessage()));
+        topics.follow("target-status", List.of(Topics.TARGET_STATUS), this::onRecord);
+    }
+
+    /** Keeps each target's baseline and budget as the directory reads them (tests hand it a directory without a reader). */
+    TargetDirectory readTargetsFrom(TargetDirectory d) {
+        directory = d;
+        return d.listen(this::target);
     }
 
     boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return follower.awaitCaughtUp(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return directory.awaitCaughtUp(timeout) && follower.awaitCaughtUp(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     void onRecord(String topic, String key, String value) {
         if (key == null) return;
-        if (topic.equals(Topics.TARGETS)) {
-            target(key, value);
-        } else if (topic.equals(Topics.TARGET_STATUS)) {
+        if (topic.equals(Topics.TARGET_STATUS)) {
             var st = TargetStatus.decode(value);
             // kept only for registered targets and only while paused: bounded by the registry
-            if (st == null || !key.equals(st.target()) || st.paused() == null || !targets.contains(key)) paused.remove(key);
+            if (st == null || !key.equals(st.target()) || st.paused() == null || !directory.contains(key)) paused.remove(key);
             else paused.put(key, st);
         } else if (value == null) {
             runs.remove(key);
@@ -115,13 +118,11 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         }
     }
 
-    private void target(String name, String json) {
-        if (!Names.isTarget(name)) return;
+    /** A registry change: the target's baseline and budget (read from the record, also when its definition is not readable here). */
+    private void target(String name, String json, TargetConfig config) {
         try {
             if (json == null) {
-                targets.remove(name);
                 budgets.remove(name);
-                configs.remove(name);
                 paused.remove(name);
                 baselines.fromRegistry(name, null);
             } else {
@@ -134,12 +135,6 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
                 } else {
                     budgets.remove(name);
                 }
-                try {
-                    configs.put(name, TargetFile.parseTarget(json).withDefaults());
-                } catch (RuntimeException invalid) {
-                    configs.remove(name); // read by a newer or older version: no temperature rule for it
-                }
-                targets.add(name);
             }
         } catch (Exception e) {
             LOG.warnf("ignoring unreadable target %s: %s", name, e.getMessage());
@@ -153,7 +148,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
 
     /** The target's definition with defaults, or null (unknown, or unreadable by this version). */
     public TargetConfig config(String target) {
-        return configs.get(target);
+        return directory.config(target).orElse(null);
     }
 
     /**
@@ -161,24 +156,25 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
      * model family), or null.
      */
     public String incomparable(String variant, String baseline) {
-        var v = configs.get(variant);
-        var b = baseline == null ? null : configs.get(baseline);
+        // a definition not readable by this version has no temperature rule
+        var v = config(variant);
+        var b = baseline == null ? null : config(baseline);
         return v == null || b == null ? null : ModelCapabilities.incomparable(v, b);
     }
 
     /** The registered target names. */
     public Set<String> targets() {
-        return new TreeSet<>(targets);
+        return directory.names();
     }
 
     public boolean registered(String target) {
-        return targets.contains(target);
+        return directory.contains(target);
     }
 
     @Override
     public String refuse(RatingEvent e) {
         String target = e.slot().target();
-        if (!targets.contains(target) && !(syncFollower() && targets.contains(target))) return "target '" + target + "' is not registered (pmc.targets)";
+        if (!directory.contains(target) && !(syncFollower() && directory.contains(target))) return "target '" + target + "' is not registered (pmc.targets)";
         RunInfo run = runs.get(e.slot().runId());
         if (run == null) return null;   // replayed files and runs not announced: any slot of a valid shape
         if (!run.target().equals(target)) return "run " + e.slot().runId() + " belongs to target '" + run.target() + "', not '" + target + "'";
@@ -202,7 +198,7 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
     private boolean syncFollower() {
         if (follower == null) return false;
         try {
-            return follower.sync().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return directory.sync().thenCombine(follower.sync(), (targets, runs) -> targets && runs).get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
@@ -239,9 +235,4 @@ public class RunStates implements TargetMetricsView.Completion, AggregatorTopolo
         return i == null ? null : i.slots();
     }
 
-    @PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
-        if (statusFollower != null) statusFollower.stop();
-    }
 }

@@ -5,7 +5,7 @@ import dev.pmc.core.Mfq30;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.instruments.Instruments;
-import dev.pmc.core.instruments.SelfReport;
+import dev.pmc.core.io.SelfReport;
 import dev.pmc.core.metrics.CollapseKind;
 import dev.pmc.core.metrics.DistributionSignals;
 import dev.pmc.core.metrics.Verdict;

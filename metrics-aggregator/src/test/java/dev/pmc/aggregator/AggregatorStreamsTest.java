@@ -1,6 +1,7 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.Topics;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.EventCodec;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
@@ -94,10 +95,11 @@ class AggregatorStreamsTest {
         String target = "ref-gemini";
         TargetMetrics first;
         try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-test", Files.createTempDirectory("agg1").toString(), 100, 1);
-             var index = new PersonaIndex()) {
+             var topics = new CompactedTopics(kafka.bootstrapServers(), "test-reader")) {
+            var index = new PersonaIndex();
             s.start();
             s.awaitRunning(Duration.ofSeconds(60));
-            index.start(kafka.bootstrapServers());
+            index.start(topics);
             publish(rows, target, "run-1", 0);
             first = await(index, target, t -> t.ratingsCounted() == valid && t.ratingsTotal().getOrDefault("no_rating", 0L) == rows.size() - valid);
             assertEquals(97, first.personas());
@@ -113,10 +115,11 @@ class AggregatorStreamsTest {
         }
         // restart with an empty local state directory: state comes back from the changelog and compacted topic
         try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-test", Files.createTempDirectory("agg2").toString(), 100, 1);
-             var index = new PersonaIndex()) {
+             var topics = new CompactedTopics(kafka.bootstrapServers(), "test-reader")) {
+            var index = new PersonaIndex();
             s.start();
             s.awaitRunning(Duration.ofSeconds(60));
-            index.start(kafka.bootstrapServers());
+            index.start(topics);
             TargetMetrics restored = await(index, target, t -> t.ratingsCounted() == valid);
             assertEquals(first.susceptibility(), restored.susceptibility(), 0.0);
             assertEquals(first.robustness(), restored.robustness(), 0.0);
@@ -131,10 +134,11 @@ class AggregatorStreamsTest {
     @Test
     void undecodableRatingsGoToTheDeadLetterTopic() throws Exception {
         try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-dlq", Files.createTempDirectory("agg3").toString(), 100, 1);
-             var index = new PersonaIndex()) {
+             var topics = new CompactedTopics(kafka.bootstrapServers(), "test-reader")) {
+            var index = new PersonaIndex();
             s.start();
             s.awaitRunning(Duration.ofSeconds(60));
-            index.start(kafka.bootstrapServers());
+            index.start(topics);
             TopicReader.send(kafka.bootstrapServers(), Topics.RATINGS, "junk-key", "definitely not json");
             var recs = TopicReader.readUntil(kafka.bootstrapServers(), Topics.RATINGS_DLQ,
                     l -> l.stream().anyMatch(r -> "junk-key".equals(r.key())), Duration.ofSeconds(60));
@@ -159,10 +163,11 @@ class AggregatorStreamsTest {
     @Test
     void wrongButDecodableRatingsAreDeadLetteredAndExpiryTombstones() throws Exception {
         try (var s = new AggregatorStreams(kafka.bootstrapServers(), "agg-bad", Files.createTempDirectory("agg4").toString(), 100, 1);
-             var index = new PersonaIndex()) {
+             var topics = new CompactedTopics(kafka.bootstrapServers(), "test-reader")) {
+            var index = new PersonaIndex();
             s.start();
             s.awaitRunning(Duration.ofSeconds(60));
-            index.start(kafka.bootstrapServers());
+            index.start(topics);
             SlotId slot = new SlotId("run-bad", "bad-target", "3", 4, 1);
             String good = EventCodec.encode(new RatingEvent(1, slot, 1, RatingOutcome.VALID, 3, "t", 0));
             Map<String, String> bad = new java.util.LinkedHashMap<>();

@@ -2,7 +2,7 @@ package dev.pmc.aggregator;
 
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.instruments.Instrument;
-import dev.pmc.core.instruments.InstrumentMetrics;
+import dev.pmc.core.io.InstrumentMetrics;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.metrics.Comparison;
 import dev.pmc.core.metrics.PersonaStats;

@@ -1,6 +1,7 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.Topics;
+import dev.pmc.core.targets.TargetDirectory;
 import dev.pmc.core.events.RatingEvent;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.events.RunDecision;
@@ -36,6 +37,7 @@ class SequentialJudgeTest {
 
     SequentialJudgeTest() {
         runs.baselines = new Baselines(Optional.empty());
+        runs.readTargetsFrom(new TargetDirectory(null));
     }
 
     static Path calibration(String name) {
@@ -59,7 +61,7 @@ class SequentialJudgeTest {
     }
 
     private void baseline(Path file) throws Exception {
-        runs.onRecord(Topics.TARGETS, "base", "{}");
+        runs.directory.apply("base", "{}");
         runs.onRecord(Topics.RUNS, BASE_RUN, "{\"target\":\"base\",\"slots\":30000,\"n\":10,\"personas\":100,\"personaSet\":\"default\",\"state\":\"completed\",\"mode\":\"sampling\"}");
         index.computeIfAbsent("base", t -> new TreeMap<>()).put(BASE_RUN, new PersonaIndex.Snapshot(BASE_RUN, 1, released(file, "base", BASE_RUN, null, 30000)));
     }
@@ -67,7 +69,7 @@ class SequentialJudgeTest {
     /** The variant's run at stage k, active, with stage k's slots settled. */
     private SequentialDesign variantAt(Path file, String targetJson, int k) throws Exception {
         SequentialDesign d = SequentialDesign.of(RUN, 100, 10);
-        runs.onRecord(Topics.TARGETS, "variant", targetJson);
+        runs.directory.apply("variant", targetJson);
         runs.onRecord(Topics.RUNS, RUN, "{\"target\":\"variant\",\"slots\":30000,\"n\":10,\"personas\":100,\"personaSet\":\"default\",\"state\":\"running\","
                 + "\"mode\":\"sequential\",\"limit\":" + d.calls(k) + ",\"stage\":" + k + "}");
         index.computeIfAbsent("variant", t -> new TreeMap<>()).put(RUN, new PersonaIndex.Snapshot(RUN, k + 1, released(file, "variant", RUN, d, d.calls(k))));
@@ -121,7 +123,7 @@ class SequentialJudgeTest {
         assertEquals(RunDecision.CONTINUE, published.get(0).action());
         assertTrue(published.get(0).reason().contains("no complete run of baseline base"), published.get(0).reason());
         // a baseline run with fewer repetitions than the variant's is not the same design
-        runs.onRecord(Topics.TARGETS, "base", "{}");
+        runs.directory.apply("base", "{}");
         runs.onRecord(Topics.RUNS, BASE_RUN, "{\"target\":\"base\",\"slots\":9000,\"n\":3,\"personas\":100,\"personaSet\":\"default\",\"state\":\"completed\",\"mode\":\"sampling\"}");
         assertNull(SequentialJudge.baselineRun(Map.of(BASE_RUN, new PersonaIndex.Snapshot(BASE_RUN, 1, List.of())), runs.run(RUN), runs));
     }

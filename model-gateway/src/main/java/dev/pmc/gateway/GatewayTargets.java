@@ -9,7 +9,7 @@ import dev.pmc.gateway.limits.AsyncSemaphore;
 import dev.pmc.gateway.limits.CircuitBreaker;
 import dev.pmc.gateway.limits.RetryBudget;
 import dev.pmc.gateway.provider.ProviderAdapter;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.targets.TargetDirectory;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.security.BaseUrlPolicy;
 import dev.pmc.core.security.KeyBindings;
@@ -70,8 +70,6 @@ public class GatewayTargets {
     int defaultMaxInFlight;
     @ConfigProperty(name = "pmc.gateway.registry.enabled", defaultValue = "true")
     boolean registryEnabled;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
     @ConfigProperty(name = "pmc.gateway.adaptive.initial-rps")
     double adaptiveInitial;
     @ConfigProperty(name = "pmc.gateway.adaptive.max-rps")
@@ -102,7 +100,8 @@ public class GatewayTargets {
     @ConfigProperty(name = "pmc.security.connect-check", defaultValue = "true")
     boolean connectCheck;
     private BaseUrlPolicy urlPolicy;
-    private CompactedTopic.Follower follower;
+    @jakarta.inject.Inject
+    TargetDirectory directory;
 
     public GatewayTargets(MeterRegistry registry, io.vertx.core.Vertx vertx) {
         this.registry = registry;
@@ -126,13 +125,12 @@ public class GatewayTargets {
             LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
         }
         if (registryEnabled) {
-            follower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-reader", this::onTarget,
-                    e -> LOG.errorf("target registry reader stopped: %s", e.getMessage()));
+            directory.listen(this::onTarget).start();
         }
     }
 
-    /** Follows pmc.targets from the beginning: every replica sees every target; a tombstone removes one. */
-    private void onTarget(String topic, String key, String value) {
+    /** A change read from pmc.targets (every replica reads it whole, from the beginning); a tombstone removes a target. */
+    private void onTarget(String key, String value, TargetConfig config) {
         try {
             if (value == null) {
                 TargetConfig gone = defined.remove(key);
@@ -143,8 +141,10 @@ public class GatewayTargets {
                     accounts.remove(gone.account());
                     registry.getMeters().stream().filter(m -> gone.account().equals(m.getId().getTag("account"))).forEach(registry::remove);
                 }
+            } else if (config != null) {
+                define(config);
             } else {
-                define(TargetFile.parseTarget(value).withDefaults());
+                LOG.warnf("ignoring target %s from %s: not readable here", key, Topics.TARGETS);
             }
         } catch (RuntimeException e) {
             LOG.warnf("ignoring target %s from %s: %s", key, Topics.TARGETS, e.getMessage());
@@ -179,8 +179,7 @@ public class GatewayTargets {
      */
     /** Completes once every pmc.targets record written before the call has been read (at once without a registry). */
     public java.util.concurrent.CompletionStage<Boolean> sync() {
-        var f = follower;
-        return f == null ? java.util.concurrent.CompletableFuture.completedFuture(false) : f.sync();
+        return registryEnabled ? directory.sync() : java.util.concurrent.CompletableFuture.completedFuture(false);
     }
 
     public TargetRuntime get(String name) {
@@ -287,7 +286,6 @@ public class GatewayTargets {
 
     @PreDestroy
     void stop() {
-        if (follower != null) follower.stop();
         timer.shutdownNow();
     }
 }

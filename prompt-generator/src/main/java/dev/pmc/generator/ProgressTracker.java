@@ -1,14 +1,12 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.EventCodec;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -29,17 +27,15 @@ public class ProgressTracker {
     /** persona key → its latest settled count; run → the sum over its personas. */
     private final Map<String, Long> personaSettled = new ConcurrentHashMap<>();
     private final Map<String, Long> runSettled = new ConcurrentHashMap<>();
-    private CompactedTopic.Follower follower;
+    @Inject
+    CompactedTopics topics;
 
     @Inject
     RunStore store;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     /** After the run store has read pmc.runs (it observes start-up with the default priority). */
     void start(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 600) StartupEvent ev) {
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.PERSONA_STATS), "run-progress", true, (topic, key, value) -> apply(key, value),
-                e -> LOG.errorf("run progress reader stopped: %s", e.getMessage()));
+        topics.follow("run-progress", List.of(Topics.PERSONA_STATS), (topic, key, value) -> apply(key, value));
     }
 
     private long applied;
@@ -100,10 +96,5 @@ public class ProgressTracker {
     /** Slots of a run settled so far (0 for an unknown run). */
     public long settled(String runId) {
         return runSettled.getOrDefault(runId, 0L);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
     }
 }

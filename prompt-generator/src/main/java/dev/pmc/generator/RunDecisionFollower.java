@@ -1,15 +1,13 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.RunDecision;
 import dev.pmc.core.metrics.SequentialDesign;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -26,13 +24,11 @@ public class RunDecisionFollower {
 
     @Inject
     RunStore store;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-    private CompactedTopic.Follower follower;
+    @Inject
+    CompactedTopics topics;
 
     void start(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 650) StartupEvent ev) {
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.RUN_DECISIONS), "run-decisions", (topic, key, value) -> apply(key, value),
-                e -> LOG.errorf("run decisions reader stopped: %s", e.getMessage()));
+        topics.follow("run-decisions", List.of(Topics.RUN_DECISIONS), (topic, key, value) -> apply(key, value));
     }
 
     void apply(String key, String value) {
@@ -47,10 +43,5 @@ public class RunDecisionFollower {
                     d.stop() ? "stops: " + d.verdict() + (d.kind() == null ? "" : "/" + d.kind()) : "continues to stage " + (d.stage() + 2) + " of " + d.stages(),
                     d.reason() == null ? "" : " (" + d.reason() + ")");
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
     }
 }

@@ -1,14 +1,13 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.EventCodec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.Record;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -43,7 +42,8 @@ public class RunStore {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     /** Last time each active run's published or settled count moved (stall detection). */
     private final Map<String, Long> lastMoved = new ConcurrentHashMap<>();
-    private CompactedTopic.Follower follower;
+    @Inject
+    CompactedTopics topics;
 
     @Inject
     @Channel("runs")
@@ -52,8 +52,6 @@ public class RunStore {
     MeterRegistry registry;
     @Inject
     LeaderElection leader;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
     @ConfigProperty(name = "pmc.retention.complete-runs")
     int keepFinished;
     @ConfigProperty(name = "pmc.retention.max-age")
@@ -62,9 +60,8 @@ public class RunStore {
     Duration stallTimeout;
 
     void start(@Observes StartupEvent ev) throws InterruptedException {
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.RUNS), "run-store-reader", (topic, key, value) -> apply(key, value),
-                e -> LOG.errorf("run store reader stopped: %s", e.getMessage()));
-        if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) LOG.warnf("runs not read from %s within 30 s", Topics.RUNS);
+        var view = topics.follow("run-store", List.of(Topics.RUNS), (topic, key, value) -> apply(key, value));
+        if (!view.awaitCaughtUp(Duration.ofSeconds(30))) LOG.warnf("runs not read from %s within 30 s", Topics.RUNS);
         LOG.infof("restored %d runs from %s", runs.size(), Topics.RUNS);
         Gauge.builder("pmc_generator_runs_held", runs, Map::size).description("Runs this prompt-generator replica holds (retention bounds it)").register(registry);
     }
@@ -188,10 +185,5 @@ public class RunStore {
 
     private void send(Run r) {
         emitter.send(Record.of(r.runId(), EventCodec.encode(r)));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
     }
 }

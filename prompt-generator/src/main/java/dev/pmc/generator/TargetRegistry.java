@@ -4,7 +4,7 @@ import dev.pmc.core.Topics;
 import dev.pmc.core.targets.InvalidTargetException;
 import dev.pmc.core.targets.TargetConfig;
 import dev.pmc.core.targets.TargetFile;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.targets.TargetDirectory;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.security.BaseUrlPolicy;
 import dev.pmc.core.security.KeyBindings;
@@ -24,10 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The target registry. At start it reads the compacted topic pmc.targets (targets created over REST survive
@@ -40,8 +37,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public class TargetRegistry {
     private static final Logger LOG = Logger.getLogger(TargetRegistry.class);
 
-    private final Map<String, TargetConfig> targets = new ConcurrentSkipListMap<>();
-
     @Inject
     @Channel("targets")
     Emitter<Record<String, String>> emitter;
@@ -52,28 +47,17 @@ public class TargetRegistry {
 
     @ConfigProperty(name = "pmc.targets")
     String builtIn;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    /** pmc.targets as this service reads it; the registry writes changes there and holds them at once. */
+    @Inject
+    TargetDirectory directory;
 
-    private CompactedTopic.Follower follower;
-
-    void start(@Observes StartupEvent ev) {
+    void start(@Observes StartupEvent ev) throws InterruptedException {
         Instruments.loadAtStartup();
-        Map<String, TargetConfig> fromTopic = readTopic();
-        targets.putAll(fromTopic);
-        // other replicas' changes (and our own, echoed) keep arriving
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGETS), "target-registry-follower", (topic, key, value) -> {
-            if (key == null) return;
-            if (value == null) {
-                targets.remove(key);
-                return;
-            }
-            try {
-                targets.put(key, TargetFile.parseTarget(value).withDefaults());
-            } catch (InvalidTargetException e) {
-                LOG.warnf("ignoring target %s in %s: %s", key, Topics.TARGETS, e.getMessage());
-            }
-        }, e -> LOG.errorf("target registry follower stopped: %s", e.getMessage()));
+        // targets created over REST survive restarts; other replicas' changes (and our own, echoed) keep arriving
+        if (!directory.start().awaitCaughtUp(Duration.ofSeconds(30))) {
+            LOG.warnf("%s not read within 30 s: starting from what was read and the file", Topics.TARGETS);
+        }
+        int fromTopic = directory.configs().size();
         TargetFile.Registry registryFile = file.isPresent() && !file.get().isBlank() ? TargetFile.readRegistry(Path.of(file.get())) : null;
         List<TargetConfig> fromFile = registryFile == null ? List.of() : registryFile.targets();
         // the registry file's operator may allow more base URLs (a local model server)
@@ -81,42 +65,22 @@ public class TargetRegistry {
         for (TargetConfig t : fromFile) put(t);
         for (String name : RunPlanner.parseTargets(builtIn)) {
             // the built-in names are provider-sim's models, which answer n choices per call like OpenAI
-            if (!targets.containsKey(name)) put(TargetFile.parseTarget("{\"name\":\"" + name + "\",\"choicesPerCall\":" + BUILT_IN_CHOICES + "}").withDefaults());
+            if (directory.config(name).isEmpty()) put(TargetFile.parseTarget("{\"name\":\"" + name + "\",\"choicesPerCall\":" + BUILT_IN_CHOICES + "}").withDefaults());
         }
-        LOG.infof("target registry: %d from %s, %d from file, %d in all: %s", fromTopic.size(), Topics.TARGETS, fromFile.size(),
-                targets.size(), targets.keySet());
-    }
-
-    private Map<String, TargetConfig> readTopic() {
-        Map<String, TargetConfig> out = new TreeMap<>();
-        try {
-            CompactedTopic.readToEnd(bootstrap, Topics.TARGETS, Duration.ofSeconds(30), (key, value) -> {
-                if (value == null) {
-                    out.remove(key);
-                    return;
-                }
-                try {
-                    out.put(key, TargetFile.parseTarget(value).withDefaults());
-                } catch (InvalidTargetException e) {
-                    LOG.warnf("ignoring target %s in %s: %s", key, Topics.TARGETS, e.getMessage());
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot read %s (%s): starting from the file only", Topics.TARGETS, e.getMessage());
-        }
-        return out;
+        LOG.infof("target registry: %d from %s, %d from file, %d in all: %s", fromTopic, Topics.TARGETS, fromFile.size(),
+                directory.configs().size(), names());
     }
 
     public Collection<TargetConfig> all() {
-        return new ArrayList<>(targets.values());
+        return directory.configs();
     }
 
     public Optional<TargetConfig> get(String name) {
-        return Optional.ofNullable(targets.get(name));
+        return directory.config(name);
     }
 
     public java.util.Set<String> names() {
-        return new java.util.TreeSet<>(targets.keySet());
+        return all().stream().map(TargetConfig::name).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     @ConfigProperty(name = "pmc.security.allowed-base-urls")
@@ -143,15 +107,15 @@ public class TargetRegistry {
                     secretBaseUrls.map(m -> m.get(t.apiKey())).map(v -> List.of(v.split(","))).orElse(List.of()));
             if (bound != null) problems.add(bound);
         }
-        if (t.baseline() != null && !targets.containsKey(t.baseline())) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
+        if (t.baseline() != null && directory.config(t.baseline()).isEmpty()) problems = concat(problems, "baseline '" + t.baseline() + "' is not a defined target");
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         TargetConfig full = t.withDefaults();
         // readings are judged against a baseline read at the same temperature (a fixed-temperature family decides it)
         if (full.baseline() != null) {
-            String why = ModelCapabilities.incomparable(full, targets.get(full.baseline()));
+            String why = ModelCapabilities.incomparable(full, directory.config(full.baseline()).orElse(null));
             if (why != null) problems.add("baseline: " + why);
         }
-        for (TargetConfig other : targets.values()) {
+        for (TargetConfig other : all()) {
             if (full.name().equals(other.baseline()) && !other.name().equals(full.name())) {
                 String why = ModelCapabilities.incomparable(other, full);
                 if (why != null) problems.add("temperature: " + why);
@@ -159,18 +123,18 @@ public class TargetRegistry {
         }
         if (!problems.isEmpty()) throw new InvalidTargetException(String.join("; ", problems));
         record(Record.of(full.name(), TargetFile.toJson(full)));
-        targets.put(full.name(), full);
+        directory.wrote(full);
         return full;
     }
 
     /** Removes a target; refused while another target names it as baseline. */
     public synchronized boolean delete(String name) {
-        for (TargetConfig t : targets.values()) {
+        for (TargetConfig t : all()) {
             if (name.equals(t.baseline())) throw new InvalidTargetException("target '" + t.name() + "' uses '" + name + "' as its baseline");
         }
-        if (!targets.containsKey(name)) return false;
+        if (directory.config(name).isEmpty()) return false;
         record(Record.of(name, null));
-        targets.remove(name);
+        directory.deleted(name);
         return true;
     }
 
@@ -194,11 +158,6 @@ public class TargetRegistry {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new NotRecordedException("cannot write " + Topics.TARGETS + " (" + (e.getCause() == null ? e : e.getCause()).getMessage() + "): nothing changed, try again");
         }
-    }
-
-    @jakarta.annotation.PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
     }
 
     private static List<String> concat(List<String> l, String s) {

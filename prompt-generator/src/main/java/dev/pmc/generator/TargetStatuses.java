@@ -1,11 +1,10 @@
 package dev.pmc.generator;
 
 import dev.pmc.core.Topics;
-import dev.pmc.core.events.CompactedTopic;
+import dev.pmc.core.events.CompactedTopics;
 import dev.pmc.core.events.KafkaClients;
 import dev.pmc.core.events.TargetStatus;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -29,13 +28,13 @@ public class TargetStatuses {
     @jakarta.inject.Inject
     TargetRegistry registry;
     private final Map<String, TargetStatus> paused = new ConcurrentHashMap<>();
-    private CompactedTopic.Follower follower;
+    @jakarta.inject.Inject
+    CompactedTopics topics;
 
     void start(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 660) StartupEvent ev) {
         String problem = KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
         if (problem != null) LOG.debugf("not creating %s (%s): the deployment creates it", Topics.TARGET_STATUS, problem);
-        follower = CompactedTopic.follow(bootstrap, List.of(Topics.TARGET_STATUS), "target-status", (topic, key, value) -> apply(key, value),
-                e -> LOG.errorf("target status reader stopped: %s", e.getMessage()));
+        topics.follow("target-status", List.of(Topics.TARGET_STATUS), (topic, key, value) -> apply(key, value));
     }
 
     void apply(String key, String value) {
@@ -47,10 +46,5 @@ public class TargetStatuses {
     /** The target's pause, or null while its calls go. */
     public TargetStatus pausedOf(String target) {
         return target == null ? null : paused.get(target);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (follower != null) follower.stop();
     }
 }

@@ -1,5 +1,6 @@
 package dev.pmc.sim;
 
+import dev.pmc.core.events.TokenLogprob;
 import dev.pmc.core.Mfq30;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.PromptTemplate;
@@ -131,7 +132,7 @@ class ReplayModelTest {
         }
     }
 
-    static List<LogprobRating.TokenLogprob> toTokens(List<SimulatedModel.TokenProb> top) {
-        return top.stream().map(t -> new LogprobRating.TokenLogprob(t.token(), t.logprob())).toList();
+    static List<TokenLogprob> toTokens(List<SimulatedModel.TokenProb> top) {
+        return top.stream().map(t -> new TokenLogprob(t.token(), t.logprob())).toList();
     }
 }

@@ -145,14 +145,14 @@ class ScorerProcessorTest {
     @Test
     void logprobRepliesBecomeDistributions() {
         SlotId slot = new SlotId("lp-1", "sim-base", "0", 3, 1);
-        var top = java.util.List.of(new dev.pmc.core.scoring.LogprobRating.TokenLogprob("2", Math.log(0.7)),
-                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("3", Math.log(0.2)),
-                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("Well", Math.log(0.05)));
+        var top = java.util.List.of(new dev.pmc.core.events.TokenLogprob("2", Math.log(0.7)),
+                new dev.pmc.core.events.TokenLogprob("3", Math.log(0.2)),
+                new dev.pmc.core.events.TokenLogprob("Well", Math.log(0.05)));
         ResponseEvent r = new ResponseEvent(1, slot, 1, "sim-base", "2", null, 1, 0, null, top);
         TopicReader.send(bootstrap(), Topics.RESPONSES, slot.kafkaKey(), EventCodec.encode(r));
         SlotId bad = new SlotId("lp-2", "sim-base", "0", 3, 1);
-        var words = java.util.List.of(new dev.pmc.core.scoring.LogprobRating.TokenLogprob("As", Math.log(0.9)),
-                new dev.pmc.core.scoring.LogprobRating.TokenLogprob("4", Math.log(0.05)));
+        var words = java.util.List.of(new dev.pmc.core.events.TokenLogprob("As", Math.log(0.9)),
+                new dev.pmc.core.events.TokenLogprob("4", Math.log(0.05)));
         TopicReader.send(bootstrap(), Topics.RESPONSES, bad.kafkaKey(),
                 EventCodec.encode(new ResponseEvent(1, bad, 1, "sim-base", "As", null, 1, 0, null, words)));
         var recs = TopicReader.readUntil(bootstrap(), Topics.RATINGS,

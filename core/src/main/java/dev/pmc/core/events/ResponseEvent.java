@@ -1,6 +1,5 @@
 package dev.pmc.core.events;
 
-import dev.pmc.core.scoring.LogprobRating;
 
 /**
  * Topic pmc.responses: the provider's reply to a prompt attempt, or the error that prevented one
@@ -12,13 +11,13 @@ import dev.pmc.core.scoring.LogprobRating;
  */
 public record ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error,
                             long latencyMs, long createdAtMs, PromptEvent prompt,
-                            java.util.List<LogprobRating.TokenLogprob> topLogprobs, Double costUsd) {
+                            java.util.List<TokenLogprob> topLogprobs, Double costUsd) {
     public static final int VERSION = 1;
     /** How an error starts when the provider itself declined to answer (a blocked prompt): the scorer reads a refusal. */
     public static final String PROVIDER_REFUSAL = "refused by the provider: ";
 
     public ResponseEvent(int v, SlotId slot, int attempt, String model, String reply, String error, long latencyMs, long createdAtMs,
-                         PromptEvent prompt, java.util.List<LogprobRating.TokenLogprob> topLogprobs) {
+                         PromptEvent prompt, java.util.List<TokenLogprob> topLogprobs) {
         this(v, slot, attempt, model, reply, error, latencyMs, createdAtMs, prompt, topLogprobs, null);
     }
 

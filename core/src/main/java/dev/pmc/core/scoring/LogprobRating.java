@@ -1,5 +1,6 @@
 package dev.pmc.core.scoring;
 
+import dev.pmc.core.events.TokenLogprob;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.events.PromptEvent;
 
@@ -14,10 +15,6 @@ import java.util.List;
  * distribution is then p_i ∝ exp(log p_i / T) over the six digits (T = 1 keeps the model's own probabilities).
  */
 public final class LogprobRating {
-    /** One entry of a provider's top_logprobs list. */
-    public record TokenLogprob(String token, double logprob) {
-    }
-
     /**
      * @param distribution probability of each rating 0..5 (null unless valid)
      * @param digitMass    probability mass of the digit tokens among the top tokens, at the sampling temperature

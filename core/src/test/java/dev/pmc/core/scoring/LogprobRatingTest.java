@@ -1,5 +1,6 @@
 package dev.pmc.core.scoring;
 
+import dev.pmc.core.events.TokenLogprob;
 import dev.pmc.core.events.RatingOutcome;
 import org.junit.jupiter.api.Test;
 
@@ -9,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class LogprobRatingTest {
-    private static LogprobRating.TokenLogprob t(String tok, double p) {
-        return new LogprobRating.TokenLogprob(tok, Math.log(p));
+    private static TokenLogprob t(String tok, double p) {
+        return new TokenLogprob(tok, Math.log(p));
     }
 
     @Test

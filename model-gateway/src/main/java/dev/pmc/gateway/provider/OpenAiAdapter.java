@@ -1,9 +1,9 @@
 package dev.pmc.gateway.provider;
 
+import dev.pmc.core.events.TokenLogprob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pmc.core.scoring.LogprobRating;
 import dev.pmc.core.targets.ModelCapabilities;
 
 import java.io.IOException;
@@ -64,11 +64,11 @@ public final class OpenAiAdapter extends ProviderAdapter {
             }
             texts = java.util.Arrays.asList(byIndex);
         }
-        List<LogprobRating.TokenLogprob> top = null;
+        List<TokenLogprob> top = null;
         JsonNode first = choice.path("logprobs").path("content").path(0).path("top_logprobs");
         if (first.isArray()) {
             top = new ArrayList<>();
-            for (JsonNode t : first) top.add(new LogprobRating.TokenLogprob(t.get("token").asText(), t.get("logprob").asDouble()));
+            for (JsonNode t : first) top.add(new TokenLogprob(t.get("token").asText(), t.get("logprob").asDouble()));
         }
         JsonNode usage = body.path("usage");
         return new ProviderReply(texts, top, intOr0(usage.get("prompt_tokens")), intOr0(usage.get("completion_tokens")), limits);

@@ -1,6 +1,6 @@
 package dev.pmc.gateway.provider;
 
-import dev.pmc.core.scoring.LogprobRating;
+import dev.pmc.core.events.TokenLogprob;
 
 import java.util.List;
 
@@ -10,13 +10,13 @@ import java.util.List;
  * includes reasoning or thinking tokens, billed as output), rate-limit headers, and the provider's own refusal to answer
  * the prompt at all (Gemini's promptFeedback.blockReason; null otherwise: then {@code texts} is empty).
  */
-public record ProviderReply(List<String> texts, List<LogprobRating.TokenLogprob> topLogprobs, int inputTokens, int outputTokens,
+public record ProviderReply(List<String> texts, List<TokenLogprob> topLogprobs, int inputTokens, int outputTokens,
                             RateLimitInfo limits, String refusal) {
-    public ProviderReply(List<String> texts, List<LogprobRating.TokenLogprob> topLogprobs, int inputTokens, int outputTokens, RateLimitInfo limits) {
+    public ProviderReply(List<String> texts, List<TokenLogprob> topLogprobs, int inputTokens, int outputTokens, RateLimitInfo limits) {
         this(texts, topLogprobs, inputTokens, outputTokens, limits, null);
     }
 
-    public ProviderReply(String text, List<LogprobRating.TokenLogprob> topLogprobs, int inputTokens, int outputTokens, RateLimitInfo limits) {
+    public ProviderReply(String text, List<TokenLogprob> topLogprobs, int inputTokens, int outputTokens, RateLimitInfo limits) {
         this(java.util.Collections.singletonList(text), topLogprobs, inputTokens, outputTokens, limits);
     }
 

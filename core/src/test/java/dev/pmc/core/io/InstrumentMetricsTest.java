@@ -1,5 +1,7 @@
-package dev.pmc.core.instruments;
+package dev.pmc.core.io;
 
+import dev.pmc.core.instruments.InstrumentFile;
+import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.Foundation;
 import dev.pmc.core.ReferenceData;
 import dev.pmc.core.io.FileMetrics;

@@ -1,6 +1,7 @@
-package dev.pmc.core.instruments;
+package dev.pmc.core.io;
 
-import dev.pmc.core.io.ReferenceCsv;
+import dev.pmc.core.instruments.InstrumentFile;
+import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.metrics.Verdict;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
-package dev.pmc.core.instruments;
+package dev.pmc.core.io;
 
-import dev.pmc.core.io.ReferenceCsv;
+import dev.pmc.core.instruments.Instrument;
 
 import java.io.IOException;
 import java.nio.file.Path;
