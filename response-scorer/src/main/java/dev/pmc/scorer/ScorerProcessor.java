@@ -18,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,7 +26,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +38,8 @@ import java.util.List;
  *
  * <p>Responses arrive a poll at a time ({@code batch=true}): one event-loop task and one acknowledgement per poll
  * instead of per record (docs/BENCHMARKS.md, "Per-record costs"). A batch is acknowledged once every record of it is
- * settled (its rating, and re-ask, acknowledged by the broker, or the record itself dead-lettered here with its
- * reason), so a bad record never holds up or fails the others.
+ * settled (its rating, and re-ask, acknowledged by the broker, or the record itself nacked to the channel's
+ * dead-letter queue with its reason), so a bad record never holds up or fails the others.
  */
 @ApplicationScoped
 public class ScorerProcessor {
@@ -58,6 +56,13 @@ public class ScorerProcessor {
 
     @Inject
     MeterRegistry registry;
+    private io.micrometer.core.instrument.Counter deadLetterCount;
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        deadLetterCount = io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total")
+                .description("Response events sent to pmc.responses.dlq (undecodable, inconsistent or failing)").register(registry);
+    }
 
     // a poll brings at most max.poll.records (1000) responses, each at most one rating and one re-ask
     @Inject
@@ -69,11 +74,6 @@ public class ScorerProcessor {
     @Channel("reasks")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<String> reasks;
-
-    @Inject
-    @Channel("responses-dead-letters")
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    MutinyEmitter<String> deadLetters;
 
     @ConfigProperty(name = "pmc.scorer.max-attempts")
     int maxAttempts;
@@ -106,22 +106,14 @@ public class ScorerProcessor {
         }
     }
 
+    /**
+     * Nacks the one record: the channel's failure strategy (SmallRye's dead-letter queue) writes it, as it was, to
+     * pmc.responses.dlq with the reason and where it came from in its headers, then acknowledges it.
+     */
     private Uni<Void> deadLetter(KafkaRecord<String, String> in, Throwable e) {
-        io.micrometer.core.instrument.Counter.builder("pmc_scorer_dead_letters_total").description("Response events sent to pmc.responses.dlq (undecodable, inconsistent or failing)").register(registry).increment();
-        String reason = e instanceof InvalidEventException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        // the headers of SmallRye's dead-letter queue, so a DLQ reader sees one format whoever wrote the record
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, EventCodec.DLQ_REASON_HEADER, reason);
-        header(headers, "dead-letter-exception-class-name", e.getClass().getName());
-        header(headers, "dead-letter-topic", in.getTopic());
-        header(headers, "dead-letter-partition", Integer.toString(in.getPartition()));
-        header(headers, "dead-letter-offset", in.getMetadata(IncomingKafkaRecordMetadata.class).map(md -> Long.toString(md.getOffset())).orElse(""));
-        return deadLetters.sendMessage(Message.of(in.getPayload()).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(in.getKey()).withHeaders(headers).build()));
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        deadLetterCount.increment();
+        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        return Uni.createFrom().completionStage(in.nack(reason));
     }
 
     /** Scores one response: publishes its re-ask (if any, first) and then its rating; fails if either cannot be. */
