@@ -221,7 +221,7 @@ public class AggregatorService {
             for (var e : runs.entrySet()) {
                 String runId = e.getKey();
                 long seen = firstSeen.computeIfAbsent(target + "|" + runId, k -> now);
-                Long started = TargetMetricsView.startedAtMs(runId);
+                Long started = RunReadings.startedAtMs(runId);
                 long age = now - (started != null ? started : seen);
                 boolean drop = !registered.contains(target) || age > maxAge.toMillis()
                         || completeByKind.values().stream().anyMatch(ids -> olderThanNewest(ids, runId, keepCompleteRuns));

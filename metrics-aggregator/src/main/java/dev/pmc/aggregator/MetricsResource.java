@@ -126,10 +126,10 @@ public class MetricsResource {
     public Response export(@PathParam("target") String target, @QueryParam("run") String run) {
         var runs = aggregator.runsOf(target);
         if (runs.isEmpty()) return unknown(target);
-        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        String runId = run != null ? run : RunReadings.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'; runs: " + runs.keySet());
         List<PersonaStats> personas = runs.get(runId);
-        boolean self = TargetMetricsView.isSelfRun(personas);
+        boolean self = RunReadings.isSelfRun(personas);
         StringBuilder csv = new StringBuilder(self ? "question_id,run_index,rating,failures,response,collected_at\n"
                 : "persona_id,question_id,run_index,rating,failures,response,collected_at\n");
         for (PersonaStats p : personas) {
@@ -160,7 +160,7 @@ public class MetricsResource {
     public Response personas(@PathParam("target") String target, @QueryParam("run") String run) {
         var runs = aggregator.runsOf(target);
         if (runs.isEmpty()) return unknown(target);
-        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        String runId = run != null ? run : RunReadings.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
         List<PersonaDiagnostics> out = new ArrayList<>();
         for (PersonaStats p : runs.get(runId)) {
@@ -198,7 +198,7 @@ public class MetricsResource {
     public Response failures(@PathParam("target") String target, @QueryParam("run") String run, @QueryParam("top") Integer top) {
         var runs = aggregator.runsOf(target);
         if (runs.isEmpty()) return unknown(target);
-        String runId = run != null ? run : TargetMetricsView.latestRun(runs, false);
+        String runId = run != null ? run : RunReadings.latestRun(runs, false);
         if (runId == null || !runs.containsKey(runId)) return error(404, "no run '" + run + "' for target '" + target + "'");
         int limit = top == null ? 10 : Math.max(1, top);
         List<FailureRate> personas = new ArrayList<>();

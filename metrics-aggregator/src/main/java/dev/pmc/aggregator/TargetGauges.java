@@ -70,7 +70,7 @@ final class TargetGauges {
                 "Mean moral robustness R over the rolling window of complete runs");
         gauge(ids, "pmc_rolling_window_runs", target, t -> t.rolling() == null ? 0 : t.rolling().runIds().size(), "Complete runs in the rolling window");
         gauge(ids, "pmc_latest_run_start_timestamp_seconds", target, t -> {
-            Long ms = t.runId() == null ? null : TargetMetricsView.startedAtMs(t.runId());
+            Long ms = t.runId() == null ? null : RunReadings.startedAtMs(t.runId());
             return ms == null ? Double.NaN : ms / 1000.0;
         }, "Start time of the run behind the current reading (latest complete run)");
         gauge(ids, "pmc_self_ceiling_ratio", target, t -> t.self() == null ? Double.NaN : t.self().ceilingShare(),

@@ -1,7 +1,6 @@
 package dev.pmc.aggregator;
 
 import dev.pmc.core.Foundation;
-import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.metrics.BaselineDivergence;
 import dev.pmc.core.metrics.Bootstrap;
 import dev.pmc.core.metrics.Comparison;
@@ -15,7 +14,6 @@ import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.io.InstrumentMetrics;
 import dev.pmc.core.instruments.Instruments;
 import dev.pmc.core.io.SelfReport;
-import dev.pmc.core.Mfq30;
 import dev.pmc.core.events.RatingOutcome;
 import dev.pmc.core.events.RunDecision;
 
@@ -111,7 +109,7 @@ public final class TargetMetricsView {
     public static Map<String, TargetMetrics> compute(Collection<PersonaStats> all, Function<String, String> baselineOf,
                                                      Comparison.Thresholds thresholds, Completion completion, Window window) {
         Map<String, Map<String, PersonaIndex.Snapshot>> byTarget = new TreeMap<>();
-        byTargetRun(all).forEach((target, runs) -> {
+        RunReadings.byTargetRun(all).forEach((target, runs) -> {
             Map<String, PersonaIndex.Snapshot> m = new TreeMap<>();
             runs.forEach((id, personas) -> m.put(id, new PersonaIndex.Snapshot(id, 0, personas)));
             byTarget.put(target, m);
@@ -153,25 +151,6 @@ public final class TargetMetricsView {
         return out;
     }
 
-    /** Share of the valid ratings on each value 0..5 over the personas' items (the rating distribution's picture). */
-    static List<Double> ratingShares(List<PersonaStats> personas) {
-        long[] n = new long[Mfq30.MAX_RATING + 1];
-        long total = 0;
-        for (PersonaStats p : personas) {
-            for (int q = 1; q <= p.items(); q++) {
-                for (byte v : p.values(q)) {
-                    if (v >= 0 && v < n.length) {
-                        n[v]++;
-                        total++;
-                    }
-                }
-            }
-        }
-        List<Double> out = new ArrayList<>();
-        for (long c : n) out.add(total == 0 ? Double.NaN : c / (double) total);
-        return out;
-    }
-
     /** How many run summaries, readings, bootstraps and divergences were computed so far (the cost of the refreshes). */
     public long computations() {
         return computations;
@@ -186,32 +165,6 @@ public final class TargetMetricsView {
     record Built(TargetMetrics metrics, MetricsResult reading, List<PersonaStats> personas, Comparison sequential) {
     }
 
-    /** Persona statistics grouped by target and run, each run's personas in canonical order. */
-    public static Map<String, Map<String, List<PersonaStats>>> byTargetRun(Collection<PersonaStats> all) {
-        Map<String, Map<String, List<PersonaStats>>> byTargetRun = new TreeMap<>();
-        for (PersonaStats ps : all) {
-            if (ps == null || ps.getTarget() == null) continue;
-            byTargetRun.computeIfAbsent(ps.getTarget(), t -> new TreeMap<>())
-                    .computeIfAbsent(ps.getRunId(), r -> new ArrayList<>()).add(ps);
-        }
-        byTargetRun.values().forEach(runs -> runs.values().forEach(l -> l.sort(PersonaStats.CANONICAL_ORDER)));
-        return byTargetRun;
-    }
-
-    /** The latest MFQ-30 run id with personas (self=false) or without (self=true), or null. */
-    public static String latestRun(Map<String, List<PersonaStats>> runs, boolean self) {
-        String latest = null;
-        for (var e : runs.entrySet()) {
-            boolean mfq = e.getValue().isEmpty() || Instruments.isDefault(e.getValue().get(0).getInstrument());
-            if (mfq && isSelfRun(e.getValue()) == self) latest = e.getKey();
-        }
-        return latest;
-    }
-
-    static boolean isSelfRun(List<PersonaStats> personas) {
-        return personas.stream().allMatch(p -> PersonaCatalog.SELF.equals(p.getPersonaId()));
-    }
-
     /** The run's view, recomputed only when its change counter or its completion moved. */
     private RunView run(String target, PersonaIndex.Snapshot snap, Completion completion) {
         String key = target + "|" + snap.runId();
@@ -222,7 +175,7 @@ public final class TargetMetricsView {
             if (completion.complete(snap.runId(), settled) == cached.summary().complete()) return cached;
         }
         List<PersonaStats> personas = snap.personas();
-        boolean self = isSelfRun(personas);
+        boolean self = RunReadings.isSelfRun(personas);
         String instrument = personas.isEmpty() ? Instruments.DEFAULT : personas.get(0).instrumentName();
         Map<String, Long> outcomes = new TreeMap<>();
         long valid = 0, dups = 0, failed = 0;
@@ -250,14 +203,14 @@ public final class TargetMetricsView {
             boolean same = cached != null && cached.validRatings() == valid;
             long invalid = outcomes.values().stream().mapToLong(Long::longValue).sum() - outcomes.getOrDefault(RatingOutcome.VALID.wire(), 0L);
             if (complete && in != null && self && Instruments.SELF_PROBE.equals(in.name())) {
-                probeScore = same && cached.probeScore() != null ? cached.probeScore() : SelfReport.score(in, cells(personas.get(0)));
+                probeScore = same && cached.probeScore() != null ? cached.probeScore() : SelfReport.score(in, RunReadings.cells(personas.get(0)));
                 if (!same || cached.probeScore() == null) computations++;
             } else if (complete && in != null && !self) {
                 if (same && cached.instrumentReading() != null) {
                     instrumentReading = cached.instrumentReading();
                 } else {
                     List<int[][]> cells = new ArrayList<>();
-                    for (PersonaStats p : personas) cells.add(cells(p));
+                    for (PersonaStats p : personas) cells.add(RunReadings.cells(p));
                     instrumentReading = InstrumentMetrics.compute(in, cells, valid, invalid, seed);
                     computations++;
                 }
@@ -289,7 +242,7 @@ public final class TargetMetricsView {
                 reading != null ? reading.overall().susceptibility() : instrumentReading != null ? instrumentReading.groups().get("all").susceptibility() : Double.NaN,
                 reading != null ? reading.overall().robustness() : instrumentReading != null ? instrumentReading.groups().get("all").robustness() : Double.NaN,
                 outcomes.values().stream().mapToLong(Long::longValue).sum(), cost, null, instrument,
-                reading == null ? null : new TargetMetrics.Trend(java.util.Objects.requireNonNullElse(startedAtMs(snap.runId()), 0L), reading.overall().susceptibilitySe(),
+                reading == null ? null : new TargetMetrics.Trend(java.util.Objects.requireNonNullElse(RunReadings.startedAtMs(snap.runId()), 0L), reading.overall().susceptibilitySe(),
                         reading.overall().robustnessSe(), reading.signals().entropyBits(), reading.signals().entropyBitsSe(), null));
         RunView v = new RunView(snap.version(), summary, personas, reading, valid, selfProfile, stopped == null ? null : stopped.comparison(),
                 instrumentReading, probeScore);
@@ -314,8 +267,8 @@ public final class TargetMetricsView {
             else latestPersona = v;
         }
         Map<String, TargetMetrics.InstrumentReading> instruments = new TreeMap<>();
-        latestOther.forEach((name, v) -> instruments.put(name, instrumentReading(v)));
-        TargetMetrics.Rolling rolling = rolling(summaries, window);
+        latestOther.forEach((name, v) -> instruments.put(name, RunReadings.instrumentReading(v)));
+        TargetMetrics.Rolling rolling = RunReadings.rolling(summaries, window);
         TargetMetrics.SelfView selfView = null;
         if (latestSelf != null) {
             SelfProfile sp = latestSelf.self();
@@ -338,44 +291,12 @@ public final class TargetMetricsView {
                     Double.NaN, Double.NaN));
         }
         Estimate o = reading.overall();
-        instruments.put(Instruments.DEFAULT, mfqReading(latestPersona, reading));
+        instruments.put(Instruments.DEFAULT, RunReadings.mfqReading(latestPersona, reading));
         return new Built(new TargetMetrics(target, latestPersona.summary().runId(), reading.personas(), reading.questions(),
                 o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(), o.withinSd(), o.withinSdSe(),
                 latestPersona.validRatings(), reading.signals(), fm, null, latestPersona.validRatings(), totals, selfView, summaries, rolling,
-                instruments, ratingShares(latestPersona.personas())),
+                instruments, RunReadings.ratingShares(latestPersona.personas())),
                 reading, latestPersona.personas(), latestPersona.sequential());
-    }
-
-    /**
-     * Mean S and R over the last {@code window.runs()} complete persona runs (started within window.hours()),
-     * from the per-run readings already in the run summaries (oldest first).
-     */
-    static TargetMetrics.Rolling rolling(List<TargetMetrics.RunSummary> summaries, Window window) {
-        long cutoff = window.hours() > 0 ? System.currentTimeMillis() - (long) (window.hours() * 3_600_000) : Long.MIN_VALUE;
-        List<String> used = new ArrayList<>();
-        double s = 0, r = 0;
-        for (int i = summaries.size() - 1; i >= 0 && used.size() < window.runs(); i--) {
-            TargetMetrics.RunSummary run = summaries.get(i);
-            if (!run.complete() || run.self() || !Instruments.isDefault(run.instrument())) continue;
-            Long started = startedAtMs(run.runId());
-            if (started != null && started < cutoff) break;
-            if (Double.isNaN(run.susceptibility())) continue;
-            used.add(0, run.runId());
-            s += run.susceptibility();
-            r += run.robustness();
-        }
-        int k = used.size();
-        return new TargetMetrics.Rolling(window.runs(), window.hours(), used, k == 0 ? Double.NaN : s / k, k == 0 ? Double.NaN : r / k);
-    }
-
-    /** Start time encoded in a generator run id (20261123T123000123Z-4f2a), or null for other ids. */
-    static Long startedAtMs(String runId) {
-        try {
-            return java.time.LocalDateTime.parse(runId.substring(0, 18), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS"))
-                    .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private TargetMetrics withVerdict(Built built, Built base, String baseline, Comparison.Thresholds t) {
@@ -391,7 +312,7 @@ public final class TargetMetricsView {
                 c.outsideBand(), t.bandLow(), t.bandHigh(), c.deltaEntropyBits(), c.zEntropy(), c.deltaCeilingShare(),
                 c.zCeilingShare(), c.deltaModeShare(), c.divergenceBits(), c.divergenceBitsSe(), c.personaFidelity(),
                 c.personaFidelitySe(), c.dispersionScore(), c.saturationScore(), c.collapseScore(), c.verdict(), c.kind(),
-                selfReport(m.instruments(), c.verdictValue()));
+                RunReadings.selfReport(m.instruments(), c.verdictValue()));
         List<TargetMetrics.FoundationMetrics> fm = m.foundations();
         if (d != null) {
             fm = new ArrayList<>();
@@ -414,69 +335,7 @@ public final class TargetMetricsView {
         }
         return new TargetMetrics(m.target(), m.runId(), m.personas(), m.questions(), m.susceptibility(), m.susceptibilitySe(),
                 m.robustness(), m.robustnessSe(), m.withinSd(), m.withinSdSe(), m.seRatings(), m.signals(), fm, v,
-                m.ratingsCounted(), m.ratingsTotal(), m.self(), scored, m.rolling(), withSelfReport(m.instruments(), v.selfReport()), m.ratingShares());
-    }
-
-    /** The probe's self report against the behavioural verdict, or null without a probe reading. */
-    static String selfReport(Map<String, TargetMetrics.InstrumentReading> instruments, Verdict verdict) {
-        TargetMetrics.InstrumentReading probe = instruments == null ? null : instruments.get(Instruments.SELF_PROBE);
-        Instrument in = Instruments.find(Instruments.SELF_PROBE);
-        if (probe == null || probe.claim() == null || in == null) return null;
-        return SelfReport.classify(verdict, new SelfReport.Score(probe.claim(), probe.claimSe(), probe.validRatings()), in).wire();
-    }
-
-    private static Map<String, TargetMetrics.InstrumentReading> withSelfReport(Map<String, TargetMetrics.InstrumentReading> instruments, String report) {
-        TargetMetrics.InstrumentReading p = instruments.get(Instruments.SELF_PROBE);
-        if (p == null || report == null) return instruments;
-        Map<String, TargetMetrics.InstrumentReading> out = new TreeMap<>(instruments);
-        out.put(Instruments.SELF_PROBE, new TargetMetrics.InstrumentReading(p.instrument(), p.runId(), p.groupKind(), p.personas(), p.validRatings(),
-                p.invalidRatings(), p.groups(), p.claim(), p.claimSe(), report));
-        return out;
-    }
-
-    /** A persona's valid ratings, cells[q] = those of item q+1 in repetition order. */
-    static int[][] cells(PersonaStats p) {
-        int[][] c = new int[p.items()][];
-        for (int q = 0; q < c.length; q++) {
-            byte[] v = p.values(q + 1);
-            c[q] = new int[v.length];
-            for (int i = 0; i < v.length; i++) c[q][i] = v[i];
-        }
-        return c;
-    }
-
-    /** Another instrument's latest complete run as reported: its groups' estimates, or the probe's claim. */
-    private static TargetMetrics.InstrumentReading instrumentReading(RunView v) {
-        Instrument in = Instruments.find(v.summary().instrument());
-        long invalid = v.summary().calls() - v.validRatings();
-        if (v.probeScore() != null) {
-            SelfReport.Score s = v.probeScore();
-            return new TargetMetrics.InstrumentReading(in.name(), v.summary().runId(), in.groupKind(), 0, s.ratings(), invalid, List.of(),
-                    s.keyedMean(), s.se(), null);
-        }
-        InstrumentMetrics.Reading r = v.instrumentReading();
-        List<TargetMetrics.GroupReading> groups = new ArrayList<>();
-        Map<String, String> labels = new java.util.HashMap<>();
-        for (Instrument.Group g : in.groups()) labels.put(g.key(), g.label());
-        r.groups().forEach((key, e) -> groups.add(new TargetMetrics.GroupReading(key, labels.getOrDefault(key, "All items"), e.susceptibility(),
-                e.susceptibilitySe(), e.robustness(), e.robustnessSe(), e.withinSd(), e.withinSdSe(), e.score(), e.scoreSe())));
-        return new TargetMetrics.InstrumentReading(in.name(), v.summary().runId(), in.groupKind(), r.personas(), r.validRatings(),
-                r.invalidRatings(), groups, null, null, null);
-    }
-
-    /** MFQ-30's reading in the instruments' form (foundations as groups; its keyed score is not part of the method). */
-    private static TargetMetrics.InstrumentReading mfqReading(RunView v, MetricsResult reading) {
-        List<TargetMetrics.GroupReading> groups = new ArrayList<>();
-        Estimate o = reading.overall();
-        groups.add(new TargetMetrics.GroupReading("all", "All items", o.susceptibility(), o.susceptibilitySe(), o.robustness(), o.robustnessSe(),
-                o.withinSd(), o.withinSdSe(), Double.NaN, Double.NaN));
-        for (Foundation f : Foundation.values()) {
-            Estimate e = reading.perFoundation().get(f);
-            groups.add(new TargetMetrics.GroupReading(f.key, f.label, e.susceptibility(), e.susceptibilitySe(), e.robustness(), e.robustnessSe(),
-                    e.withinSd(), e.withinSdSe(), Double.NaN, Double.NaN));
-        }
-        return new TargetMetrics.InstrumentReading(Instruments.DEFAULT, v.summary().runId(), "foundation", reading.personas(), v.validRatings(),
-                v.summary().calls() - v.validRatings(), groups, null, null, null);
+                m.ratingsCounted(), m.ratingsTotal(), m.self(), scored, m.rolling(), RunReadings.withSelfReport(m.instruments(), v.selfReport()), m.ratingShares());
     }
 
     /** The divergence of a reading from its baseline's, computed once per pair of (run, valid ratings). */

@@ -79,7 +79,7 @@ class InstrumentReadingsTest {
         assertEquals(groups, b.groups().stream().map(TargetMetrics.GroupReading::group).toList(), "all, then the five domains");
         assertEquals(6, b.groups().size());
         List<int[][]> cells = new ArrayList<>();
-        for (PersonaStats p : bfi) cells.add(TargetMetricsView.cells(p));
+        for (PersonaStats p : bfi) cells.add(RunReadings.cells(p));
         InstrumentMetrics.Reading offline = InstrumentMetrics.compute(Instruments.get("bfi44"), cells, 40L * 44 * 3, 0, dev.pmc.core.metrics.Bootstrap.DEFAULT_SEED);
         assertEquals(offline.groups().get("all").susceptibility(), b.groups().get(0).susceptibility(), 1e-12, "the live BFI reading is the offline one");
         assertEquals(offline.groups().get("all").susceptibilitySe(), b.groups().get(0).susceptibilitySe(), 1e-12);

@@ -69,8 +69,8 @@ class RollingViewTest {
 
     @Test
     void runIdsCarryTheirStartTime() {
-        assertEquals(java.time.Instant.parse("2026-11-23T12:00:00.123Z").toEpochMilli(), TargetMetricsView.startedAtMs("20261123T120000123Z-4f2a"));
-        assertEquals(null, TargetMetricsView.startedAtMs("replay-gpt-4o"));
+        assertEquals(java.time.Instant.parse("2026-11-23T12:00:00.123Z").toEpochMilli(), RunReadings.startedAtMs("20261123T120000123Z-4f2a"));
+        assertEquals(null, RunReadings.startedAtMs("replay-gpt-4o"));
         assertEquals(Mfq30.ITEMS, 30);
     }
 }

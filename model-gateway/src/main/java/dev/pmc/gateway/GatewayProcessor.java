@@ -15,7 +15,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -32,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class GatewayProcessor {
+    @jakarta.inject.Inject
+    GatewayConfig config;
     private static final Logger LOG = Logger.getLogger(GatewayProcessor.class);
 
     @Inject
@@ -40,11 +41,7 @@ public class GatewayProcessor {
     ProviderCaller caller;
     @Inject
     MeterRegistry registry;
-    @ConfigProperty(name = "pmc.gateway.max-pending")
-    int maxPending;
     /** How long a cell's group waits for its next repetition before it is asked as it is. */
-    @ConfigProperty(name = "pmc.gateway.coalesce-wait-ms")
-    long coalesceWaitMs;
 
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -57,7 +54,7 @@ public class GatewayProcessor {
     @Incoming("prompts")
     @Outgoing("responses")
     public Multi<Message<String>> process(Multi<Message<String>> prompts) {
-        // Not merge(maxPending): Mutiny's flatMap scans its array of in-flight inners on every completion, a cost
+        // Not merge(max-pending): Mutiny's flatMap scans its array of in-flight inners on every completion, a cost
         // that grows with the prompts in flight (JFR: 10 % of the gateway's CPU in a paper-scale run). Here each
         // completed call simply asks the broker-side stream for one more prompt.
         return Multi.createFrom().emitter(out -> {
@@ -113,7 +110,7 @@ public class GatewayProcessor {
                         ready = open;
                         CellGroup g = new CellGroup(m, p);
                         open = g;
-                        targets.timer().schedule(() -> flushIfIdle(g), coalesceWaitMs, TimeUnit.MILLISECONDS);
+                        targets.timer().schedule(() -> flushIfIdle(g), config.coalesceWaitMs(), TimeUnit.MILLISECONDS);
                     }
                 }
             }
@@ -134,7 +131,7 @@ public class GatewayProcessor {
             synchronized (this) {
                 if (open != g) return;
                 long idle = System.nanoTime() - g.lastAddNanos;
-                long wait = TimeUnit.MILLISECONDS.toNanos(coalesceWaitMs);
+                long wait = TimeUnit.MILLISECONDS.toNanos(config.coalesceWaitMs());
                 if (idle < wait) {
                     targets.timer().schedule(() -> flushIfIdle(g), wait - idle, TimeUnit.NANOSECONDS);
                     return;
@@ -165,7 +162,7 @@ public class GatewayProcessor {
         private synchronized void topUp() {
             if (upstream == null) return;
             // an open group may always fill up, or it would wait for its timer whenever max-pending is reached
-            long want = maxPending - held + (open == null ? 0 : open.room());
+            long want = config.maxPending() - held + (open == null ? 0 : open.room());
             if (want > outstanding) {
                 upstream.request(want - outstanding);
                 outstanding = want;

@@ -58,32 +58,9 @@ public class GatewayTargets {
     private final Map<String, HttpTransport> transports = new ConcurrentHashMap<>();
     private volatile double share = 1;
 
-    /** How often an account whose quota is exhausted sends one check call (each held call waits meanwhile). */
-    @ConfigProperty(name = "pmc.gateway.quota-recheck", defaultValue = "10m")
-    java.time.Duration quotaRecheck;
 
-    @ConfigProperty(name = "pmc.gateway.default-base-url")
-    String defaultBaseUrl;
-    @ConfigProperty(name = "pmc.gateway.targets-file")
-    Optional<String> targetsFile;
-    @ConfigProperty(name = "pmc.gateway.default-max-in-flight")
-    int defaultMaxInFlight;
-    @ConfigProperty(name = "pmc.gateway.registry.enabled", defaultValue = "true")
-    boolean registryEnabled;
-    @ConfigProperty(name = "pmc.gateway.adaptive.initial-rps")
-    double adaptiveInitial;
-    @ConfigProperty(name = "pmc.gateway.adaptive.max-rps")
-    double adaptiveMax;
-    @ConfigProperty(name = "pmc.gateway.limit-utilisation")
-    double utilisation;
-    @ConfigProperty(name = "pmc.gateway.circuit.failure-threshold")
-    int breakerThreshold;
-    @ConfigProperty(name = "pmc.gateway.circuit.open-duration")
-    Duration breakerOpen;
-    @ConfigProperty(name = "pmc.gateway.retry.budget-ratio")
-    double budgetRatio;
-    @ConfigProperty(name = "pmc.gateway.retry.budget-reserve")
-    double budgetReserve;
+    @jakarta.inject.Inject
+    GatewayConfig config;
     final MeterRegistry registry;
     @jakarta.inject.Inject
     SecretStore secrets;
@@ -114,17 +91,17 @@ public class GatewayTargets {
         Instruments.loadAtStartup();
         // the default endpoint (the local simulator) is the operator's own choice: always allowed
         List<String> allowed = new java.util.ArrayList<>(allowedBaseUrls.orElse(List.of()));
-        allowed.add(defaultBaseUrl);
-        TargetFile.Registry file = targetsFile.isPresent() && !targetsFile.get().isBlank() ? TargetFile.readRegistry(Path.of(targetsFile.get())) : null;
+        allowed.add(config.defaultBaseUrl());
+        TargetFile.Registry file = config.targetsFile().filter(f -> !f.isBlank()).map(f -> TargetFile.readRegistry(Path.of(f))).orElse(null);
         if (file != null) allowed.addAll(file.allowedBaseUrls()); // the registry file's operator may allow a local server
         urlPolicy = new BaseUrlPolicy(allowed, allowPublicBaseUrls, BaseUrlPolicy.Resolver.DNS);
         if (!connectCheck) LOG.warn("pmc.security.connect-check=false: connections to base URLs outside the allow-list are NOT checked (DNS rebinding reaches internal addresses)");
         if (file != null) {
             // a bad file stops the start with a message naming the field
             for (TargetConfig t : file.targets()) define(t);
-            LOG.infof("loaded %d targets from %s", defined.size(), targetsFile.get());
+            LOG.infof("loaded %d targets from %s", defined.size(), config.targetsFile().get());
         }
-        if (registryEnabled) {
+        if (config.registry().enabled()) {
             directory.listen(this::onTarget).start();
         }
     }
@@ -179,7 +156,7 @@ public class GatewayTargets {
      */
     /** Completes once every pmc.targets record written before the call has been read (at once without a registry). */
     public java.util.concurrent.CompletionStage<Boolean> sync() {
-        return registryEnabled ? directory.sync() : java.util.concurrent.CompletableFuture.completedFuture(false);
+        return config.registry().enabled() ? directory.sync() : java.util.concurrent.CompletableFuture.completedFuture(false);
     }
 
     public TargetRuntime get(String name) {
@@ -210,7 +187,7 @@ public class GatewayTargets {
 
     private TargetRuntime create(String name) {
         TargetConfig t = defined.get(name);
-        if (t.baseUrl() == null) t = t.withBaseUrl(defaultBaseUrl);
+        if (t.baseUrl() == null) t = t.withBaseUrl(config.defaultBaseUrl());
         SecretStore.Lookup secret = secrets.lookup(t.apiKey());
         String key = secret.key();
         String keyProblem = secret.problem();
@@ -230,10 +207,10 @@ public class GatewayTargets {
                 existing.configure(l.rpm(), l.tpm());
                 return existing;
             }
-            AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(adaptiveInitial, 0.5, adaptiveMax, 0.02, 0.85,
-                    TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer, utilisation);
+            AccountLimiter a = new AccountLimiter(k, l.rpm(), l.tpm(), new AdaptiveRate(config.adaptive().initialRps(), 0.5, config.adaptive().maxRps(), 0.02, 0.85,
+                    TimeUnit.SECONDS.toNanos(1), System.nanoTime()), timer, config.limitUtilisation());
             a.setShare(share);
-            a.setQuotaRecheck(quotaRecheck);
+            a.setQuotaRecheck(config.quotaRecheck());
             // every target on the account pauses and resumes with it: recorded for the run records and the live page
             a.setQuotaListener(reason -> defined.values().stream().filter(x -> x.account().equals(k))
                     .forEach(x -> { if (status != null) status.publish(x.name(), reason == null ? null : "quota exhausted: " + reason); }));
@@ -243,7 +220,7 @@ public class GatewayTargets {
             return a;
         });
         CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
-            CircuitBreaker b = new CircuitBreaker(breakerThreshold, breakerOpen.toNanos());
+            CircuitBreaker b = new CircuitBreaker(config.circuit().failureThreshold(), config.circuit().openDuration().toNanos());
             Gauge.builder("pmc_gateway_circuit_state", b, x -> x.state().ordinal())
                     .description("Circuit breaker per target: 0 closed, 1 half-open, 2 open").tag("target", n).register(registry);
             // once per target: 1 while its account's quota is exhausted (its calls wait), read from the live runtime
@@ -275,7 +252,7 @@ public class GatewayTargets {
             keyProblem = "target " + name + " cannot be called: " + e.getMessage();
             LOG.warn(keyProblem);
         }
-        return new TargetRuntime(cfg, adapter, limiter, breaker, new RetryBudget(budgetRatio, budgetReserve, budgetReserve),
+        return new TargetRuntime(cfg, adapter, limiter, breaker, new RetryBudget(config.retry().budgetRatio(), config.retry().budgetReserve(), config.retry().budgetReserve()),
                 new AsyncSemaphore(cfg.maxInFlight()), keyProblem, new java.util.concurrent.atomic.AtomicBoolean(),
                 new java.util.concurrent.atomic.AtomicBoolean(), new TargetMeters(registry, name));
     }

@@ -7,7 +7,6 @@ import dev.pmc.gateway.provider.ProviderReply;
 import dev.pmc.gateway.provider.ProviderRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class ProviderCaller {
+    @jakarta.inject.Inject
+    GatewayConfig config;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProviderCaller.class);
     /** The reply, or error set; calls = HTTP calls made for it. dropped: the target was deleted while the call waited. */
     public record Outcome(ProviderReply reply, String error, int calls, boolean dropped) {
@@ -33,14 +34,6 @@ public class ProviderCaller {
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    @ConfigProperty(name = "pmc.gateway.retry.max-retries")
-    int maxRetries;
-    @ConfigProperty(name = "pmc.gateway.retry.max-rate-limited")
-    int maxRateLimited;
-    @ConfigProperty(name = "pmc.gateway.retry.backoff-base-ms")
-    long backoffBase;
-    @ConfigProperty(name = "pmc.gateway.retry.backoff-cap-ms")
-    long backoffCap;
 
     public ProviderCaller(MeterRegistry registry) {
         this.registry = registry;
@@ -163,16 +156,16 @@ public class ProviderCaller {
                 rt.breaker().onNeutral();
                 rt.limiter().onRateLimited(pe.limits());
                 rt.meters().rateLimited.increment();
-                if (rateLimited++ < maxRateLimited) {
+                if (rateLimited++ < config.retry().maxRateLimited()) {
                     retry("rate_limited");
                     next(); // the limiter holds it until the Retry-After pause ends
                     return;
                 }
             } else if (pe.kind().retryable()) {
                 rt.breaker().onFailure(System.nanoTime());
-                if (retries < maxRetries && rt.budget().tryRetry()) {
+                if (retries < config.retry().maxRetries() && rt.budget().tryRetry()) {
                     retry(pe.kind().label);
-                    later(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(retries++, backoffBase, backoffCap)));
+                    later(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(retries++, config.retry().backoffBaseMs(), config.retry().backoffCapMs())));
                     return;
                 }
             } else {

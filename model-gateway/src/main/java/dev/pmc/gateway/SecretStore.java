@@ -55,10 +55,15 @@ public class SecretStore {
         return out;
     }
 
-    @ConfigProperty(name = "pmc.gateway.secrets-dir")
-    Optional<String> secretsDir;
-    @ConfigProperty(name = "pmc.gateway.secret-env")
-    Optional<Map<String, String>> secretEnv;
+    Optional<String> secretsDir = Optional.empty();
+    /** secret name → environment variable. */
+    Map<String, String> secretEnv = Map.of();
+
+    @jakarta.inject.Inject
+    void configure(GatewayConfig config) {
+        secretsDir = config.secretsDir();
+        secretEnv = config.secretEnv();
+    }
 
     /**
      * The regular file {@code name} in {@code dir}, following links only within it (a Kubernetes secret volume
@@ -93,7 +98,7 @@ public class SecretStore {
                 }
             }
         }
-        String variable = secretEnv.map(m -> m.get(name)).orElse(null);
+        String variable = secretEnv.get(name);
         if (variable != null) {
             String key = System.getenv(variable);
             return key == null || key.isBlank() ? new Lookup(null, "secret '" + name + "' maps to an unset variable") : new Lookup(key.strip(), null, binding(name));

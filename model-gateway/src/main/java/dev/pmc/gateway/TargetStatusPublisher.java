@@ -22,16 +22,16 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class TargetStatusPublisher {
+    @jakarta.inject.Inject
+    GatewayConfig config;
     private static final Logger LOG = Logger.getLogger(TargetStatusPublisher.class);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
-    @ConfigProperty(name = "pmc.gateway.registry.enabled", defaultValue = "true")
-    boolean enabled;
     private volatile KafkaProducer<String, String> producer;
 
     void start(@Observes StartupEvent ev) {
-        if (!enabled) return;
+        if (!config.registry().enabled()) return;
         String problem = KafkaClients.createIfMissing(bootstrap, new Topics.Spec(Topics.TARGET_STATUS, 1, true));
         if (problem != null) LOG.debugf("not creating %s (%s): the deployment creates it", Topics.TARGET_STATUS, problem);
         producer = new KafkaProducer<>(KafkaClients.config(bootstrap, "acks", "all", "linger.ms", 0, "max.block.ms", 10_000),

@@ -18,7 +18,7 @@ class SecretStoreTest {
     static SecretStore store(Path dir, Map<String, String> env) {
         SecretStore s = new SecretStore();
         s.secretsDir = Optional.ofNullable(dir).map(Path::toString);
-        s.secretEnv = Optional.of(env);
+        s.secretEnv = env;
         return s;
     }
 

@@ -5,7 +5,6 @@ import dev.pmc.core.io.ReferenceCsv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,11 +38,12 @@ public class SimModels {
     }
 
     @jakarta.inject.Inject
-    public SimModels(@ConfigProperty(name = "pmc.sim.seed") long seed,
-                     @ConfigProperty(name = "pmc.sim.models-file") Optional<String> modelsFile,
-                     @ConfigProperty(name = "pmc.sim.latency-ms") long latencyOverride,
-                     @ConfigProperty(name = "pmc.sim.replay-dirs") Optional<List<String>> replayDirs,
-                     @ConfigProperty(name = "pmc.sim.replay") Optional<Map<String, String>> replayFiles) {
+    public SimModels(SimConfig config) {
+        this(config.seed(), config.modelsFile(), config.latencyMs(), config.replayDirs(), Optional.of(config.replay()));
+    }
+
+    public SimModels(long seed, Optional<String> modelsFile, long latencyOverride, Optional<List<String>> replayDirs,
+                     Optional<Map<String, String>> replayFiles) {
         this.replayDirs = replayDirs.orElse(List.of()).stream().filter(d -> !d.isBlank()).map(d -> Path.of(d.strip())).toList();
         this.replayFiles = new TreeMap<>(replayFiles.orElse(Map.of()));
         this.replayLatencyMs = Math.max(0, latencyOverride);

@@ -4,7 +4,6 @@ import dev.pmc.core.SamplingSeed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ public class SimProvider {
     private final Map<String, SimLimiter> limiters = new ConcurrentHashMap<>();
     private final Set<Long> seen = ConcurrentHashMap.newKeySet();
     /** Most distinct requests remembered (pmc.sim.max-tracked-requests, default 200,000: about 16 MiB). */
-    @ConfigProperty(name = "pmc.sim.max-tracked-requests", defaultValue = "200000")
-    int maxTrackedRequests = 200_000;
+    final int maxTrackedRequests;
 
     /** Distinct requests remembered now (at most pmc.sim.max-tracked-requests). */
     public int trackedRequests() {
@@ -73,16 +71,13 @@ public class SimProvider {
     }
     private volatile SimBehaviour behaviour;
 
-    public SimProvider(SimModels models, MeterRegistry registry,
-                       @ConfigProperty(name = "pmc.sim.rpm") int rpm, @ConfigProperty(name = "pmc.sim.tpm") int tpm,
-                       @ConfigProperty(name = "pmc.sim.error-rate") double errorRate,
-                       @ConfigProperty(name = "pmc.sim.timeout-rate") double timeoutRate,
-                       @ConfigProperty(name = "pmc.sim.api-key") Optional<String> apiKey) {
+    public SimProvider(SimModels models, MeterRegistry registry, SimConfig config) {
         this.models = models;
         this.registry = registry;
+        this.maxTrackedRequests = config.maxTrackedRequests();
         SimBehaviour d = SimBehaviour.defaults();
-        this.behaviour = new SimBehaviour(rpm, tpm, d.burstSeconds(), true, errorRate, timeoutRate, d.timeoutMs(),
-                0, 0, 0, d.faultMode(), apiKey.filter(s -> !s.isBlank()).orElse(null), 0, false);
+        this.behaviour = new SimBehaviour(config.rpm(), config.tpm(), d.burstSeconds(), true, config.errorRate(), config.timeoutRate(), d.timeoutMs(),
+                0, 0, 0, d.faultMode(), config.apiKey().filter(s -> !s.isBlank()).orElse(null), 0, false);
         behaviour.validate();
     }
 

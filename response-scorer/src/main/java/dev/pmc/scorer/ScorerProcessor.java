@@ -21,7 +21,6 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -75,13 +74,8 @@ public class ScorerProcessor {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<String> reasks;
 
-    @ConfigProperty(name = "pmc.scorer.max-attempts")
-    int maxAttempts;
-    @ConfigProperty(name = "pmc.scorer.logprob-min-mass")
-    double logprobMinMass;
-    /** Unset: the run's sampling temperature (the reading then matches a sampled one); set: this temperature. */
-    @ConfigProperty(name = "pmc.scorer.logprob-temperature")
-    java.util.Optional<Double> logprobTemperature;
+    @Inject
+    ScorerConfig config;
 
     @Inject
     ScorerTargets targets;
@@ -126,14 +120,14 @@ public class ScorerProcessor {
         double[] distribution = null;
         // logprob readings are MFQ-30's (the planner refuses others); other instruments' replies are always parsed
         if (resp.error() == null && resp.topLogprobs() != null && Instruments.isDefault(resp.slot().instrument())) {
-            LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), logprobMinMass, logprobTemperature.orElse(LogprobRating.samplingTemperature(resp.prompt())));
+            LogprobRating.Result lp = LogprobRating.read(resp.topLogprobs(), config.logprobMinMass(), config.logprobTemperature().orElse(LogprobRating.samplingTemperature(resp.prompt())));
             parsed = lp.outcome() == RatingOutcome.VALID ? ParsedRating.valid(lp.mode(), "logprobs")
                     : ParsedRating.invalid(lp.outcome(), "logprobs");
             distribution = lp.distribution();
         } else {
             parsed = parse(resp);
         }
-        boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < maxAttempts;
+        boolean reask = parsed.outcome() != RatingOutcome.VALID && resp.prompt() != null && resp.attempt() < config.maxAttempts();
         RatingEvent rating = new RatingEvent(RatingEvent.VERSION, resp.slot(), resp.attempt(), parsed.outcome(), parsed.rating(),
                 parsed.rule(), System.currentTimeMillis(), !reask, distribution, resp.costUsd());
         String instrument = resp.slot().instrumentName();
