@@ -252,7 +252,12 @@ public final class CompactedTopics implements AutoCloseable {
     private static boolean begin(KafkaConsumer<String, String> c, View v, Set<TopicPartition> assigned) {
         List<TopicPartition> found = new ArrayList<>();
         for (String topic : v.topics) {
-            var info = c.partitionsFor(topic, LOOKUP);
+            List<org.apache.kafka.common.PartitionInfo> info;
+            try {
+                info = c.partitionsFor(topic, LOOKUP);
+            } catch (org.apache.kafka.common.errors.TimeoutException slow) {
+                return false; // looked up again in a second; the other views go on meanwhile
+            }
             if (info == null || info.isEmpty()) return false;
             info.forEach(i -> found.add(new TopicPartition(i.topic(), i.partition())));
         }
