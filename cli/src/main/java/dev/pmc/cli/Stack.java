@@ -34,40 +34,40 @@ import java.util.function.Consumer;
 final class Stack implements AutoCloseable {
     /** Ports and directories of a stack. Port 0 means "pick a free one". */
     record Config(Path root, Path dataDir, int kafkaPort, int kafkaControllerPort, int simPort, int generatorPort,
-                  int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions, int gatewayInFlight,
+                  int gatewayPort, int scorerPort, int aggregatorPort, long simLatencyMs, int partitions,
                   Path targetsFile, Map<String, Path> replays, List<String> allowedBaseUrls) {
         static Config defaults(Path root) {
             return new Config(root, root.resolve(".pmc"), 19092, 19093, 8090, 8081, 8082, 8083, 8084, -1,
-                    Topics.DEFAULT_PARTITIONS, 64, null, Map.of(), List.of());
+                    Topics.DEFAULT_PARTITIONS, null, Map.of(), List.of());
         }
 
         /** Base URLs targets may use besides the simulator (bin/pmc up --allow-base-url: a local vLLM, Ollama, ...). */
         Config withAllowedBaseUrls(List<String> urls) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, replays, List.copyOf(urls));
+                    aggregatorPort, simLatencyMs, partitions, targetsFile, replays, List.copyOf(urls));
         }
 
         Config withFreePorts(Path dataDir) {
             return new Config(root, dataDir, ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(),
-                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, gatewayInFlight, targetsFile, replays,
+                    ServiceProcess.freePort(), ServiceProcess.freePort(), ServiceProcess.freePort(), simLatencyMs, partitions, targetsFile, replays,
                     allowedBaseUrls);
         }
 
         Config withSimLatency(long ms) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, ms, partitions, gatewayInFlight, targetsFile, replays, allowedBaseUrls);
+                    aggregatorPort, ms, partitions, targetsFile, replays, allowedBaseUrls);
         }
 
         /** The prompt-generator loads this target registry file (pmc.targets-file). */
         Config withTargetsFile(Path file) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, file, replays, allowedBaseUrls);
+                    aggregatorPort, simLatencyMs, partitions, file, replays, allowedBaseUrls);
         }
 
         /** provider-sim serves each file as model {@code replay:NAME} (besides every file of the shared reference data). */
         Config withReplays(Map<String, Path> files) {
             return new Config(root, dataDir, kafkaPort, kafkaControllerPort, simPort, generatorPort, gatewayPort, scorerPort,
-                    aggregatorPort, simLatencyMs, partitions, gatewayInFlight, targetsFile, Map.copyOf(files), allowedBaseUrls);
+                    aggregatorPort, simLatencyMs, partitions, targetsFile, Map.copyOf(files), allowedBaseUrls);
         }
 
         /** The published reference data beside the project (../shared/reference-data and its calibration set), where present. */
@@ -163,7 +163,6 @@ final class Stack implements AutoCloseable {
             c.replays().forEach((name, file) -> sim.put("pmc.sim.replay." + name, file.toAbsolutePath().toString()));
             Map<String, String> gateway = new LinkedHashMap<>(kafkaProps);
             gateway.put("pmc.gateway.default-base-url", simUrl);
-            gateway.put("pmc.gateway.default-max-in-flight", Integer.toString(c.gatewayInFlight()));
             // provider keys by name: files in the stack's secrets directory (apiKey: NAME in a target)
             Path secrets = c.dataDir().resolve("secrets");
             Files.createDirectories(secrets);

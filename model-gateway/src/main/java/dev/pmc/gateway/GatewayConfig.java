@@ -19,9 +19,6 @@ public interface GatewayConfig {
 
     Optional<String> targetsFile();
 
-    /** HTTP calls in flight for targets defined nowhere. */
-    int defaultMaxInFlight();
-
     /** Prompts handled at once (waiting for a limiter or in flight). */
     int maxPending();
 

@@ -36,10 +36,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The targets the gateway can call. Definitions come from the registry topic pmc.targets (written by the
- * prompt-generator's registry; read whole, from the start, by every replica), from an optional YAML file
- * ({@code pmc.gateway.targets-file}), and for names defined nowhere from defaults: an OpenAI-compatible
- * endpoint at {@code pmc.gateway.default-base-url} with model = target name (the simulated targets).
+ * The targets the gateway can call: those of the registry topic pmc.targets (written by the prompt-generator's
+ * registry; every replica reads it whole, through {@link TargetDirectory}) and of an optional YAML file
+ * ({@code pmc.gateway.targets-file}). A name defined in neither is not called (its prompts are dead-lettered); a
+ * definition without a base URL calls the OpenAI-compatible endpoint {@code pmc.gateway.default-base-url} (the
+ * simulator).
  */
 @ApplicationScoped
 public class GatewayTargets {
