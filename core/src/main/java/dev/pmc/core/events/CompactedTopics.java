@@ -3,9 +3,11 @@ package dev.pmc.core.events;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -46,7 +48,8 @@ public final class CompactedTopics implements AutoCloseable {
     private final String threadName;
     private final ConcurrentLinkedQueue<View> added = new ConcurrentLinkedQueue<>();
     private final Set<String> topicsTaken = new HashSet<>();
-    private volatile KafkaConsumer<String, String> consumer;
+    private volatile Consumer<String, String> consumer;
+    private final Function<Properties, Consumer<String, String>> consumers;
     private volatile boolean closed;
     private Thread thread;
 
@@ -56,6 +59,12 @@ public final class CompactedTopics implements AutoCloseable {
     }
 
     public CompactedTopics(String bootstrap, String threadName) {
+        this(bootstrap, threadName, KafkaConsumer::new);
+    }
+
+    /** With consumers from {@code consumers} (tests give Kafka's MockConsumer). */
+    CompactedTopics(String bootstrap, String threadName, Function<Properties, Consumer<String, String>> consumers) {
+        this.consumers = consumers;
         // assigned partitions, never a group or a commit
         this.props = KafkaClients.properties(bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -105,6 +114,8 @@ public final class CompactedTopics implements AutoCloseable {
         private final List<String> topics;
         private final RecordHandler onRecord;
         private final CountDownLatch caughtUp = new CountDownLatch(1);
+        /** Ended by the reader (its topic may not be read, or the reader closed): barriers answer false at once. */
+        private volatile boolean ended;
         private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> syncRequests = new ConcurrentLinkedQueue<>();
         // the reader thread's own state
         private List<TopicPartition> parts;
@@ -133,13 +144,13 @@ public final class CompactedTopics implements AutoCloseable {
          */
         public CompletableFuture<Boolean> sync() {
             var f = new CompletableFuture<Boolean>();
-            if (closed) {
+            if (closed || ended) {
                 f.complete(false);
                 return f;
             }
             syncRequests.add(f);
             wake();
-            if (closed) failQueued(); // the reader may have ended before it saw the request
+            if (closed || ended) failQueued(); // the reader may have ended before it saw the request
             return f;
         }
 
@@ -149,13 +160,14 @@ public final class CompactedTopics implements AutoCloseable {
 
         /** On the reader's thread, as it ends. */
         private void failAll() {
+            ended = true;
             failQueued();
             barriers.forEach(b -> b.waiting().forEach(w -> w.complete(false)));
             barriers.clear();
         }
 
         /** Completes the barriers whose end offsets the consumer has reached, and notes catching up. */
-        private void release(KafkaConsumer<String, String> c) {
+        private void release(Consumer<String, String> c) {
             if (caughtUp.getCount() > 0 && reached(c, end)) caughtUp.countDown();
             for (var it = barriers.iterator(); it.hasNext(); ) {
                 Barrier b = it.next();
@@ -166,7 +178,7 @@ public final class CompactedTopics implements AutoCloseable {
             }
         }
 
-        private boolean reached(KafkaConsumer<String, String> c, Map<TopicPartition, Long> offsets) {
+        private boolean reached(Consumer<String, String> c, Map<TopicPartition, Long> offsets) {
             for (TopicPartition tp : parts) {
                 if (c.position(tp) < offsets.getOrDefault(tp, 0L)) return false;
             }
@@ -183,63 +195,101 @@ public final class CompactedTopics implements AutoCloseable {
     private record Barrier(Map<TopicPartition, Long> end, List<CompletableFuture<Boolean>> waiting) {
     }
 
+    /**
+     * The reader's loop. A failure of the consumer (a broker unreachable past a timeout, credentials refused) does not
+     * end it: a new consumer goes on from where each partition had been read, after a pause that grows to 30 s. A topic
+     * this service may not read ends only the views of that topic (logged), never the others.
+     */
     private void run() {
         List<View> waiting = new ArrayList<>();
         List<View> active = new ArrayList<>();
         Map<String, View> byTopic = new HashMap<>();
         Set<TopicPartition> assigned = new HashSet<>();
+        // where each partition's next record is, so a new consumer neither skips nor repeats one
+        Map<TopicPartition, Long> next = new HashMap<>();
         long nextLookup = 0;
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
-            consumer = c;
+        int failures = 0;
+        try {
             while (!closed) {
-                try {
-                    for (View v = added.poll(); v != null; v = added.poll()) waiting.add(v);
-                    if (!waiting.isEmpty() && System.nanoTime() >= nextLookup) {
-                        for (var it = waiting.iterator(); it.hasNext(); ) {
-                            View v = it.next();
-                            if (!begin(c, v, assigned)) continue;
-                            it.remove();
-                            active.add(v);
-                            v.topics.forEach(t -> byTopic.put(t, v));
+                try (Consumer<String, String> c = consumers.apply(props)) {
+                    consumer = c;
+                    if (!assigned.isEmpty()) {
+                        c.assign(assigned);
+                        for (TopicPartition tp : assigned) {
+                            Long at = next.get(tp);
+                            if (at == null) c.seekToBeginning(List.of(tp));
+                            else c.seek(tp, at);
                         }
-                        nextLookup = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                     }
-                    if (active.isEmpty()) {
-                        Thread.sleep(waiting.isEmpty() ? 100 : 1000);
-                        continue;
-                    }
-                    boolean barriers = false;
-                    for (View v : active) {
-                        List<CompletableFuture<Boolean>> asked = new ArrayList<>();
-                        for (var q = v.syncRequests.poll(); q != null; q = v.syncRequests.poll()) asked.add(q);
-                        if (!asked.isEmpty()) {
-                            try {
-                                v.barriers.add(new Barrier(c.endOffsets(v.parts), asked));
-                            } catch (WakeupException e) {
-                                v.syncRequests.addAll(asked); // asked again on the next turn
-                                throw e;
-                            }
-                        }
-                        v.release(c);
-                        barriers |= !v.barriers.isEmpty();
-                    }
-                    for (var r : c.poll(barriers ? Duration.ofMillis(20) : Duration.ofSeconds(1))) {
-                        View v = byTopic.get(r.topic());
+                    while (!closed) {
                         try {
-                            v.onRecord.accept(r.topic(), r.key(), r.value());
-                        } catch (RuntimeException bad) {
-                            LOG.warning(() -> v.name + ": skipping record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + bad);
+                            for (View v = added.poll(); v != null; v = added.poll()) waiting.add(v);
+                            if (!waiting.isEmpty() && System.nanoTime() >= nextLookup) {
+                                for (var it = waiting.iterator(); it.hasNext(); ) {
+                                    View v = it.next();
+                                    if (!begin(c, v, assigned)) continue;
+                                    it.remove();
+                                    active.add(v);
+                                    v.topics.forEach(t -> byTopic.put(t, v));
+                                }
+                                nextLookup = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                            }
+                            if (active.isEmpty()) {
+                                Thread.sleep(waiting.isEmpty() ? 100 : 1000);
+                                continue;
+                            }
+                            boolean barriers = false;
+                            for (View v : active) {
+                                List<CompletableFuture<Boolean>> asked = new ArrayList<>();
+                                for (var q = v.syncRequests.poll(); q != null; q = v.syncRequests.poll()) asked.add(q);
+                                if (!asked.isEmpty()) {
+                                    try {
+                                        v.barriers.add(new Barrier(c.endOffsets(v.parts), asked));
+                                    } catch (RuntimeException e) {
+                                        v.syncRequests.addAll(asked); // asked again on the next turn
+                                        throw e;
+                                    }
+                                }
+                                v.release(c);
+                                barriers |= !v.barriers.isEmpty();
+                            }
+                            for (var r : c.poll(barriers ? Duration.ofMillis(20) : Duration.ofSeconds(1))) {
+                                View v = byTopic.get(r.topic());
+                                next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                                try {
+                                    v.onRecord.accept(r.topic(), r.key(), r.value());
+                                } catch (RuntimeException bad) {
+                                    LOG.warning(() -> v.name + ": skipping record " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + bad);
+                                }
+                            }
+                            for (View v : active) v.release(c);
+                            failures = 0;
+                        } catch (WakeupException woken) {
+                            // a new view, a sync request or close(): the loop condition and the queues tell which
                         }
                     }
-                    for (View v : active) v.release(c);
-                } catch (WakeupException woken) {
-                    // a new view, a sync request or close(): the loop condition and the queues tell which
+                } catch (TopicAuthorizationException denied) {
+                    Set<String> topics = denied.unauthorizedTopics();
+                    for (List<View> views : List.of(active, waiting)) {
+                        for (var it = views.iterator(); it.hasNext(); ) {
+                            View v = it.next();
+                            if (v.topics.stream().noneMatch(topics::contains)) continue;
+                            it.remove();
+                            LOG.severe(threadName + ": " + v + " ends, this service may not read " + topics + ": " + denied.getMessage());
+                            v.topics.forEach(byTopic::remove);
+                            if (v.parts != null) v.parts.forEach(assigned::remove);
+                            v.failAll();
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    if (closed) break;
+                    long wait = Math.min(30_000, 1000L << Math.min(failures++, 5));
+                    LOG.warning(threadName + ": " + e + "; reading on with a new consumer in " + wait + " ms");
+                    for (long end = System.currentTimeMillis() + wait; !closed && System.currentTimeMillis() < end; ) Thread.sleep(100);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.severe(threadName + " stopped (views " + active + waiting + "): " + e);
         } finally {
             closed = true;
             active.forEach(View::failAll);
@@ -249,7 +299,7 @@ public final class CompactedTopics implements AutoCloseable {
     }
 
     /** Adds a view's partitions to the assignment, from their beginning; false while one of its topics is missing. */
-    private static boolean begin(KafkaConsumer<String, String> c, View v, Set<TopicPartition> assigned) {
+    private static boolean begin(Consumer<String, String> c, View v, Set<TopicPartition> assigned) {
         List<TopicPartition> found = new ArrayList<>();
         for (String topic : v.topics) {
             List<org.apache.kafka.common.PartitionInfo> info;
