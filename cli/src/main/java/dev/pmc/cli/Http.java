@@ -60,11 +60,6 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
-    /** An unauthenticated GET (what an anonymous caller gets). */
-    static Reply anonymousGet(String url) throws IOException {
-        return call(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
-    }
-
     private static Reply send(HttpRequest r) throws IOException {
         String t = token;
         if (t != null && !t.isBlank()) r = HttpRequest.newBuilder(r, (name, value) -> true).header("Authorization", "Bearer " + t).build();

@@ -42,7 +42,6 @@ public final class PersonaIndex {
     private final Map<String, Map<String, RunEntry>> byTarget = new ConcurrentSkipListMap<>();
     /** persona key → its run entry, for tombstones (which carry only the key). */
     private final Map<String, RunEntry> byKey = new ConcurrentHashMap<>();
-    private final AtomicLong records = new AtomicLong();
     private volatile CompactedTopics.View follower;
 
     /** Starts following pmc.persona-stats on the service's reader; {@link #awaitCaughtUp} waits for the restore. */
@@ -60,7 +59,6 @@ public final class PersonaIndex {
 
     /** Applies one record of pmc.persona-stats (null value = tombstone). */
     void apply(String key, String value) {
-        records.incrementAndGet();
         if (key == null) return;
         if (value == null) {
             RunEntry e = byKey.remove(key);
@@ -130,13 +128,9 @@ public final class PersonaIndex {
         return out;
     }
 
-    /** Personas held, and records read. */
+    /** Personas held. */
     public long personaCount() {
         return byKey.size();
-    }
-
-    public long recordsRead() {
-        return records.get();
     }
 
     /** A run's personas (canonical order) and the change counter they were read at. */

@@ -76,10 +76,6 @@ public final class TargetMetricsView {
     public record Stopped(MetricsResult reading, Comparison comparison) {
     }
 
-    /** A bootstrap result and the number of valid ratings it was computed from. */
-    public record Estimated(MetricsResult result, long validRatings) {
-    }
-
     /** One run as the view last computed it: its summary, and for a complete persona run its reading with SEs. */
     record RunView(long version, TargetMetrics.RunSummary summary, List<PersonaStats> personas, MetricsResult reading,
                    long validRatings, SelfProfile self, Comparison sequential, InstrumentMetrics.Reading instrumentReading,

@@ -78,24 +78,6 @@ public final class RatingDistribution {
         return Math.max(0, d / LN2);
     }
 
-    /**
-     * Mean over the given items of JSD between the variant's and the baseline's per-item histograms (each item's
-     * ratings pooled over personas and repetitions); items empty on either side are skipped.
-     * @param variant [item][rating] histograms
-     */
-    public static double meanItemJensenShannonBits(double[][] variant, double[][] baseline, int[] items) {
-        double s = 0;
-        int n = 0;
-        for (int q : items) {
-            double d = jensenShannonBits(variant[q], baseline[q]);
-            if (!Double.isNaN(d)) {
-                s += d;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : s / n;
-    }
-
     /** The histogram of a group of items: Σ over the items of their histograms. */
     public static double[] pooled(double[][] itemHistograms, int[] items) {
         double[] h = new double[itemHistograms[items[0]].length];

@@ -33,8 +33,4 @@ public final class AsyncSemaphore {
         }
         if (next != null) next.complete(null);
     }
-
-    public synchronized int inUse() {
-        return inUse;
-    }
 }

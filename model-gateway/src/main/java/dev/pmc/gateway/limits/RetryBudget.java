@@ -25,8 +25,4 @@ public final class RetryBudget {
         balance -= 1;
         return true;
     }
-
-    public synchronized double balance() {
-        return balance;
-    }
 }
