@@ -255,6 +255,8 @@ public final class CompactedTopics implements AutoCloseable {
                             }
                             for (var r : c.poll(barriers ? Duration.ofMillis(20) : Duration.ofSeconds(1))) {
                                 View v = byTopic.get(r.topic());
+                                // a view still beginning (a new consumer took its partitions over): it reads them from the start
+                                if (v == null) continue;
                                 next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                                 try {
                                     v.onRecord.accept(r.topic(), r.key(), r.value());
