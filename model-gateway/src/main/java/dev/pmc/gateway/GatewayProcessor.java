@@ -273,7 +273,7 @@ public class GatewayProcessor {
     /** Never fails the stream: the prompt goes to pmc.prompts.dlq with the reason. */
     private Uni<Message<String>> deadLetter(Message<String> in, Throwable e) {
         io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Prompt events sent to pmc.prompts.dlq (undecodable, wrong or for an unregistered target)").register(registry).increment();
-        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        Throwable reason = InvalidEventException.reason(e);
         return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
     }
 

@@ -106,7 +106,7 @@ public class ScorerProcessor {
      */
     private Uni<Void> deadLetter(KafkaRecord<String, String> in, Throwable e) {
         deadLetterCount.increment();
-        Throwable reason = e instanceof InvalidEventException ? e : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+        Throwable reason = InvalidEventException.reason(e);
         return Uni.createFrom().completionStage(in.nack(reason));
     }
 

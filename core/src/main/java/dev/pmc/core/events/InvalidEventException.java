@@ -9,4 +9,9 @@ public class InvalidEventException extends RuntimeException {
     public InvalidEventException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The dead-letter reason of any failure: an invalid event as it is, anything else as "Type: message". */
+    public static InvalidEventException reason(Throwable e) {
+        return e instanceof InvalidEventException invalid ? invalid : new InvalidEventException(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
 }
