@@ -2,6 +2,8 @@ package dev.pmc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Container;
 import dev.pmc.core.PersonaCatalog;
 import dev.pmc.core.Topics;
@@ -116,6 +118,7 @@ class ComposeClusterIT {
     static void down() throws Exception {
         if (compose == null) return;
         try {
+            keepLogs();
             compose.stop(); // docker-compose down -v: containers, network and volumes of this project
         } finally {
             // whatever a failed stop left behind, by the project's label
@@ -234,6 +237,37 @@ class ComposeClusterIT {
     }
 
     /** This project's containers, of one service or (null) all. */
+    /**
+     * Every container's log in cli/target/compose-logs/SERVICE.log before the cluster goes, and in the report how often
+     * the aggregator replaced a stream thread: a slow recovery after the broker kill (seen in some CI runs) leaves
+     * its evidence instead of vanishing with the containers.
+     */
+    static void keepLogs() {
+        Path dir = ROOT.resolve("cli/target/compose-logs");
+        try {
+            Files.createDirectories(dir);
+            DockerClient docker = DockerClientFactory.instance().client();
+            for (Container c : containers(null)) {
+                String service = c.getLabels().getOrDefault("com.docker.compose.service", c.getId());
+                StringBuilder log = new StringBuilder();
+                docker.logContainerCmd(c.getId()).withStdOut(true).withStdErr(true).withTimestamps(true)
+                        .exec(new ResultCallback.Adapter<Frame>() {
+                            @Override
+                            public void onNext(Frame frame) {
+                                log.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                            }
+                        }).awaitCompletion(30, TimeUnit.SECONDS);
+                Files.writeString(dir.resolve(service + ".log"), log);
+                if (service.equals("metrics-aggregator")) {
+                    long replaced = log.toString().lines().filter(l -> l.contains("stream thread died")).count();
+                    report.add("aggregator stream threads replaced: " + replaced + " (logs: cli/target/compose-logs)");
+                }
+            }
+        } catch (Exception e) {
+            report.add("container logs not kept: " + e);
+        }
+    }
+
     static List<Container> containers(String service) {
         return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true).exec().stream()
                 .filter(c -> c.getLabels().getOrDefault("com.docker.compose.project", "").startsWith(PROJECT))
