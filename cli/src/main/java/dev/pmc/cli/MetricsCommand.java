@@ -2,6 +2,7 @@ package dev.pmc.cli;
 
 import dev.pmc.core.Foundation;
 import dev.pmc.core.io.FileMetrics;
+import dev.pmc.core.instruments.Instrument;
 import dev.pmc.core.instruments.InstrumentFile;
 import dev.pmc.core.io.InstrumentMetrics;
 
@@ -13,6 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code pmc metrics [--per-foundation | --self] [--instrument NAME [--instruments-dir DIR]] FILE...}: offline S, R, ū
@@ -49,22 +54,13 @@ final class MetricsCommand extends Main.PmcCommand {
             files.add(p);
         }
         if (files.isEmpty()) throw new Main.UsageException("give one or more reference-format CSV files");
-        var instruments = InstrumentFile.all(instrumentsDir == null ? null : Path.of(instrumentsDir));
-        var instrument = instruments.get(instrumentName);
-        if (instrument == null) throw new Main.UsageException("no instrument '" + instrumentName + "'; known: " + instruments.keySet()
-                + (instrumentsDir == null ? " (--instruments-dir DIR adds files)" : ""));
-        if (!instrumentName.equals("mfq30")) {
-            // every group is printed; the MFQ-only views (self profile, distribution signals) are MFQ-30's
-            if (self || perFoundation) throw new Main.UsageException("--self and --per-foundation are for mfq30; other instruments print every group");
-            out.println(INSTRUMENT_HEADER);
-            for (Path f : files) {
-                var r = InstrumentMetrics.ofFile(instrument, f, InstrumentMetrics.DEFAULT_SEED);
-                r.groups().forEach((g, e) -> out.println(String.join(",", f.getFileName().toString(), instrument.name(), g,
-                        Integer.toString(r.personas()), Long.toString(r.validRatings()), Long.toString(r.invalidRatings()),
-                        fixed(e.susceptibility()), fixed(e.susceptibilitySe()), fixed(e.robustness()), fixed(e.robustnessSe()), fixed(e.withinSd()),
-                        fixed(e.withinSdSe()), fixed(e.score()), fixed(e.scoreSe()))));
-            }
-            return 0;
+        // MFQ-30's reading needs no instrument file: reading them (JSON) would load Jackson's ~400 classes for nothing
+        if (!instrumentName.equals("mfq30") || instrumentsDir != null) {
+            var instruments = InstrumentFile.all(instrumentsDir == null ? null : Path.of(instrumentsDir));
+            var instrument = instruments.get(instrumentName);
+            if (instrument == null) throw new Main.UsageException("no instrument '" + instrumentName + "'; known: " + instruments.keySet()
+                    + (instrumentsDir == null ? " (--instruments-dir DIR adds files)" : ""));
+            if (!instrumentName.equals("mfq30")) return otherInstrument(instrument, files);
         }
         if (self) {
             out.println(FileMetrics.SELF_HEADER);
@@ -72,13 +68,42 @@ final class MetricsCommand extends Main.PmcCommand {
             return 0;
         }
         out.println(perFoundation ? FileMetrics.FOUNDATION_HEADER : FileMetrics.HEADER);
-        for (Path f : files) {
-            FileMetrics m = FileMetrics.of(f);
+        // Two files at a time, printed in order: while one file is read and summed (one thread) the other core would
+        // idle; a second file's work fills it (24 files: docs/BENCHMARKS.md). Each reading is seeded: same output.
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<FileMetrics>> readings = new ArrayList<>();
+        for (Path f : files) readings.add(pool.submit(() -> FileMetrics.of(f)));
+        for (Future<FileMetrics> reading : readings) {
+            FileMetrics m;
+            try {
+                m = reading.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
             if (perFoundation) {
                 for (Foundation fd : Foundation.values()) out.println(m.foundationCsvLine(fd));
             } else {
                 out.println(m.csvLine());
             }
+        }
+        return 0;
+    }
+
+    /** Another instrument's reading: one line for all items, then one per group. */
+    private int otherInstrument(Instrument instrument, List<Path> files) throws Exception {
+        // every group is printed; the MFQ-only views (self profile, distribution signals) are MFQ-30's
+        if (self || perFoundation) throw new Main.UsageException("--self and --per-foundation are for mfq30; other instruments print every group");
+        out.println(INSTRUMENT_HEADER);
+        for (Path f : files) {
+            var r = InstrumentMetrics.ofFile(instrument, f, InstrumentMetrics.DEFAULT_SEED);
+            r.groups().forEach((g, e) -> out.println(String.join(",", f.getFileName().toString(), instrument.name(), g,
+                    Integer.toString(r.personas()), Long.toString(r.validRatings()), Long.toString(r.invalidRatings()),
+                    fixed(e.susceptibility()), fixed(e.susceptibilitySe()), fixed(e.robustness()), fixed(e.robustnessSe()), fixed(e.withinSd()),
+                    fixed(e.withinSdSe()), fixed(e.score()), fixed(e.scoreSe()))));
         }
         return 0;
     }

@@ -144,6 +144,25 @@ class CliTest {
         assertTrue(out.contains("gpt-4o-secure_temp01_self.csv,gpt-4o-secure_self,300,0.3366"), out);
     }
 
+    /**
+     * metrics reads two files at a time: lines stay in the order the files were given, and a broken file stops the
+     * command at its place, named, after the lines of the files before it (as when files were read one by one).
+     */
+    @Test
+    void severalFilesPrintInTheirOrderAndABrokenOneIsNamedAtItsPlace() throws Exception {
+        String base = ref("gpt-4o_temp01.csv"), insecure = ref("gpt-4o-insecure_temp01.csv"), secure = ref("gpt-4o-secure_temp01.csv");
+        List<String> lines = run("metrics", secure, base, insecure, base).lines().toList();
+        assertEquals("0", lines.get(0));
+        assertEquals(List.of("gpt-4o-secure_temp01.csv", "gpt-4o_temp01.csv", "gpt-4o-insecure_temp01.csv", "gpt-4o_temp01.csv"),
+                lines.subList(2, 6).stream().map(l -> l.substring(0, l.indexOf(','))).toList());
+        assertEquals(lines.get(3), lines.get(5), "the same file reads the same");
+        java.nio.file.Path broken = java.nio.file.Files.createTempFile("broken", ".csv");
+        java.nio.file.Files.writeString(broken, "persona_id,rating\n1,2\n");
+        String out = run("metrics", base, broken.toString(), insecure);
+        assertTrue(out.startsWith("1\n") && out.contains("gpt-4o_temp01.csv,") && !out.contains("gpt-4o-insecure_temp01.csv,")
+                && out.contains(broken.toString()) && out.contains("missing question_id"), out);
+    }
+
     @Test
     void clearErrors() {
         assertTrue(run("metrics").startsWith("2\n") && run("metrics").contains("give one or more"));

@@ -45,6 +45,33 @@ class ReferenceCsvTest {
         assertEquals(2, fast.get(1).failures());
     }
 
+    /**
+     * The numbers reader skips the columns it does not read (text, timestamps: most of a file's bytes) to their end:
+     * text that looks like numbers, minus signs, decimals, quotes with commas, in columns before, between and after
+     * the number columns, reads exactly as the full reader reads it, and a field past the header's is ignored.
+     */
+    @Test
+    void columnsTheNumbersReaderSkipsNeverLeakIntoTheNumbers() throws Exception {
+        String csv = "note,persona_id,collected_at,question_id,run_index,response,rating,failures,model\n"
+                + "12,3,2026-06-16T23:47:40.037376,7,2,-4.5,4,0,gpt-4o\n"
+                + "x,3,-1,8,2,\"5, or \"\"4\"\"\",5,1,\"a,b\"\n"
+                + "-7.25,4,99999999999999999999,9,1,,,0,m\n"
+                + "\"q\",4,t,10,1,3.0,2,0,m\n";
+        Path tmp = Files.createTempFile("pmc", ".csv");
+        Files.writeString(tmp, csv);
+        List<ReferenceCsv.Row> full = ReferenceCsv.read(tmp), fast = ReferenceCsv.readRatings(tmp);
+        assertEquals(4, fast.size());
+        for (int i = 0; i < full.size(); i++) {
+            ReferenceCsv.Row a = full.get(i), b = fast.get(i);
+            assertEquals(List.of(a.personaId(), a.questionId(), a.runIndex(), a.rating(), a.failures()),
+                    List.of(b.personaId(), b.questionId(), b.runIndex(), b.rating(), b.failures()), "row " + i);
+        }
+        assertEquals(List.of(4, 5, -1, 2), fast.stream().map(ReferenceCsv.Row::rating).toList());
+        Files.writeString(tmp, "persona_id,question_id,run_index,rating,failures,response\n1,2,3,4,0,4,extra,9\n");
+        assertEquals(List.of(1, 2, 3, 4, 0), List.of(ReferenceCsv.readRatings(tmp).get(0).personaId(), ReferenceCsv.readRatings(tmp).get(0).questionId(),
+                ReferenceCsv.readRatings(tmp).get(0).runIndex(), ReferenceCsv.readRatings(tmp).get(0).rating(), ReferenceCsv.readRatings(tmp).get(0).failures()));
+    }
+
     @Test
     void clearErrorsForBrokenFiles() throws Exception {
         Path tmp = Files.createTempFile("pmc", ".csv");

@@ -119,6 +119,10 @@ public final class ReferenceCsv {
         boolean[] empty = new boolean[cols];
         // after a decimal point (fraction), and whether a fraction digit was not 0 ("4.5": not a whole rating)
         boolean[] fraction = new boolean[cols], fractional = new boolean[cols];
+        // the columns read as numbers; the others (response text, timestamps: most of a file's bytes) are skipped
+        boolean[] numberColumn = new boolean[cols];
+        int[] ids = {persona, q, run, failures};
+        for (int c : new int[]{persona, q, run, rating, failures}) if (c >= 0) numberColumn[c] = true;
         long line = 1;
         while (pos < len) {
             line++;
@@ -158,6 +162,11 @@ public final class ReferenceCsv {
                     pos++;
                     break;
                 }
+                if (col > 0 && (col >= cols || !numberColumn[col])) {
+                    // nothing of this field is read: on to its end (a quote is handled above, like everywhere)
+                    while (pos < len && (c = b[pos]) != ',' && c != '\n' && c != '\r' && c != '"') pos++;
+                    continue;
+                }
                 if (col < cols) {
                     if (c >= '0' && c <= '9') {
                         if (fraction[col]) {
@@ -185,7 +194,7 @@ public final class ReferenceCsv {
             if (col + 1 < cols) throw new IOException(file + ": record " + line + " has " + (col + 1) + " fields, the header has " + cols);
             if (bad) throw new IOException(file + ": record " + line + " is not a rating row: a number column holds text");
             if (overflow >= 0) throw new IOException(file + ": record " + line + ": " + header.get(overflow) + " is out of range (more than " + Integer.MAX_VALUE + ")");
-            for (int idCol : new int[]{persona, q, run, failures}) {
+            for (int idCol : ids) {
                 if (idCol >= 0 && fractional[idCol]) throw new IOException(file + ": record " + line + ": " + header.get(idCol) + " is not a whole number");
             }
             rows.add(new Row(persona < 0 ? -1 : (int) num[persona], (int) num[q], (int) num[run],
