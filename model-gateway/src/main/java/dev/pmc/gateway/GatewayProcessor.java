@@ -9,6 +9,7 @@ import dev.pmc.gateway.provider.ProviderRequest;
 import dev.pmc.core.events.SlotId;
 import dev.pmc.core.targets.TargetConfig;
 import dev.pmc.gateway.provider.ProviderReply;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,8 +46,12 @@ public class GatewayProcessor {
 
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
+    private Counter deadLetters;
+
     @jakarta.annotation.PostConstruct
     void meters() {
+        deadLetters = Counter.builder("pmc_gateway_dead_letters_total")
+                .description("Prompt events sent to pmc.prompts.dlq (undecodable, wrong or for an unregistered target)").register(registry);
         io.micrometer.core.instrument.Gauge.builder("pmc_gateway_pending", pending, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("Prompts taken from pmc.prompts and not yet answered (waiting for a limiter, a circuit or a reply)").register(registry);
     }
@@ -272,7 +277,7 @@ public class GatewayProcessor {
 
     /** Never fails the stream: the prompt goes to pmc.prompts.dlq with the reason. */
     private Uni<Message<String>> deadLetter(Message<String> in, Throwable e) {
-        io.micrometer.core.instrument.Counter.builder("pmc_gateway_dead_letters_total").description("Prompt events sent to pmc.prompts.dlq (undecodable, wrong or for an unregistered target)").register(registry).increment();
+        deadLetters.increment();
         Throwable reason = InvalidEventException.reason(e);
         return Uni.createFrom().completionStage(in.nack(reason)).onItem().transform(x -> (Message<String>) null);
     }
@@ -331,9 +336,7 @@ public class GatewayProcessor {
                         out.add(g.messages.get(i).withPayload(EventCodec.encode(ev))
                                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(ev.slot().kafkaKey()).build()));
                     }
-                    io.micrometer.core.instrument.Counter.builder("pmc_gateway_responses_total")
-                            .description("Response events written (one per prompt; a call for k answers writes k)").tag("target", t.name())
-                            .register(registry).increment(k);
+                    t.meters().responses.increment(k);
                     return Uni.createFrom().item(out);
                 });
     }

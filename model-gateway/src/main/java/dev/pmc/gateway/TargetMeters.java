@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TargetMeters {
     final Timer duration;
-    final Counter tokensIn, tokensOut, costUsd, rateLimited;
+    final Counter tokensIn, tokensOut, costUsd, rateLimited, responses;
     private final Map<String, Counter> byOutcome = new ConcurrentHashMap<>(), byRetryReason = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final String target;
@@ -31,6 +31,8 @@ final class TargetMeters {
         costUsd = Counter.builder("pmc_gateway_cost_usd_total").description("Provider cost from the target's price table (USD)").tag("target", target)
                 .register(registry);
         rateLimited = Counter.builder("pmc_gateway_rate_limited_total").description("Calls the provider answered 429").tag("target", target).register(registry);
+        responses = Counter.builder("pmc_gateway_responses_total").description("Response events written (one per prompt; a call for k answers writes k)")
+                .tag("target", target).register(registry);
     }
 
     /** Calls by outcome (ok and the failure kinds: a fixed set). */
