@@ -246,6 +246,8 @@ class ComposeClusterIT {
         Path dir = ROOT.resolve("cli/target/compose-logs");
         try {
             Files.createDirectories(dir);
+            // service logs stay with the user who ran the tests (as .pmc/logs do)
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             DockerClient docker = DockerClientFactory.instance().client();
             for (Container c : containers(null)) {
                 String service = c.getLabels().getOrDefault("com.docker.compose.service", c.getId());
