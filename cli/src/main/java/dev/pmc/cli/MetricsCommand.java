@@ -75,22 +75,26 @@ final class MetricsCommand extends Main.PmcCommand {
             t.setDaemon(true);
             return t;
         });
-        List<Future<FileMetrics>> readings = new ArrayList<>();
-        for (Path f : files) readings.add(pool.submit(() -> FileMetrics.of(f)));
-        for (Future<FileMetrics> reading : readings) {
-            FileMetrics m;
-            try {
-                m = reading.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
+        try {
+            List<Future<FileMetrics>> readings = new ArrayList<>();
+            for (Path f : files) readings.add(pool.submit(() -> FileMetrics.of(f)));
+            for (Future<FileMetrics> reading : readings) {
+                FileMetrics m;
+                try {
+                    m = reading.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+                if (perFoundation) {
+                    for (Foundation fd : Foundation.values()) out.println(m.foundationCsvLine(fd));
+                } else {
+                    out.println(m.csvLine());
+                }
             }
-            if (perFoundation) {
-                for (Foundation fd : Foundation.values()) out.println(m.foundationCsvLine(fd));
-            } else {
-                out.println(m.csvLine());
-            }
+            return 0;
+        } finally {
+            pool.shutdownNow(); // after a broken file, the readings still queued are not needed
         }
-        return 0;
     }
 
     /** Another instrument's reading: one line for all items, then one per group. */
